@@ -1,0 +1,197 @@
+"""Load every input file of a campaign run: roster, findings, weather, early-warning points,
+and the whole set for one params file (:func:`load_campaign_inputs`)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from inspectlib.errors import InputError, Problems
+from inspectlib.geo import read_boundaries
+from inspectlib.params import CampaignParams
+from inspectlib.register import load_register
+from inspectlib.schema import FINDINGS, ROSTER, WEATHER, Column
+from inspectlib.tables import read_table, report_rows
+
+log = logging.getLogger(__name__)
+
+WARNING_POINTS: tuple[Column, ...] = (
+    Column("name", "text", ("名称", "预警点", "预警点名称"), True),
+    Column("town", "text", ("所属镇(区)", "镇区", "街道")),
+    Column("lon", "float", ("经度",), True),
+    Column("lat", "float", ("纬度",), True),
+)
+
+
+def _require_filled(frame: pd.DataFrame, columns: Sequence[str], path: str | Path,
+                    headers: dict[str, str], problems: Problems) -> None:
+    for name in columns:
+        column = frame[name]
+        empty = column.isna() if column.dtype != object else (column == "")
+        if name in headers and empty.any():
+            report_rows(problems, path, frame.loc[empty, "source_row"], headers[name],
+                        f"{name} is empty")
+
+
+def load_roster(path: str | Path, problems: Problems | None = None) -> pd.DataFrame:
+    """Read the inspector roster (执法人员名单).
+
+    Duplicate ``inspector_id``s, blank names or agencies and availability that ends before it
+    starts are errors.
+    """
+    problems = problems if problems is not None else Problems()
+    table = read_table(path, ROSTER, problems)
+    roster, headers = table.frame, table.headers
+    _require_filled(roster, ("inspector_id", "name", "agency"), path, headers, problems)
+    dup = roster["inspector_id"].duplicated(keep=False) & (roster["inspector_id"] != "")
+    for code, rows in roster.loc[dup].groupby("inspector_id")["source_row"]:
+        problems.error(path, f"inspector_id {code!r} appears {len(rows)} times (rows "
+                             f"{', '.join(map(str, rows))})", int(rows.iloc[0]),
+                       headers.get("inspector_id"))
+    backwards = roster["available_to"] < roster["available_from"]
+    if backwards.any():
+        report_rows(problems, path, roster.loc[backwards, "source_row"],
+                    headers.get("available_to", "available_to"),
+                    "available_to is before available_from")
+    problems.raise_if_errors()
+    return roster.sort_values("inspector_id", kind="stable").reset_index(drop=True)
+
+
+def load_findings(paths: Sequence[str | Path], problems: Problems | None = None) -> pd.DataFrame:
+    """Read one or more findings files (检查结果) into one frame.
+
+    Each row is one inspection. Missing firm ids, dates, results or campaigns are errors;
+    negative amounts are errors. The natural key is firm + campaign + inspection date.
+    """
+    problems = problems if problems is not None else Problems()
+    frames = []
+    for path in paths:
+        table = read_table(path, FINDINGS, problems)
+        found, headers = table.frame, table.headers
+        _require_filled(found, ("firm_id", "campaign", "inspection_date", "result"), path,
+                        headers, problems)
+        for name in ("workers_affected", "back_wages_yuan", "fine_yuan"):
+            negative = found[name] < 0
+            if name in headers and negative.fillna(False).any():
+                report_rows(problems, path, found.loc[negative.fillna(False), "source_row"],
+                            headers[name], f"{name} is negative")
+        found["firm_id"] = found["firm_id"].str.upper().str.replace(r"[\s\-]", "", regex=True)
+        found["source_file"] = str(path)
+        frames.append(found)
+    problems.raise_if_errors()
+    if not frames:
+        return empty_findings()
+    findings = pd.concat(frames, ignore_index=True)
+    for name in ("back_wages_yuan", "fine_yuan"):
+        findings[name] = findings[name].fillna(0.0)
+    findings["workers_affected"] = findings["workers_affected"].fillna(0)
+    return findings.sort_values(["inspection_date", "firm_id", "campaign"],
+                                kind="stable").reset_index(drop=True)
+
+
+def empty_findings() -> pd.DataFrame:
+    """A findings frame with the canonical columns and no rows."""
+    dtypes = {"float": "float64", "count": "Int64", "date": "datetime64[ns]"}
+    return pd.DataFrame({c.name: pd.Series(dtype=dtypes.get(c.kind, object)) for c in FINDINGS})
+
+
+def load_weather(path: str | Path, problems: Problems | None = None) -> pd.DataFrame:
+    """Read a daily maximum temperature series (``date``, ``tmax_c``)."""
+    problems = problems if problems is not None else Problems()
+    table = read_table(path, WEATHER, problems)
+    weather, headers = table.frame, table.headers
+    _require_filled(weather, ("date", "tmax_c"), path, headers, problems)
+    dup = weather["date"].duplicated(keep=False) & weather["date"].notna()
+    if dup.any():
+        report_rows(problems, path, weather.loc[dup, "source_row"], headers.get("date"),
+                    "the same date appears more than once")
+    odd = ~weather["tmax_c"].between(-40, 50) & weather["tmax_c"].notna()
+    if odd.any():
+        report_rows(problems, path, weather.loc[odd, "source_row"], headers.get("tmax_c"),
+                    "daily maximum outside −40…50 °C", severity="warning")
+    problems.raise_if_errors()
+    return weather.sort_values("date").reset_index(drop=True)
+
+
+def load_warning_points(path: str | Path, problems: Problems | None = None) -> pd.DataFrame:
+    """Read the labour-relations early-warning points (劳动关系预警点), WGS-84 lon/lat."""
+    problems = problems if problems is not None else Problems()
+    table = read_table(path, WARNING_POINTS, problems)
+    _require_filled(table.frame, ("name", "lon", "lat"), path, table.headers, problems)
+    problems.raise_if_errors()
+    return table.frame
+
+
+@dataclass(frozen=True)
+class CampaignInputs:
+    """Every input of one campaign run, loaded and checked.
+
+    Attributes
+    ----------
+    register, roster, findings : DataFrame
+        Canonical frames (see :mod:`inspectlib.schema`).
+    boundaries : GeoDataFrame
+        Town polygons in EPSG:4326.
+    weather, warning_points : DataFrame or None
+        Optional inputs.
+    files : dict
+        ``{"register": [path], "findings": [paths], ...}``: every file read, for the audit.
+    problems : Problems
+        Warnings found while loading (errors raise instead).
+    """
+
+    register: pd.DataFrame
+    boundaries: gpd.GeoDataFrame
+    roster: pd.DataFrame
+    findings: pd.DataFrame
+    weather: pd.DataFrame | None = None
+    warning_points: pd.DataFrame | None = None
+    files: dict[str, list[Path]] = field(default_factory=dict)
+    problems: Problems = field(default_factory=Problems)
+
+
+def load_campaign_inputs(params: CampaignParams) -> CampaignInputs:
+    """Load and check every input file named by ``params``.
+
+    All files are read before raising, so one run reports the errors of every file at once.
+
+    Raises
+    ------
+    InputError
+        With every error of every file.
+    """
+    problems = Problems()
+    errors: list = []
+
+    def attempt(loader, *args, **kwargs):
+        try:
+            return loader(*args, problems=problems, **kwargs)
+        except InputError as exc:
+            errors.extend(p for p in exc.problems if p not in problems.items)
+            return None
+
+    boundaries = attempt(read_boundaries, params.boundaries)
+    register = attempt(load_register, params.register, boundaries, coords=params.coords) \
+        if boundaries is not None else None
+    roster = attempt(load_roster, params.roster)
+    findings = attempt(load_findings, params.findings) if params.findings else empty_findings()
+    weather = attempt(load_weather, params.weather) if params.weather else None
+    points = attempt(load_warning_points, params.warning_points) \
+        if params.warning_points else None
+    if errors or problems.errors:
+        raise InputError(problems.items + errors)
+    files: dict[str, list[Path]] = {
+        "register": [params.register], "boundaries": [params.boundaries],
+        "roster": [params.roster], "findings": list(params.findings)}
+    if params.weather:
+        files["weather"] = [params.weather]
+    if params.warning_points:
+        files["warning_points"] = [params.warning_points]
+    return CampaignInputs(register=register, boundaries=boundaries, roster=roster,
+                          findings=findings, weather=weather, warning_points=points,
+                          files=files, problems=problems)
