@@ -1,0 +1,80 @@
+"""Checks and clean-ups that keep shared HTML files self-contained."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+_URL_ATTRS = {"src", "href", "data", "poster", "action", "formaction", "xlink:href"}
+_CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)""", re.I)
+_CSS_IMPORT = re.compile(r"""@import\s+['"]([^'"]+)""", re.I)
+
+
+def _is_external(url: str) -> bool:
+    url = url.strip().lower()
+    return url.startswith(("http:", "https:", "//", "ftp:", "ws:", "wss:"))
+
+
+class _References(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._in_style = tag == "style"
+        for name, value in attrs:
+            if tag in ("a", "area") and name == "href":
+                continue  # a hyperlink is followed only when clicked; it fetches nothing
+            if name in _URL_ATTRS and value and _is_external(value):
+                self.found.append(f"<{tag} {name}={value!r}>")
+            if name == "style" and value:
+                self._css(value)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "style":
+            self._in_style = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_style:
+            self._css(data)
+
+    def _css(self, text: str) -> None:
+        for pattern in (_CSS_URL, _CSS_IMPORT):
+            self.found += [f"css url({u})" for u in pattern.findall(text) if _is_external(u)]
+
+
+def external_references(html: str) -> list[str]:
+    """Every reference in ``html`` that would fetch something from the network.
+
+    Looks at URL-bearing attributes (``src``, ``href``, ...) of every tag and at ``url(...)``
+    and ``@import`` in CSS. ``data:`` URIs, fragments and relative paths are not network
+    references. Plain text and JavaScript strings are not parsed (tile URL templates, for
+    instance, are only used when the user asked for tiles).
+
+    Examples
+    --------
+    >>> external_references('<script src="https://cdn.example/x.js"></script><a href="#t">')
+    ["<script src='https://cdn.example/x.js'>"]
+    """
+    parser = _References()
+    parser.feed(html)
+    parser.close()
+    return parser.found
+
+
+_EXTERNAL_SCRIPT = re.compile(
+    r"<script\b[^>]*\bsrc\s*=\s*['\"](?:https?:)?//[^'\"]*['\"][^>]*>\s*</script>", re.I | re.S
+)
+_EXTERNAL_LINK = re.compile(
+    r"<link\b[^>]*\bhref\s*=\s*['\"](?:https?:)?//[^'\"]*['\"][^>]*/?>", re.I | re.S
+)
+
+
+def strip_external_assets(html: str) -> str:
+    """Remove ``<script src=…>`` and ``<link href=…>`` tags that point at the network.
+
+    Used on nbconvert output, whose templates reference require.js and MathJax on CDNs that
+    the reports do not need.
+    """
+    return _EXTERNAL_LINK.sub("", _EXTERNAL_SCRIPT.sub("", html))

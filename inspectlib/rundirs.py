@@ -1,0 +1,64 @@
+"""Run directories: every run writes into a fresh folder that becomes "the latest" only when
+the run has succeeded, so an earlier good run is never overwritten in place.
+
+Layout under a campaign's output folder::
+
+    outputs/demo/wage/
+        20270105-093012-ab12/      a finished run (never modified again)
+        latest -> 20270105-093012-ab12   (symlink, replaced atomically)
+        LATEST.txt                 name of the latest good run (for systems without symlinks)
+        .running-20270105-101500-cd34/   a run in progress
+        failed-20270105-101500-cd34/     a failed run, kept for debugging
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import secrets
+from pathlib import Path
+
+LATEST = "latest"
+
+
+def _stamp() -> str:
+    return dt.datetime.now().strftime("%Y%m%d-%H%M%S") + "-" + secrets.token_hex(2)
+
+
+def new_run_dir(base: str | Path) -> Path:
+    """Create a fresh, hidden folder for a run in progress under ``base``."""
+    base = Path(base)
+    base.mkdir(parents=True, exist_ok=True)
+    while True:
+        path = base / f".running-{_stamp()}"
+        try:
+            path.mkdir()
+            return path
+        except FileExistsError:  # pragma: no cover - two runs in the same second and token
+            continue
+
+
+def promote(run_dir: Path) -> Path:
+    """Publish a finished run: give it its final name and point ``latest`` at it."""
+    final = run_dir.with_name(run_dir.name.removeprefix(".running-"))
+    run_dir.rename(final)
+    link_tmp = final.parent / f".{LATEST}-{secrets.token_hex(4)}"
+    os.symlink(final.name, link_tmp, target_is_directory=True)
+    os.replace(link_tmp, final.parent / LATEST)
+    text_tmp = final.parent / f".LATEST.txt-{secrets.token_hex(4)}"
+    text_tmp.write_text(final.name + "\n", encoding="utf-8")
+    os.replace(text_tmp, final.parent / "LATEST.txt")
+    return final
+
+
+def mark_failed(run_dir: Path) -> Path:
+    """Keep a failed run's folder (with its partial notebook) under a visible name."""
+    failed = run_dir.with_name("failed-" + run_dir.name.removeprefix(".running-"))
+    run_dir.rename(failed)
+    return failed
+
+
+def latest(base: str | Path) -> Path | None:
+    """The latest good run under ``base``, or None."""
+    link = Path(base) / LATEST
+    return link.resolve() if link.exists() else None

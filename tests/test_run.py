@@ -1,0 +1,103 @@
+from pathlib import Path
+
+import pytest
+
+from inspectlib import rundirs
+from inspectlib.batch import results_table, run_batch
+from inspectlib.errors import ParamsError, RunError
+from inspectlib.htmlcheck import external_references
+from inspectlib.run import run_plan
+
+FIXTURE = Path(__file__).parent / "fixtures" / "run_fixture.ipynb"
+
+
+def params_file(tmp_path: Path, name: str = "wage", **extra) -> Path:
+    lines = {
+        "campaign": name,
+        "year": 2027,
+        "seed": 1,
+        "register": "r.csv",
+        "boundaries": "b.geojson",
+        "roster": "roster.csv",
+        "output_dir": f"out/{name}",
+    }
+    lines |= extra
+    path = tmp_path / f"{name}.yaml"
+    path.write_text("".join(f"{k}: {v}\n" for k, v in lines.items()), encoding="utf-8")
+    return path
+
+
+def test_successful_run_is_published_as_latest(tmp_path):
+    result = run_plan(params_file(tmp_path), notebook=FIXTURE)
+    out = Path(result.output_dir)
+    assert result.status == "ok"
+    assert (out / "marker.txt").read_text(encoding="utf-8") == "wage 1"
+    assert rundirs.latest(tmp_path / "out" / "wage") == out.resolve()
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "done &lt;ok&gt;" in html
+    assert "Path(output_dir" not in html  # no code cells in the report
+    assert external_references(html) == []
+    assert "<script src=" not in html
+
+
+def test_failed_cell_keeps_partial_notebook_and_previous_latest(tmp_path):
+    good = run_plan(params_file(tmp_path), notebook=FIXTURE)
+    with pytest.raises(RunError) as info:
+        run_plan(params_file(tmp_path), {"seed": 13}, notebook=FIXTURE)
+    message = str(info.value)
+    assert "cell" in message and "ValueError: unlucky seed 13" in message
+    assert info.value.kept and Path(info.value.kept).exists()
+    assert "failed-" in info.value.kept
+    assert "\n" not in message.strip()
+    assert rundirs.latest(tmp_path / "out" / "wage") == Path(good.output_dir).resolve()
+
+
+def test_bad_params_stop_before_papermill(tmp_path):
+    with pytest.raises(ParamsError, match="unknown key 'colour'"):
+        run_plan(params_file(tmp_path, colour="red"), notebook=FIXTURE)
+    assert not (tmp_path / "out").exists()
+
+
+def test_results_table_lists_every_run():
+    from inspectlib.run import RunResult
+
+    table = results_table(
+        [
+            RunResult("a.yaml", "wage", "ok", 1.23, "/x/y"),
+            RunResult("b.yaml", "heat", "failed", 0.5, "", "boom\nmore"),
+        ]
+    )
+    assert "wage" in table and "/x/y" in table and "failed" in table and "boom" in table
+    assert "more" not in table
+
+
+def test_batch_finishes_the_others_when_one_fails(tmp_path):
+    files = [
+        params_file(tmp_path, "wage"),
+        params_file(tmp_path, "heat", seed=13),
+        params_file(tmp_path, "service_sector", target_firms="lots"),
+    ]
+    seen = []
+    results = run_batch(
+        files,
+        workers=2,
+        notebook=FIXTURE,
+        progress=lambda done, total, r: seen.append((done, total)),
+    )
+    assert [r.status for r in results] == ["ok", "failed", "failed"]
+    assert "unlucky seed 13" in results[1].message
+    assert "target_firms" in results[2].message
+    assert Path(results[0].output_dir, "marker.txt").exists()
+    assert sorted(seen) == [(1, 3), (2, 3), (3, 3)]
+
+
+def test_batch_on_a_dask_cluster(tmp_path):
+    from dask.distributed import LocalCluster
+
+    files = [params_file(tmp_path, "wage"), params_file(tmp_path, "heat")]
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        results = run_batch(files, scheduler=cluster.scheduler_address, notebook=FIXTURE)
+    assert [r.status for r in results] == ["ok", "ok"]
+    assert [Path(r.output_dir).parent.name for r in results] == ["wage", "heat"]
