@@ -36,8 +36,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     try:
         if args.kind == "register":
             towns = geo.read_boundaries(args.boundaries, problems) if args.boundaries else None
-            frame = load_register(path, towns, coords=args.coords, problems=problems,
-                                  sheet=args.sheet)
+            frame = load_register(
+                path, towns, coords=args.coords, problems=problems, sheet=args.sheet
+            )
         elif args.kind == "boundaries":
             frame = geo.read_boundaries(path, problems)
         elif args.kind == "roster":
@@ -52,8 +53,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print(f"{path}: {args.kind}: {errors:,} errors, {len(shown) - errors:,} warnings")
         _print_problems(shown, None if args.all else 200)
         return 1
-    print(f"{path}: {args.kind}: {len(frame):,} rows OK, 0 errors, "
-          f"{len(problems.warnings):,} warnings")
+    print(
+        f"{path}: {args.kind}: {len(frame):,} rows OK, 0 errors, "
+        f"{len(problems.warnings):,} warnings"
+    )
     _print_problems(problems.warnings, None if args.all else 200)
     return 0
 
@@ -75,7 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``inspectlib`` command."""
     parser = argparse.ArgumentParser(
         prog="inspectlib",
-        description="Plan, map, run and report labour-inspection campaigns (双随机、一公开).")
+        description="Plan, map, run and report labour-inspection campaigns (双随机、一公开).",
+    )
     parser.add_argument("--version", action="version", version=f"inspectlib {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -83,8 +87,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check an input file and list its problems by row")
     p.add_argument("file")
     p.add_argument("--kind", required=True, choices=KINDS)
-    p.add_argument("--coords", default="wgs84", choices=("wgs84", "gcj02", "bd09"),
-                   help="datum of the register's lon/lat (default wgs84)")
+    p.add_argument(
+        "--coords",
+        default="wgs84",
+        choices=("wgs84", "gcj02", "bd09"),
+        help="datum of the register's lon/lat (default wgs84)",
+    )
     p.add_argument("--boundaries", help="town boundaries, to check towns of a register")
     p.add_argument("--sheet", help="XLSX sheet name (default: the first sheet)")
     p.add_argument("--all", action="store_true", help="print every problem (default: 200)")
@@ -102,8 +110,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
     func: Callable[[argparse.Namespace], int] = args.func
     try:
         return func(args)

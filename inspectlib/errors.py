@@ -61,13 +61,15 @@ class Problems:
 
     items: list[Problem] = field(default_factory=list)
 
-    def error(self, file: str | Path, message: str, row: int | None = None,
-              column: str | None = None) -> None:
+    def error(
+        self, file: str | Path, message: str, row: int | None = None, column: str | None = None
+    ) -> None:
         """Record an error (the row or file cannot be used)."""
         self.items.append(Problem("error", str(file), message, row, column))
 
-    def warning(self, file: str | Path, message: str, row: int | None = None,
-                column: str | None = None) -> None:
+    def warning(
+        self, file: str | Path, message: str, row: int | None = None, column: str | None = None
+    ) -> None:
         """Record a warning (the row is used as it is or as repaired)."""
         self.items.append(Problem("warning", str(file), message, row, column))
 
@@ -110,8 +112,9 @@ class InputError(InspectlibError):
         super().__init__(f"{first}{more}")
 
     @classmethod
-    def single(cls, file: str | Path, message: str, row: int | None = None,
-               column: str | None = None) -> InputError:
+    def single(
+        cls, file: str | Path, message: str, row: int | None = None, column: str | None = None
+    ) -> InputError:
         """Build an error about one place in one file."""
         return cls(Problem("error", str(file), message, row, column))
 
@@ -127,10 +130,21 @@ class PlanningError(InspectlibError):
 class RunError(InspectlibError):
     """A notebook run failed; names the notebook, the cell and the error."""
 
-    def __init__(self, notebook: str, cell_index: int | None, ename: str, evalue: str,
-                 kept: str | None = None):
+    def __init__(
+        self,
+        notebook: str,
+        cell_index: int | None,
+        ename: str,
+        evalue: str,
+        kept: str | None = None,
+    ):
         self.notebook, self.cell_index, self.ename, self.evalue, self.kept = (
-            notebook, cell_index, ename, evalue, kept)
+            notebook,
+            cell_index,
+            ename,
+            evalue,
+            kept,
+        )
         cell = f"cell {cell_index}" if cell_index is not None else "a cell"
         tail = f"; partial notebook kept at {kept}" if kept else ""
         super().__init__(f"{notebook}: {cell} failed: {ename}: {evalue}{tail}")

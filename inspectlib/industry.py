@@ -31,7 +31,7 @@ SECTIONS: dict[str, tuple[int, int, str, str]] = {
 
 _DIVISION_TO_SECTION = np.full(100, "", dtype=object)
 for _letter, (_first, _last, _zh, _en) in SECTIONS.items():
-    _DIVISION_TO_SECTION[_first:_last + 1] = _letter
+    _DIVISION_TO_SECTION[_first : _last + 1] = _letter
 
 _NAME_TO_SECTION = {zh: letter for letter, (_, _, zh, _) in SECTIONS.items()}
 _NAME_TO_SECTION |= {en.lower(): letter for letter, (_, _, _, en) in SECTIONS.items()}
@@ -42,8 +42,9 @@ def division_of(codes: pd.Series) -> pd.Series:
 
     Returns a nullable integer Series; codes that are not GB/T 4754 shaped give ``<NA>``.
     """
-    digits = codes.astype("string").str.strip().str.upper().str.extract(
-        r"^[A-T]?(\d{2})\d{0,2}$")[0]
+    digits = (
+        codes.astype("string").str.strip().str.upper().str.extract(r"^[A-T]?(\d{2})\d{0,2}$")[0]
+    )
     return pd.to_numeric(digits, errors="coerce").astype("Int64")
 
 
@@ -65,8 +66,7 @@ def section_of(codes: pd.Series, names: pd.Series | None = None) -> pd.Series:
     division = division_of(codes)
     valid = division.notna() & division.between(1, 97)
     out = pd.Series("", index=codes.index, dtype=object)
-    out[valid.to_numpy(dtype=bool)] = _DIVISION_TO_SECTION[
-        division[valid].astype(int).to_numpy()]
+    out[valid.to_numpy(dtype=bool)] = _DIVISION_TO_SECTION[division[valid].astype(int).to_numpy()]
     if names is not None:
         text = names.astype("string").str.strip().fillna("")
         letter = text.str.upper().where(text.str.fullmatch(r"[A-Ta-t]").fillna(False), "")

@@ -28,14 +28,20 @@ WARNING_POINTS: tuple[Column, ...] = (
 )
 
 
-def _require_filled(frame: pd.DataFrame, columns: Sequence[str], path: str | Path,
-                    headers: dict[str, str], problems: Problems) -> None:
+def _require_filled(
+    frame: pd.DataFrame,
+    columns: Sequence[str],
+    path: str | Path,
+    headers: dict[str, str],
+    problems: Problems,
+) -> None:
     for name in columns:
         column = frame[name]
         empty = column.isna() if column.dtype != object else (column == "")
         if name in headers and empty.any():
-            report_rows(problems, path, frame.loc[empty, "source_row"], headers[name],
-                        f"{name} is empty")
+            report_rows(
+                problems, path, frame.loc[empty, "source_row"], headers[name], f"{name} is empty"
+            )
 
 
 def load_roster(path: str | Path, problems: Problems | None = None) -> pd.DataFrame:
@@ -50,14 +56,21 @@ def load_roster(path: str | Path, problems: Problems | None = None) -> pd.DataFr
     _require_filled(roster, ("inspector_id", "name", "agency"), path, headers, problems)
     dup = roster["inspector_id"].duplicated(keep=False) & (roster["inspector_id"] != "")
     for code, rows in roster.loc[dup].groupby("inspector_id")["source_row"]:
-        problems.error(path, f"inspector_id {code!r} appears {len(rows)} times (rows "
-                             f"{', '.join(map(str, rows))})", int(rows.iloc[0]),
-                       headers.get("inspector_id"))
+        problems.error(
+            path,
+            f"inspector_id {code!r} appears {len(rows)} times (rows {', '.join(map(str, rows))})",
+            int(rows.iloc[0]),
+            headers.get("inspector_id"),
+        )
     backwards = roster["available_to"] < roster["available_from"]
     if backwards.any():
-        report_rows(problems, path, roster.loc[backwards, "source_row"],
-                    headers.get("available_to", "available_to"),
-                    "available_to is before available_from")
+        report_rows(
+            problems,
+            path,
+            roster.loc[backwards, "source_row"],
+            headers.get("available_to", "available_to"),
+            "available_to is before available_from",
+        )
     problems.raise_if_errors()
     return roster.sort_values("inspector_id", kind="stable").reset_index(drop=True)
 
@@ -73,13 +86,19 @@ def load_findings(paths: Sequence[str | Path], problems: Problems | None = None)
     for path in paths:
         table = read_table(path, FINDINGS, problems)
         found, headers = table.frame, table.headers
-        _require_filled(found, ("firm_id", "campaign", "inspection_date", "result"), path,
-                        headers, problems)
+        _require_filled(
+            found, ("firm_id", "campaign", "inspection_date", "result"), path, headers, problems
+        )
         for name in ("workers_affected", "back_wages_yuan", "fine_yuan"):
             negative = found[name] < 0
             if name in headers and negative.fillna(False).any():
-                report_rows(problems, path, found.loc[negative.fillna(False), "source_row"],
-                            headers[name], f"{name} is negative")
+                report_rows(
+                    problems,
+                    path,
+                    found.loc[negative.fillna(False), "source_row"],
+                    headers[name],
+                    f"{name} is negative",
+                )
         found["firm_id"] = found["firm_id"].str.upper().str.replace(r"[\s\-]", "", regex=True)
         found["source_file"] = str(path)
         frames.append(found)
@@ -90,8 +109,9 @@ def load_findings(paths: Sequence[str | Path], problems: Problems | None = None)
     for name in ("back_wages_yuan", "fine_yuan"):
         findings[name] = findings[name].fillna(0.0)
     findings["workers_affected"] = findings["workers_affected"].fillna(0)
-    return findings.sort_values(["inspection_date", "firm_id", "campaign"],
-                                kind="stable").reset_index(drop=True)
+    return findings.sort_values(
+        ["inspection_date", "firm_id", "campaign"], kind="stable"
+    ).reset_index(drop=True)
 
 
 def empty_findings() -> pd.DataFrame:
@@ -108,12 +128,23 @@ def load_weather(path: str | Path, problems: Problems | None = None) -> pd.DataF
     _require_filled(weather, ("date", "tmax_c"), path, headers, problems)
     dup = weather["date"].duplicated(keep=False) & weather["date"].notna()
     if dup.any():
-        report_rows(problems, path, weather.loc[dup, "source_row"], headers.get("date"),
-                    "the same date appears more than once")
+        report_rows(
+            problems,
+            path,
+            weather.loc[dup, "source_row"],
+            headers.get("date"),
+            "the same date appears more than once",
+        )
     odd = ~weather["tmax_c"].between(-40, 50) & weather["tmax_c"].notna()
     if odd.any():
-        report_rows(problems, path, weather.loc[odd, "source_row"], headers.get("tmax_c"),
-                    "daily maximum outside −40…50 °C", severity="warning")
+        report_rows(
+            problems,
+            path,
+            weather.loc[odd, "source_row"],
+            headers.get("tmax_c"),
+            "daily maximum outside −40…50 °C",
+            severity="warning",
+        )
     problems.raise_if_errors()
     return weather.sort_values("date").reset_index(drop=True)
 
@@ -176,22 +207,34 @@ def load_campaign_inputs(params: CampaignParams) -> CampaignInputs:
             return None
 
     boundaries = attempt(read_boundaries, params.boundaries)
-    register = attempt(load_register, params.register, boundaries, coords=params.coords) \
-        if boundaries is not None else None
+    register = (
+        attempt(load_register, params.register, boundaries, coords=params.coords)
+        if boundaries is not None
+        else None
+    )
     roster = attempt(load_roster, params.roster)
     findings = attempt(load_findings, params.findings) if params.findings else empty_findings()
     weather = attempt(load_weather, params.weather) if params.weather else None
-    points = attempt(load_warning_points, params.warning_points) \
-        if params.warning_points else None
+    points = attempt(load_warning_points, params.warning_points) if params.warning_points else None
     if errors or problems.errors:
         raise InputError(problems.items + errors)
     files: dict[str, list[Path]] = {
-        "register": [params.register], "boundaries": [params.boundaries],
-        "roster": [params.roster], "findings": list(params.findings)}
+        "register": [params.register],
+        "boundaries": [params.boundaries],
+        "roster": [params.roster],
+        "findings": list(params.findings),
+    }
     if params.weather:
         files["weather"] = [params.weather]
     if params.warning_points:
         files["warning_points"] = [params.warning_points]
-    return CampaignInputs(register=register, boundaries=boundaries, roster=roster,
-                          findings=findings, weather=weather, warning_points=points,
-                          files=files, problems=problems)
+    return CampaignInputs(
+        register=register,
+        boundaries=boundaries,
+        roster=roster,
+        findings=findings,
+        weather=weather,
+        warning_points=points,
+        files=files,
+        problems=problems,
+    )

@@ -18,8 +18,15 @@ from inspectlib.errors import ParamsError
 from inspectlib.schema import CAMPAIGN_IDS
 
 CampaignId = Literal["wage", "illegal_employment", "heat", "service_sector"]
-PATH_FIELDS = ("register", "boundaries", "roster", "weather", "findings", "warning_points",
-               "output_dir")
+PATH_FIELDS = (
+    "register",
+    "boundaries",
+    "roster",
+    "weather",
+    "findings",
+    "warning_points",
+    "output_dir",
+)
 
 
 class Office(BaseModel):
@@ -89,7 +96,8 @@ class CampaignParams(BaseModel):
     def _window_order(self) -> CampaignParams:
         if self.window_start and self.window_end and self.window_end < self.window_start:
             raise ValueError(
-                f"window_end {self.window_end} is before window_start {self.window_start}")
+                f"window_end {self.window_end} is before window_start {self.window_start}"
+            )
         for name in ("window_start", "window_end"):
             day = getattr(self, name)
             if day is not None and day.year != self.year:
@@ -109,9 +117,12 @@ class CampaignParams(BaseModel):
                 update[name] = [fix(p) for p in value]
             elif isinstance(value, Path):
                 update[name] = fix(value)
-        if self.store and self.store.startswith("sqlite:///") and not self.store.startswith(
-                "sqlite:////"):
-            update["store"] = "sqlite:///" + str(fix(Path(self.store[len("sqlite:///"):])))
+        if (
+            self.store
+            and self.store.startswith("sqlite:///")
+            and not self.store.startswith("sqlite:////")
+        ):
+            update["store"] = "sqlite:///" + str(fix(Path(self.store[len("sqlite:///") :])))
         return self.model_copy(update=update)
 
 
@@ -143,8 +154,9 @@ def parse_set(assignments: list[str]) -> dict[str, Any]:
     return out
 
 
-def validate_params(raw: dict[str, Any], source: str = "params",
-                    base: Path | None = None) -> CampaignParams:
+def validate_params(
+    raw: dict[str, Any], source: str = "params", base: Path | None = None
+) -> CampaignParams:
     """Validate a params mapping and resolve its relative paths.
 
     Parameters
@@ -162,8 +174,10 @@ def validate_params(raw: dict[str, Any], source: str = "params",
         With every problem on one line each: unknown keys, wrong types, impossible values.
     """
     if raw.get("campaign") is not None and raw["campaign"] not in CAMPAIGN_IDS:
-        raise ParamsError(f"{source}: campaign: must be one of {', '.join(CAMPAIGN_IDS)} "
-                          f"(got {raw['campaign']!r})")
+        raise ParamsError(
+            f"{source}: campaign: must be one of {', '.join(CAMPAIGN_IDS)} "
+            f"(got {raw['campaign']!r})"
+        )
     try:
         params = CampaignParams.model_validate(raw)
     except ValidationError as exc:

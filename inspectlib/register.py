@@ -21,7 +21,7 @@ from inspectlib.errors import Problems
 from inspectlib.geo import assign_towns, town_centroids
 from inspectlib.industry import section_of
 from inspectlib.schema import REGISTER
-from inspectlib.tables import report_rows, read_table
+from inspectlib.tables import read_table, report_rows
 
 log = logging.getLogger(__name__)
 
@@ -67,9 +67,13 @@ def check_uscc(ids: pd.Series) -> tuple[pd.Series, pd.Series]:
     return (pd.Series(~shaped, index=ids.index), pd.Series(bad_check, index=ids.index))
 
 
-def load_register(path: str | Path, boundaries: gpd.GeoDataFrame | None = None,
-                  coords: str = "wgs84", problems: Problems | None = None,
-                  sheet: str | int | None = None) -> pd.DataFrame:
+def load_register(
+    path: str | Path,
+    boundaries: gpd.GeoDataFrame | None = None,
+    coords: str = "wgs84",
+    problems: Problems | None = None,
+    sheet: str | int | None = None,
+) -> pd.DataFrame:
     """Read, check and geolocate a firm register.
 
     Parameters
@@ -114,8 +118,13 @@ def load_register(path: str | Path, boundaries: gpd.GeoDataFrame | None = None,
     _check_ids(firms, path, header["firm_id"], problems)
     missing_name = firms["name"] == ""
     if missing_name.any():
-        report_rows(problems, path, firms.loc[missing_name, "source_row"], header["name"],
-                    "firm name is empty")
+        report_rows(
+            problems,
+            path,
+            firms.loc[missing_name, "source_row"],
+            header["name"],
+            "firm name is empty",
+        )
     _convert_coordinates(firms, path, coords, header["lon"], problems)
     firms["industry_section"] = section_of(firms["industry_code"], firms["industry"])
     firms["complaints_12m"] = firms["complaints_12m"].fillna(0)
@@ -132,55 +141,102 @@ def _check_ids(firms: pd.DataFrame, path: str | Path, column: str, problems: Pro
         report_rows(problems, path, firms.loc[empty, "source_row"], column, "firm_id is empty")
     malformed, bad_check = check_uscc(firms["firm_id"])
     malformed &= ~empty
-    for row, code in firms.loc[malformed, ["source_row", "firm_id"]].head(50).itertuples(
-            index=False):
-        problems.error(path, f"{code!r} is not a unified social credit code "
-                             "(18 characters: 8 digits, then 10 digits or capital letters)",
-                       int(row), column)
+    for row, code in (
+        firms.loc[malformed, ["source_row", "firm_id"]].head(50).itertuples(index=False)
+    ):
+        problems.error(
+            path,
+            f"{code!r} is not a unified social credit code "
+            "(18 characters: 8 digits, then 10 digits or capital letters)",
+            int(row),
+            column,
+        )
     if malformed.sum() > 50:
-        problems.error(path, f"and {int(malformed.sum()) - 50:,} more malformed codes", None,
-                       column)
-    report_rows(problems, path, firms.loc[bad_check, "source_row"], column,
-                "the check character of this credit code is wrong (kept: some genuine old "
-                "codes fail the check; please confirm it)", severity="warning")
+        problems.error(
+            path, f"and {int(malformed.sum()) - 50:,} more malformed codes", None, column
+        )
+    report_rows(
+        problems,
+        path,
+        firms.loc[bad_check, "source_row"],
+        column,
+        "the check character of this credit code is wrong (kept: some genuine old "
+        "codes fail the check; please confirm it)",
+        severity="warning",
+    )
     dup = firms["firm_id"].duplicated(keep=False) & ~empty
     for code, rows in firms.loc[dup].groupby("firm_id", sort=True)["source_row"]:
         listed = ", ".join(str(r) for r in rows.tolist()[:20])
-        problems.error(path, f"firm_id {code!r} appears {len(rows)} times (rows {listed})",
-                       int(rows.iloc[0]), column)
+        problems.error(
+            path,
+            f"firm_id {code!r} appears {len(rows)} times (rows {listed})",
+            int(rows.iloc[0]),
+            column,
+        )
 
 
-def _convert_coordinates(firms: pd.DataFrame, path: str | Path, coords: str, column: str,
-                         problems: Problems) -> None:
+def _convert_coordinates(
+    firms: pd.DataFrame, path: str | Path, coords: str, column: str, problems: Problems
+) -> None:
     lon, lat = firms["lon"], firms["lat"]
     one_only = lon.isna() != lat.isna()
     if one_only.any():
-        report_rows(problems, path, firms.loc[one_only, "source_row"], column,
-                    "only one of lon/lat is filled in; the firm is placed by its town instead",
-                    severity="warning")
+        report_rows(
+            problems,
+            path,
+            firms.loc[one_only, "source_row"],
+            column,
+            "only one of lon/lat is filled in; the firm is placed by its town instead",
+            severity="warning",
+        )
         firms.loc[one_only, ["lon", "lat"]] = np.nan
     swapped = lon.between(*_CHINA_LAT) & lat.between(*_CHINA_LON)
     if swapped.any():
-        report_rows(problems, path, firms.loc[swapped, "source_row"], column,
-                    "lon and lat look swapped (latitude in the lon column); swapped back",
-                    severity="warning")
+        report_rows(
+            problems,
+            path,
+            firms.loc[swapped, "source_row"],
+            column,
+            "lon and lat look swapped (latitude in the lon column); swapped back",
+            severity="warning",
+        )
         firms.loc[swapped, ["lon", "lat"]] = firms.loc[swapped, ["lat", "lon"]].to_numpy()
-    impossible = ~(firms["lon"].between(-180, 180) & firms["lat"].between(-90, 90)) & \
-        firms["lon"].notna()
+    impossible = (
+        ~(firms["lon"].between(-180, 180) & firms["lat"].between(-90, 90)) & firms["lon"].notna()
+    )
     if impossible.any():
-        report_rows(problems, path, firms.loc[impossible, "source_row"], column,
-                    "lon/lat out of range (lon −180…180, lat −90…90)")
-    outside_china = firms["lon"].notna() & ~impossible & ~(
-        firms["lon"].between(*_CHINA_LON) & firms["lat"].between(*_CHINA_LAT))
+        report_rows(
+            problems,
+            path,
+            firms.loc[impossible, "source_row"],
+            column,
+            "lon/lat out of range (lon −180…180, lat −90…90)",
+        )
+    outside_china = (
+        firms["lon"].notna()
+        & ~impossible
+        & ~(firms["lon"].between(*_CHINA_LON) & firms["lat"].between(*_CHINA_LAT))
+    )
     if outside_china.any():
-        report_rows(problems, path, firms.loc[outside_china, "source_row"], column,
-                    "lon/lat lie outside China; check the coordinates", severity="warning")
+        report_rows(
+            problems,
+            path,
+            firms.loc[outside_china, "source_row"],
+            column,
+            "lon/lat lie outside China; check the coordinates",
+            severity="warning",
+        )
     lon84, lat84 = datum.to_wgs84(firms["lon"].to_numpy(), firms["lat"].to_numpy(), coords)
     firms["lon"], firms["lat"] = lon84, lat84
 
 
-def _place_firms(firms: pd.DataFrame, boundaries: gpd.GeoDataFrame | None, path: str | Path,
-                 column: str, problems: Problems) -> None:
+def _place_firms(
+    firms: pd.DataFrame,
+    boundaries: gpd.GeoDataFrame | None,
+    path: str | Path,
+    column: str,
+    problems: Problems,
+) -> None:
     """Resolve each firm's town from its location; place firms without one at a centroid."""
     firms["approx_location"] = False
     firms["outside_boundaries"] = False
@@ -188,8 +244,13 @@ def _place_firms(firms: pd.DataFrame, boundaries: gpd.GeoDataFrame | None, path:
     if boundaries is None:
         nowhere = ~has_point & (firms["town"] == "")
         if nowhere.any():
-            report_rows(problems, path, firms.loc[nowhere, "source_row"], column,
-                        "firm has no location: no lon/lat and no town")
+            report_rows(
+                problems,
+                path,
+                firms.loc[nowhere, "source_row"],
+                column,
+                "firm has no location: no lon/lat and no town",
+            )
         return
     known = set(boundaries["town"])
     polygon_town = assign_towns(firms["lon"], firms["lat"], boundaries)["polygon_town"]
@@ -197,37 +258,71 @@ def _place_firms(firms: pd.DataFrame, boundaries: gpd.GeoDataFrame | None, path:
     inside = polygon_town.notna().to_numpy(dtype=bool)
 
     differs = inside & (registered != "") & (registered != polygon_town.fillna(""))
-    for row, said, found in firms.loc[differs, ["source_row", "town"]].assign(
-            found=polygon_town[differs]).head(50).itertuples(index=False):
-        problems.warning(path, f"register says town {said!r} but the location is in {found!r}; "
-                               f"using {found!r} (the location)", int(row), column)
+    for row, said, found in (
+        firms.loc[differs, ["source_row", "town"]]
+        .assign(found=polygon_town[differs])
+        .head(50)
+        .itertuples(index=False)
+    ):
+        problems.warning(
+            path,
+            f"register says town {said!r} but the location is in {found!r}; "
+            f"using {found!r} (the location)",
+            int(row),
+            column,
+        )
     if differs.sum() > 50:
-        problems.warning(path, f"and {int(differs.sum()) - 50:,} more firms whose town differs "
-                               "from their location (the location is used)", None, column)
+        problems.warning(
+            path,
+            f"and {int(differs.sum()) - 50:,} more firms whose town differs "
+            "from their location (the location is used)",
+            None,
+            column,
+        )
     firms.loc[inside, "town"] = polygon_town[inside]
 
     outside = has_point.to_numpy(dtype=bool) & ~inside
     firms.loc[outside, "outside_boundaries"] = True
     if outside.any():
-        report_rows(problems, path, firms.loc[outside, "source_row"], column,
-                    "location lies outside every town boundary; kept and flagged",
-                    severity="warning")
+        report_rows(
+            problems,
+            path,
+            firms.loc[outside, "source_row"],
+            column,
+            "location lies outside every town boundary; kept and flagged",
+            severity="warning",
+        )
 
     unknown_town = ~has_point & (registered != "") & ~registered.isin(known)
     if unknown_town.any():
-        report_rows(problems, path, firms.loc[unknown_town, "source_row"], column,
-                    f"firm has no lon/lat and its town is not one of the boundaries' towns "
-                    f"({', '.join(sorted(known))})")
+        report_rows(
+            problems,
+            path,
+            firms.loc[unknown_town, "source_row"],
+            column,
+            f"firm has no lon/lat and its town is not one of the boundaries' towns "
+            f"({', '.join(sorted(known))})",
+        )
     no_location = ~has_point & (registered == "")
     if no_location.any():
-        report_rows(problems, path, firms.loc[no_location, "source_row"], column,
-                    "firm has no location: no lon/lat and no town")
+        report_rows(
+            problems,
+            path,
+            firms.loc[no_location, "source_row"],
+            column,
+            "firm has no location: no lon/lat and no town",
+        )
     approx = ~has_point & registered.isin(known)
     if approx.any():
         centres = town_centroids(boundaries)
         firms.loc[approx, "lon"] = registered[approx].map(centres["lon"]).to_numpy()
         firms.loc[approx, "lat"] = registered[approx].map(centres["lat"]).to_numpy()
         firms.loc[approx, "approx_location"] = True
-        report_rows(problems, path, firms.loc[approx, "source_row"], "lon",
-                    "no lon/lat: placed at the centre of its town (approx_location)",
-                    severity="warning")
+        report_rows(
+            problems,
+            path,
+            firms.loc[approx, "source_row"],
+            "lon",
+            "no lon/lat: placed at the centre of its town (approx_location)",
+            severity="warning",
+        )

@@ -62,7 +62,9 @@ class Column:
 REGISTER: tuple[Column, ...] = (
     Column("firm_id", "text", ("统一社会信用代码", "信用代码", "社会信用代码", "uscc"), True),
     Column("name", "text", ("企业名称", "单位名称", "名称"), True),
-    Column("town", "text", ("所属镇(区)", "所属镇区", "镇区", "街道", "镇(区)", "所属街道", "镇街")),
+    Column(
+        "town", "text", ("所属镇(区)", "所属镇区", "镇区", "街道", "镇(区)", "所属街道", "镇街")
+    ),
     Column("address", "text", ("地址", "注册地址", "经营地址")),
     Column("lon", "float", ("经度", "longitude", "lng")),
     Column("lat", "float", ("纬度", "latitude")),
@@ -81,7 +83,9 @@ ROSTER: tuple[Column, ...] = (
     Column("inspector_id", "text", ("编号", "执法证号", "人员编号", "工号"), True),
     Column("name", "text", ("姓名",), True),
     Column("agency", "text", ("单位", "所属单位", "部门"), True),
-    Column("home_town", "text", ("户籍镇区", "居住镇区", "所在镇区", "家庭所在镇(区)", "家庭所在镇区")),
+    Column(
+        "home_town", "text", ("户籍镇区", "居住镇区", "所在镇区", "家庭所在镇(区)", "家庭所在镇区")
+    ),
     Column("available_from", "date", ("可用开始日期", "开始日期")),
     Column("available_to", "date", ("可用结束日期", "结束日期")),
 )
@@ -94,7 +98,9 @@ FINDINGS: tuple[Column, ...] = (
     Column("result", "result", ("检查结果", "结果"), True),
     Column("violation_codes", "text", ("违法代码", "违法行为代码", "违规代码")),
     Column("workers_affected", "count", ("涉及职工人数", "涉及人数", "涉及劳动者人数")),
-    Column("back_wages_yuan", "float", ("追发工资(元)", "追发工资", "补发工资(元)", "追讨工资(元)")),
+    Column(
+        "back_wages_yuan", "float", ("追发工资(元)", "追发工资", "补发工资(元)", "追讨工资(元)")
+    ),
     Column("fine_yuan", "float", ("罚款(元)", "罚款金额(元)", "罚款")),
     Column("rectification_due", "date", ("整改期限", "整改截止日期")),
     Column("notes", "text", ("备注", "说明")),
@@ -120,17 +126,37 @@ KINDS: dict[str, tuple[Column, ...]] = {
 
 # Result words as inspectors write them.
 RESULT_ALIASES: dict[str, str] = {
-    "合规": "compliant", "未发现问题": "compliant", "无违法": "compliant", "正常": "compliant",
-    "违法": "violation", "违规": "violation", "有违法": "violation", "发现问题": "violation",
-    "关闭": "closed", "已关闭": "closed", "停业": "closed", "注销": "closed",
-    "未找到": "not_found", "查无此企业": "not_found", "无法找到": "not_found",
-    "拒绝": "refused", "拒绝检查": "refused", "拒检": "refused",
+    "合规": "compliant",
+    "未发现问题": "compliant",
+    "无违法": "compliant",
+    "正常": "compliant",
+    "违法": "violation",
+    "违规": "violation",
+    "有违法": "violation",
+    "发现问题": "violation",
+    "关闭": "closed",
+    "已关闭": "closed",
+    "停业": "closed",
+    "注销": "closed",
+    "未找到": "not_found",
+    "查无此企业": "not_found",
+    "无法找到": "not_found",
+    "拒绝": "refused",
+    "拒绝检查": "refused",
+    "拒检": "refused",
     "not found": "not_found",
 }
 
 CAMPAIGN_ALIASES: dict[str, str] = {
-    "工资": "wage", "工资专项": "wage", "企业工资专项检查": "wage", "工资支付": "wage",
-    "非法用工": "illegal_employment", "非法用工专项检查": "illegal_employment",
-    "高温": "heat", "夏季高温": "heat", "夏季高温专项检查": "heat",
-    "服务行业": "service_sector", "服务行业用工专项检查": "service_sector",
+    "工资": "wage",
+    "工资专项": "wage",
+    "企业工资专项检查": "wage",
+    "工资支付": "wage",
+    "非法用工": "illegal_employment",
+    "非法用工专项检查": "illegal_employment",
+    "高温": "heat",
+    "夏季高温": "heat",
+    "夏季高温专项检查": "heat",
+    "服务行业": "service_sector",
+    "服务行业用工专项检查": "service_sector",
 }

@@ -81,8 +81,11 @@ def decode_text(data: bytes, file: str | Path) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise InputError.single(file, "cannot tell the text encoding: the file is neither UTF-8 "
-                                  "nor GBK/GB18030; save it as UTF-8 CSV or XLSX")
+    raise InputError.single(
+        file,
+        "cannot tell the text encoding: the file is neither UTF-8 "
+        "nor GBK/GB18030; save it as UTF-8 CSV or XLSX",
+    )
 
 
 def _read_grid(path: Path, sheet: str | int | None) -> pd.DataFrame:
@@ -90,8 +93,13 @@ def _read_grid(path: Path, sheet: str | int | None) -> pd.DataFrame:
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm", ".xls"):
         try:
-            return pd.read_excel(path, sheet_name=0 if sheet is None else sheet, header=None,
-                                 dtype=object, engine="openpyxl")
+            return pd.read_excel(
+                path,
+                sheet_name=0 if sheet is None else sheet,
+                header=None,
+                dtype=object,
+                engine="openpyxl",
+            )
         except ValueError as exc:
             raise InputError.single(path, f"cannot read sheet {sheet!r}: {exc}") from None
     if suffix == ".parquet":
@@ -105,8 +113,15 @@ def _read_grid(path: Path, sheet: str | int | None) -> pd.DataFrame:
         sep = dialect.delimiter
     except csv.Error:
         sep = ","
-    return pd.read_csv(io.StringIO(text), sep=sep, header=None, dtype=str,
-                       keep_default_na=False, skip_blank_lines=False, engine="c")
+    return pd.read_csv(
+        io.StringIO(text),
+        sep=sep,
+        header=None,
+        dtype=str,
+        keep_default_na=False,
+        skip_blank_lines=False,
+        engine="c",
+    )
 
 
 def _find_header_row(grid: pd.DataFrame, columns: Sequence[Column]) -> int:
@@ -124,8 +139,11 @@ def _unique_headers(raw_headers: list[object]) -> list[str]:
     seen: dict[str, int] = {}
     out = []
     for i, value in enumerate(raw_headers):
-        name = str(value).strip() if value is not None and str(value).strip() not in ("", "nan") \
+        name = (
+            str(value).strip()
+            if value is not None and str(value).strip() not in ("", "nan")
             else f"column {i + 1}"
+        )
         if name in seen:
             seen[name] += 1
             name = f"{name}.{seen[name]}"
@@ -156,28 +174,46 @@ def _parse_column(spec: Column, raw: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def _empty_column(spec: Column, index: pd.Index) -> pd.Series:
-    dtypes = {"float": "float64", "int": "Int64", "count": "Int64", "bool": "boolean",
-              "date": "datetime64[ns]"}
+    dtypes = {
+        "float": "float64",
+        "int": "Int64",
+        "count": "Int64",
+        "bool": "boolean",
+        "date": "datetime64[ns]",
+    }
     if spec.kind in dtypes:
-        return pd.Series(pd.NA if spec.kind != "date" else pd.NaT, index=index,
-                         dtype=dtypes[spec.kind])
+        return pd.Series(
+            pd.NA if spec.kind != "date" else pd.NaT, index=index, dtype=dtypes[spec.kind]
+        )
     return pd.Series("", index=index, dtype=object)
 
 
-def report_rows(problems: Problems, file: str | Path, rows: pd.Series, column: str | None,
-                message: str, severity: str = "error") -> None:
+def report_rows(
+    problems: Problems,
+    file: str | Path,
+    rows: pd.Series,
+    column: str | None,
+    message: str,
+    severity: str = "error",
+) -> None:
     """Add one problem per row number in ``rows`` (capped at :data:`MAX_ROW_PROBLEMS`)."""
     add = problems.error if severity == "error" else problems.warning
     row_list = [int(r) for r in rows.tolist()]
     for row in row_list[:MAX_ROW_PROBLEMS]:
         add(file, message, row, column)
     if len(row_list) > MAX_ROW_PROBLEMS:
-        add(file, f"{message} — and {len(row_list) - MAX_ROW_PROBLEMS:,} more rows like this "
-                  f"(rows {row_list[MAX_ROW_PROBLEMS]}–{row_list[-1]})", None, column)
+        add(
+            file,
+            f"{message} — and {len(row_list) - MAX_ROW_PROBLEMS:,} more rows like this "
+            f"(rows {row_list[MAX_ROW_PROBLEMS]}–{row_list[-1]})",
+            None,
+            column,
+        )
 
 
-def read_table(path: str | Path, columns: Sequence[Column], problems: Problems,
-               sheet: str | int | None = None) -> Table:
+def read_table(
+    path: str | Path, columns: Sequence[Column], problems: Problems, sheet: str | int | None = None
+) -> Table:
     """Read one input file into a canonical frame.
 
     Parameters
@@ -217,7 +253,7 @@ def read_table(path: str | Path, columns: Sequence[Column], problems: Problems,
         raise InputError.single(path, "the file is empty")
     header_at = _find_header_row(grid, columns)
     headers = _unique_headers(grid.iloc[header_at].tolist())
-    body = grid.iloc[header_at + 1:].copy()
+    body = grid.iloc[header_at + 1 :].copy()
     body.columns = headers
     # Rows as the user sees them: grid row i is file row i + 1 (header row counted).
     body["__row__"] = body.index.to_numpy() + 1
@@ -228,9 +264,12 @@ def read_table(path: str | Path, columns: Sequence[Column], problems: Problems,
     for spec in columns:
         if spec.required and spec.name not in found:
             names = " / ".join((spec.name, *spec.aliases))
-            problems.error(path, f"required column {spec.name!r} is missing (accepted headers: "
-                                 f"{names}; headers found: {', '.join(headers)})",
-                           header_at + 1)
+            problems.error(
+                path,
+                f"required column {spec.name!r} is missing (accepted headers: "
+                f"{names}; headers found: {', '.join(headers)})",
+                header_at + 1,
+            )
     out: dict[str, pd.Series] = {}
     for spec in columns:
         if spec.name not in found:
@@ -239,8 +278,13 @@ def read_table(path: str | Path, columns: Sequence[Column], problems: Problems,
         header = found[spec.name]
         parsed, bad = _parse_column(spec, body[header])
         if bad.any():
-            report_rows(problems, path, body.loc[bad, "__row__"], header,
-                        f"cannot read {spec.name} value — expected {_EXPLAIN[spec.kind]}")
+            report_rows(
+                problems,
+                path,
+                body.loc[bad, "__row__"],
+                header,
+                f"cannot read {spec.name} value — expected {_EXPLAIN[spec.kind]}",
+            )
         out[spec.name] = parsed
     extra = [h for h in headers if h not in found.values()]
     for header in extra:

@@ -13,7 +13,9 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-TRUE_WORDS = frozenset({"是", "有", "y", "yes", "true", "t", "1", "√", "✓", "已建", "已建会", "建会"})
+TRUE_WORDS = frozenset(
+    {"是", "有", "y", "yes", "true", "t", "1", "√", "✓", "已建", "已建会", "建会"}
+)
 FALSE_WORDS = frozenset({"否", "无", "n", "no", "false", "f", "0", "×", "✗", "未建", "未建会"})
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _DATE_TEXT = r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*(?:\d{1,2}:\d{2}(?::\d{2})?)?\s*$"
@@ -120,8 +122,9 @@ def parse_grade(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     return out, _mask(bad)
 
 
-def parse_choice(raw: pd.Series, allowed: tuple[str, ...],
-                 aliases: dict[str, str]) -> tuple[pd.Series, pd.Series]:
+def parse_choice(
+    raw: pd.Series, allowed: tuple[str, ...], aliases: dict[str, str]
+) -> tuple[pd.Series, pd.Series]:
     """A closed vocabulary (result, campaign) with aliases; case- and space-insensitive."""
     text = _text(raw).str.normalize("NFKC")
     key = text.str.lower().str.replace(r"[\s\-]+", "_", regex=True)

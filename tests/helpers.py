@@ -31,26 +31,29 @@ def register_rows(n: int = 6) -> pd.DataFrame:
     """A register with Chinese headers, as an office would export it."""
     rows = []
     for i in range(n):
-        rows.append({
-            "统一社会信用代码": valid_uscc(i + 1),
-            "企业名称": f"测试{i}纺织有限公司",
-            "所属镇(区)": TOWNS[i % 2],
-            "经度": 120.05 + 0.1 * (i % 2),
-            "纬度": 31.05,
-            "行业代码": "1711",
-            "从业人数": f"{10 * (i + 1)}人" if i % 2 else str(10 * (i + 1)),
-            "是否建会": "是" if i % 2 else "否",
-            "户外作业": "N",
-            "近12个月投诉": str(i % 3),
-            "信用等级": "B",
-            "上次检查日期": ["2025-03-04", "2025/3/4", "2025年3月4日", "", "45720", ""][i % 6],
-            "法定代表人": f"某{i}",
-        })
+        rows.append(
+            {
+                "统一社会信用代码": valid_uscc(i + 1),
+                "企业名称": f"测试{i}纺织有限公司",
+                "所属镇(区)": TOWNS[i % 2],
+                "经度": 120.05 + 0.1 * (i % 2),
+                "纬度": 31.05,
+                "行业代码": "1711",
+                "从业人数": f"{10 * (i + 1)}人" if i % 2 else str(10 * (i + 1)),
+                "是否建会": "是" if i % 2 else "否",
+                "户外作业": "N",
+                "近12个月投诉": str(i % 3),
+                "信用等级": "B",
+                "上次检查日期": ["2025-03-04", "2025/3/4", "2025年3月4日", "", "45720", ""][i % 6],
+                "法定代表人": f"某{i}",
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def write_csv(frame: pd.DataFrame, path: Path, encoding: str = "utf-8",
-              title: str | None = None) -> Path:
+def write_csv(
+    frame: pd.DataFrame, path: Path, encoding: str = "utf-8", title: str | None = None
+) -> Path:
     """Write a CSV the way Excel would (optionally with a title line above the header)."""
     text = frame.to_csv(index=False, lineterminator="\r\n")
     if title:

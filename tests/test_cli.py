@@ -21,8 +21,10 @@ def test_validate_prints_one_line_per_problem_and_exits_1(tmp_path, capsys):
     lines = [line for line in out.splitlines() if line.startswith("error:")]
     assert len(lines) == 2
     assert any("row 4, column '从业人数'" in line for line in lines)
-    assert any("row 5, column '统一社会信用代码'" in line and "'BAD-ID'" not in line
-               and "BADID" in line for line in lines)
+    assert any(
+        "row 5, column '统一社会信用代码'" in line and "'BAD-ID'" not in line and "BADID" in line
+        for line in lines
+    )
     assert "Traceback" not in out
 
 
@@ -31,8 +33,16 @@ def test_validate_with_boundaries_reports_warnings_exit_0(tmp_path, capsys):
     rows.loc[0, "所属镇(区)"] = "乙镇"
     path = write_csv(rows, tmp_path / "register.csv")
     two_towns().to_file(tmp_path / "towns.geojson", driver="GeoJSON")
-    code = main(["validate", str(path), "--kind", "register", "--boundaries",
-                 str(tmp_path / "towns.geojson")])
+    code = main(
+        [
+            "validate",
+            str(path),
+            "--kind",
+            "register",
+            "--boundaries",
+            str(tmp_path / "towns.geojson"),
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 0
     assert "1 warnings" in out and "warning:" in out and "row 2" in out

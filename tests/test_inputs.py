@@ -6,20 +6,32 @@ from inspectlib.inputs import load_campaign_inputs, load_findings, load_roster, 
 from inspectlib.params import validate_params
 from tests.helpers import register_rows, two_towns, valid_uscc, write_csv
 
-ROSTER = pd.DataFrame({
-    "编号": ["I01", "I02", "I03"], "姓名": ["王一", "李二", "张三"],
-    "单位": ["人社局", "公安局", "总工会"], "家庭所在镇(区)": ["甲镇", "乙镇", "甲镇"],
-    "可用开始日期": ["", "2027/6/1", ""], "可用结束日期": ["", "2027年7月15日", ""],
-})
+ROSTER = pd.DataFrame(
+    {
+        "编号": ["I01", "I02", "I03"],
+        "姓名": ["王一", "李二", "张三"],
+        "单位": ["人社局", "公安局", "总工会"],
+        "家庭所在镇(区)": ["甲镇", "乙镇", "甲镇"],
+        "可用开始日期": ["", "2027/6/1", ""],
+        "可用结束日期": ["", "2027年7月15日", ""],
+    }
+)
 
 
 def findings_rows():
-    return pd.DataFrame({
-        "统一社会信用代码": [valid_uscc(1), valid_uscc(2)], "专项检查": ["工资", "heat"],
-        "检查日期": ["2026-01-12", "2026/8/3"], "检查组": ["I01+I02", "I02+I03"],
-        "检查结果": ["违法", "compliant"], "违法代码": ["W01;W03", ""],
-        "涉及职工人数": ["12人", "0"], "追发工资(元)": ["35,000", ""], "罚款(元)": ["2000", ""],
-    })
+    return pd.DataFrame(
+        {
+            "统一社会信用代码": [valid_uscc(1), valid_uscc(2)],
+            "专项检查": ["工资", "heat"],
+            "检查日期": ["2026-01-12", "2026/8/3"],
+            "检查组": ["I01+I02", "I02+I03"],
+            "检查结果": ["违法", "compliant"],
+            "违法代码": ["W01;W03", ""],
+            "涉及职工人数": ["12人", "0"],
+            "追发工资(元)": ["35,000", ""],
+            "罚款(元)": ["2000", ""],
+        }
+    )
 
 
 def test_roster_with_chinese_headers(tmp_path):
@@ -70,10 +82,18 @@ def test_campaign_inputs_report_errors_of_every_file_at_once(tmp_path):
     write_csv(bad_roster, tmp_path / "roster.csv")
     weather = pd.DataFrame({"date": ["2027-08-01", "soon"], "tmax_c": [36, 37]})
     write_csv(weather, tmp_path / "weather.csv")
-    params = validate_params({"campaign": "heat", "year": 2027, "seed": 1,
-                              "register": "register.csv", "boundaries": "towns.geojson",
-                              "roster": "roster.csv", "weather": "weather.csv"},
-                             base=tmp_path)
+    params = validate_params(
+        {
+            "campaign": "heat",
+            "year": 2027,
+            "seed": 1,
+            "register": "register.csv",
+            "boundaries": "towns.geojson",
+            "roster": "roster.csv",
+            "weather": "weather.csv",
+        },
+        base=tmp_path,
+    )
     with pytest.raises(InputError) as info:
         load_campaign_inputs(params)
     files = {p.file.rsplit("/", 1)[-1] for p in info.value.problems if p.severity == "error"}

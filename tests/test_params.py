@@ -5,15 +5,22 @@ import pytest
 from inspectlib.errors import ParamsError
 from inspectlib.params import load_params, parse_set, validate_params
 
-BASE = {"campaign": "wage", "year": 2027, "seed": 1, "register": "r.csv",
-        "boundaries": "b.geojson", "roster": "roster.xlsx"}
+BASE = {
+    "campaign": "wage",
+    "year": 2027,
+    "seed": 1,
+    "register": "r.csv",
+    "boundaries": "b.geojson",
+    "roster": "roster.xlsx",
+}
 
 
 def test_relative_paths_resolve_against_the_params_file(tmp_path):
     (tmp_path / "p.yaml").write_text(
         "campaign: heat\nyear: 2027\nseed: 7\nregister: data/r.csv\nboundaries: b.geojson\n"
         "roster: /abs/roster.xlsx\nfindings: [f1.csv]\nstore: sqlite:///db.sqlite\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     params = load_params(tmp_path / "p.yaml")
     assert params.register == (tmp_path / "data" / "r.csv").resolve()
     assert params.roster == Path("/abs/roster.xlsx")
@@ -22,15 +29,18 @@ def test_relative_paths_resolve_against_the_params_file(tmp_path):
     assert params.random_share == 0.05
 
 
-@pytest.mark.parametrize("change, needle", [
-    ({"colour": "red"}, "unknown key 'colour'"),
-    ({"target_firms": "many"}, "target_firms"),
-    ({"random_share": 1.5}, "random_share"),
-    ({"campaign": "taxes"}, "campaign: must be one of"),
-    ({"window_start": "2027-03-01", "window_end": "2027-02-01"}, "before window_start"),
-    ({"window_start": "2026-03-01"}, "not in year 2027"),
-    ({"office": {"lon": 120.0}}, "office"),
-])
+@pytest.mark.parametrize(
+    "change, needle",
+    [
+        ({"colour": "red"}, "unknown key 'colour'"),
+        ({"target_firms": "many"}, "target_firms"),
+        ({"random_share": 1.5}, "random_share"),
+        ({"campaign": "taxes"}, "campaign: must be one of"),
+        ({"window_start": "2027-03-01", "window_end": "2027-02-01"}, "before window_start"),
+        ({"window_start": "2026-03-01"}, "not in year 2027"),
+        ({"office": {"lon": 120.0}}, "office"),
+    ],
+)
 def test_bad_params_give_one_clear_message(change, needle):
     with pytest.raises(ParamsError) as info:
         validate_params(BASE | change, source="wage.yaml")
@@ -40,7 +50,10 @@ def test_bad_params_give_one_clear_message(change, needle):
 
 def test_set_values_are_yaml():
     assert parse_set(["target_firms=50", "towns=[a, b]", "language=en"]) == {
-        "target_firms": 50, "towns": ["a", "b"], "language": "en"}
+        "target_firms": 50,
+        "towns": ["a", "b"],
+        "language": "en",
+    }
     with pytest.raises(ParamsError, match="key=value"):
         parse_set(["oops"])
 

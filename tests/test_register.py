@@ -12,8 +12,7 @@ from tests.helpers import register_rows, two_towns, valid_uscc, write_csv
 def load(tmp_path, rows, **kwargs):
     path = write_csv(rows, tmp_path / "register.csv", encoding=kwargs.pop("encoding", "gbk"))
     problems = Problems()
-    firms = load_register(path, kwargs.pop("boundaries", two_towns()), problems=problems,
-                          **kwargs)
+    firms = load_register(path, kwargs.pop("boundaries", two_towns()), problems=problems, **kwargs)
     return firms, problems
 
 
@@ -33,8 +32,10 @@ def test_clean_register_loads_into_canonical_frame(tmp_path):
 def test_uscc_check_matches_stdnum():
     rng = np.random.default_rng(3)
     alphabet = list("0123456789ABCDEFGHJKLMNPQRTUWXY")
-    codes = ["".join(rng.choice(list("0123456789"), 8)) + "".join(rng.choice(alphabet, 10))
-             for _ in range(3000)]
+    codes = [
+        "".join(rng.choice(list("0123456789"), 8)) + "".join(rng.choice(alphabet, 10))
+        for _ in range(3000)
+    ]
     codes += [valid_uscc(i) for i in range(200)] + ["123", "91320281ABCDEFGHIO", ""]
     malformed, bad_check = check_uscc(pd.Series(codes))
     for code, is_malformed, is_bad in zip(codes, malformed, bad_check, strict=True):

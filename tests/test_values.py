@@ -15,8 +15,16 @@ def test_bool_words_people_type():
 
 @pytest.mark.parametrize(
     "raw",
-    ["2025-03-04", "2025/3/4", "2025年3月4日", "2025.03.04", "20250304", "45720",
-     dt.datetime(2025, 3, 4, 15, 30), 45720.0],
+    [
+        "2025-03-04",
+        "2025/3/4",
+        "2025年3月4日",
+        "2025.03.04",
+        "20250304",
+        "45720",
+        dt.datetime(2025, 3, 4, 15, 30),
+        45720.0,
+    ],
 )
 def test_dates_in_every_usual_form(raw):
     parsed, bad = values.parse_date(pd.Series([raw], dtype=object))
@@ -45,8 +53,10 @@ def test_grades_and_text():
 
 
 def test_choice_aliases():
-    parsed, bad = values.parse_choice(pd.Series(["违法", "Compliant", "not found", "??"]),
-                                      ("compliant", "violation", "not_found"),
-                                      {"违法": "violation", "not found": "not_found"})
+    parsed, bad = values.parse_choice(
+        pd.Series(["违法", "Compliant", "not found", "??"]),
+        ("compliant", "violation", "not_found"),
+        {"违法": "violation", "not found": "not_found"},
+    )
     assert parsed.tolist() == ["violation", "compliant", "not_found", ""]
     assert bad.tolist() == [False, False, False, True]
