@@ -74,6 +74,43 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_plan(args: argparse.Namespace) -> int:
+    """Run one campaign plan through papermill and print where its outputs are."""
+    from inspectlib.params import parse_set
+    from inspectlib.run import run_plan
+
+    result = run_plan(args.params, parse_set(args.set or []))
+    print(f"{result.campaign}: ok in {result.seconds:.1f} s — outputs in {result.output_dir}")
+    for name in ("report.html", "map.html", "map_public.html", "plan.xlsx", "audit.json"):
+        path = Path(result.output_dir) / name
+        if path.exists():
+            print(f"  {path}")
+    return 0
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    """Run many plans in parallel; print progress and a final table; exit 1 if any failed."""
+    from inspectlib.batch import results_table, run_batch
+    from inspectlib.params import parse_set
+
+    def progress(done: int, total: int, result) -> None:
+        print(
+            f"[{done}/{total}] {result.campaign}: {result.status} ({result.seconds:.1f} s)",
+            flush=True,
+        )
+
+    results = run_batch(
+        args.params,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        overrides=parse_set(args.set or []),
+        progress=progress,
+    )
+    print()
+    print(results_table(results))
+    return 0 if all(r.status == "ok" for r in results) else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``inspectlib`` command."""
     parser = argparse.ArgumentParser(
@@ -97,6 +134,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sheet", help="XLSX sheet name (default: the first sheet)")
     p.add_argument("--all", action="store_true", help="print every problem (default: 200)")
     p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("plan", help="run one campaign plan (papermill) into a fresh folder")
+    p.add_argument("params", help="campaign params YAML, e.g. params/wage.yaml")
+    p.add_argument(
+        "--set",
+        action="append",
+        metavar="KEY=VALUE",
+        help="override a parameter (repeatable), e.g. --set target_firms=80",
+    )
+    p.set_defaults(func=cmd_plan)
+
+    p = sub.add_parser("batch", help="run many plans in parallel (local processes or Dask)")
+    p.add_argument("params", nargs="+", help="params YAML files")
+    p.add_argument("--workers", type=int, help="local worker processes (default: up to 4)")
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="Dask scheduler address, e.g. tcp://10.0.0.5:8786, for runs past one machine",
+    )
+    p.add_argument(
+        "--set", action="append", metavar="KEY=VALUE", help="override a parameter in every run"
+    )
+    p.set_defaults(func=cmd_batch)
 
     p = sub.add_parser("demo", help="build the synthetic demo region and run it end to end")
     p.add_argument("--output-dir", default="outputs/demo")
