@@ -42,9 +42,9 @@ def division_of(codes: pd.Series) -> pd.Series:
 
     Returns a nullable integer Series; codes that are not GB/T 4754 shaped give ``<NA>``.
     """
-    digits = (
-        codes.astype("string").str.strip().str.upper().str.extract(r"^[A-T]?(\d{2})\d{0,2}$")[0]
-    )
+    text = codes.astype("string[pyarrow]").str.strip().str.upper()
+    shaped = text.str.fullmatch(r"[A-T]?\d{2,4}").fillna(False).astype(bool)
+    digits = text.str.replace(r"^[A-T]", "", regex=True).str.slice(0, 2).where(shaped)
     return pd.to_numeric(digits, errors="coerce").astype("Int64")
 
 
@@ -70,7 +70,12 @@ def section_of(codes: pd.Series, names: pd.Series | None = None) -> pd.Series:
     if names is not None:
         text = names.astype("string").str.strip().fillna("")
         letter = text.str.upper().where(text.str.fullmatch(r"[A-Ta-t]").fillna(False), "")
-        by_name = text.map(lambda t: _NAME_TO_SECTION.get(t, _NAME_TO_SECTION.get(t.lower(), "")))
+        codes_, names_ = pd.factorize(text)
+        lookup = np.array(
+            [_NAME_TO_SECTION.get(t, _NAME_TO_SECTION.get(t.lower(), "")) for t in names_] + [""],
+            dtype=object,
+        )
+        by_name = pd.Series(lookup[codes_], index=text.index)
         fallback = letter.where(letter != "", by_name).astype(object)
         out = out.where(out != "", fallback)
     return out.fillna("").astype(object)

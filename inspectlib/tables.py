@@ -12,10 +12,12 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from inspectlib import values
@@ -113,14 +115,24 @@ def _read_grid(path: Path, sheet: str | int | None) -> pd.DataFrame:
         sep = dialect.delimiter
     except csv.Error:
         sep = ","
+    if re.search(r"\n[ \t]*\r?\n", text):
+        # Arrow's fast reader skips blank lines, which would shift the row numbers we report.
+        return pd.read_csv(
+            io.StringIO(text),
+            sep=sep,
+            header=None,
+            dtype="string[pyarrow]",
+            keep_default_na=False,
+            skip_blank_lines=False,
+            engine="c",
+        )
     return pd.read_csv(
-        io.StringIO(text),
+        io.BytesIO(text.encode("utf-8")),
         sep=sep,
         header=None,
-        dtype=str,
+        dtype="string[pyarrow]",
         keep_default_na=False,
-        skip_blank_lines=False,
-        engine="c",
+        engine="pyarrow",
     )
 
 
@@ -154,6 +166,24 @@ def _unique_headers(raw_headers: list[object]) -> list[str]:
 
 
 def _parse_column(spec: Column, raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parse one column. Columns other than plain numbers repeat few distinct values (towns,
+    dates, 是/否), so they are parsed once per distinct value and spread back."""
+    if spec.kind == "float":
+        return _parse_values(spec, raw)
+    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    parsed, bad = _parse_values(spec, pd.Series(uniques))
+    missing = codes < 0
+    position = np.where(missing, 0, codes)
+    if len(uniques) == 0:
+        return _parse_values(spec, raw)
+    taken = parsed.iloc[position].mask(missing).set_axis(raw.index)
+    if spec.kind in ("text", "grade", "result", "campaign"):
+        taken = taken.fillna("").astype(object)
+    flags = pd.Series(bad.to_numpy(dtype=bool)[position] & ~missing, index=raw.index)
+    return taken, flags
+
+
+def _parse_values(spec: Column, raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     if spec.kind == "text":
         return values.as_text(raw), pd.Series(False, index=raw.index)
     if spec.kind in ("float",):

@@ -35,11 +35,11 @@ def _mask(values: pd.Series) -> pd.Series:
 
 def as_text(raw: pd.Series) -> pd.Series:
     """Cells as stripped text; blanks become ``""``. Integers read by Excel lose their ``.0``."""
-    values = raw.astype(object)
-    is_float = values.map(lambda v: isinstance(v, float) and v.is_integer())
-    if is_float.any():
-        values = values.where(~is_float, values[is_float].map(lambda v: str(int(v))))
-    text = values.astype("string").str.strip().fillna("")
+    if raw.dtype == object:
+        is_float = raw.map(lambda v: isinstance(v, float) and v.is_integer()).astype(bool)
+        if is_float.any():
+            raw = raw.where(~is_float, raw[is_float].map(lambda v: str(int(v))))
+    text = raw.astype("string").str.strip().fillna("")
     return text.mask(blank(raw), "").astype(object)
 
 
@@ -65,9 +65,12 @@ def parse_bool(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 def parse_float(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Numbers, allowing thousands separators and a trailing unit such as 元."""
-    text = _text(raw).str.replace(",", "", regex=False).str.replace("，", "", regex=False)
-    text = text.str.replace(r"\s*(元|万元|°|度)\s*$", "", regex=True)
-    out = pd.to_numeric(text, errors="coerce").astype("float64")
+    out = pd.to_numeric(raw, errors="coerce").astype("float64")
+    retry = out.isna().to_numpy() & ~blank(raw).to_numpy()
+    if retry.any():  # only the odd cells pay for the clean-up
+        text = _text(raw[retry]).str.replace(r"[,，]", "", regex=True)
+        text = text.str.replace(r"\s*(元|万元|°|度)\s*$", "", regex=True)
+        out[retry] = pd.to_numeric(text, errors="coerce").astype("float64").to_numpy()
     bad = out.isna() & ~blank(raw)
     return out, _mask(bad)
 

@@ -75,3 +75,12 @@ def test_missing_file_and_empty_file(tmp_path):
     (tmp_path / "empty.csv").write_bytes(b"")
     with pytest.raises(InputError, match="empty"):
         read_table(tmp_path / "empty.csv", REGISTER, Problems())
+
+
+def test_blank_lines_keep_row_numbers(tmp_path):
+    path = tmp_path / "w.csv"
+    path.write_text("date,tmax_c\n2027-08-01,35\n\n2027-08-03,hot\n", encoding="utf-8")
+    problems = Problems()
+    table = read_table(path, WEATHER, problems)
+    assert table.frame["source_row"].tolist() == [2, 4]
+    assert [p.row for p in problems.errors] == [4]
