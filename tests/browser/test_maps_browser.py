@@ -1,0 +1,209 @@
+"""Maps opened in a real Chromium from a file, with the network blocked."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from inspectlib.maps import campaign_map, results_map
+
+pytestmark = pytest.mark.browser
+
+HOSTILE = [
+    '<img src=x onerror="window.__pwned=1">',
+    "</script><script>window.__pwned=2</script>",
+    "`${window.__pwned=3}`",
+    '"><svg onload="window.__pwned=4">',
+    "C:\\temp\\x",
+]
+TITLE = "企业工资专项检查（示例） 2025-01-06 – 2025-01-24"
+
+COUNT_ON_MAP = """kind => {
+  let n = 0;
+  window.inspectlibMap.map.eachLayer(l => { if (l.options && l.options.kind === kind) n++; });
+  return n;
+}"""
+
+
+@pytest.fixture(scope="module")
+def region(make_region):
+    data = make_region()
+    plan = data["plan"]
+    for k, name in enumerate(HOSTILE):
+        plan.loc[k, "name"] = name
+    return data
+
+
+def campaign_html(region, **kw):
+    kw.setdefault("title", TITLE)
+    return campaign_map(
+        region["plan"],
+        region["boundaries"],
+        region["eligible"],
+        office=region["office"],
+        warning_points=region["warning_points"],
+        **kw,
+    )
+
+
+def results_frame(plan: pd.DataFrame) -> pd.DataFrame:
+    rng = np.random.default_rng(3)
+    result = rng.choice(
+        ["compliant", "violation", "closed", "not_found", "refused"],
+        len(plan),
+        p=[0.55, 0.3, 0.05, 0.05, 0.05],
+    )
+    return plan[["firm_id", "name", "town", "lon", "lat", "date"]].assign(
+        result=result, violations=np.where(result == "violation", rng.integers(1, 4, len(plan)), 0)
+    )
+
+
+def assert_clean(opened) -> None:
+    assert opened.page_errors == []
+    assert opened.console_errors == []
+    assert opened.dialogs == []
+    assert opened.page.evaluate("window.__pwned") is None
+
+
+def test_campaign_map_works_offline(open_map, region, screenshot_dir):
+    opened = open_map(campaign_html(region, synthetic=True), viewport=(1400, 900))
+    page = opened.page
+    assert page.evaluate("typeof window.L === 'object' && typeof L.map === 'function'")
+    assert_clean(opened)
+    assert opened.blocked == []  # with tiles="none" the page asks for nothing at all
+    assert page.evaluate(COUNT_ON_MAP, "selected") == len(region["plan"])
+    assert page.evaluate("window.inspectlibMap.counts.selected") == len(region["plan"])
+    assert page.evaluate(COUNT_ON_MAP, "route") == page.evaluate(
+        "window.inspectlibMap.expected.routes"
+    )
+    assert page.evaluate(COUNT_ON_MAP, "coverage") == len(region["boundaries"])
+    assert page.evaluate(COUNT_ON_MAP, "eligible") == 0  # off until switched on
+    assert page.title() == TITLE
+    assert page.text_content("#inspectlib-title") == TITLE
+    assert page.is_visible("#inspectlib-synthetic")
+    assert page.text_content("#inspectlib-synthetic") == "合成示例数据 / synthetic demo data"
+    legend = page.text_content(".inspectlib-legend")
+    assert "抽查覆盖率" in legend and "风险加权抽取" in legend and "T01" in legend
+    page.screenshot(path=str(screenshot_dir / "map_campaign.png"))
+
+
+def test_hostile_names_display_as_text(open_map, region, screenshot_dir):
+    opened = open_map(campaign_html(region))
+    page = opened.page
+    # A real click on the canvas marker of the first hostile firm.
+    point = page.evaluate("""() => {
+      const m = window.inspectlibMap;
+      let target = null;
+      m.layers.selected.eachLayer(l => { if (l.options.index === 0) target = l; });
+      m.map.setView(target.getLatLng(), 16, {animate: false});
+      const p = m.map.latLngToContainerPoint(target.getLatLng());
+      const box = m.map.getContainer().getBoundingClientRect();
+      return [box.left + p.x, box.top + p.y];
+    }""")
+    page.mouse.click(point[0], point[1])
+    page.wait_for_selector(".leaflet-popup-content .inspectlib-popup-title")
+    assert page.text_content(".inspectlib-popup-title") == HOSTILE[0]
+    page.wait_for_timeout(400)  # let the popup fade in
+    page.screenshot(path=str(screenshot_dir / "map_popup_hostile.png"))
+    popup = page.text_content(".leaflet-popup-content")
+    assert "3 complaints in 12 months: +0.8" in popup and "T0" in popup
+    for k, name in enumerate(HOSTILE):
+        shown = page.evaluate(
+            """k => {
+          const m = window.inspectlibMap;
+          let target = null;
+          m.layers.selected.eachLayer(l => { if (l.options.index === k) target = l; });
+          target.fire("click", {latlng: target.getLatLng()}, true);
+          const titles = document.querySelectorAll(".inspectlib-popup-title");
+          return titles[titles.length - 1].textContent;
+        }""",
+            k,
+        )
+        assert shown == name
+    assert page.locator(".leaflet-popup-content img, .leaflet-popup-content svg").count() == 0
+    assert_clean(opened)
+
+
+def test_team_layer_toggles_through_the_layer_control(open_map, region):
+    opened = open_map(campaign_html(region))
+    page = opened.page
+    routes_before = page.evaluate(COUNT_ON_MAP, "route")
+    t01 = page.evaluate("window.inspectlibMap.counts['team:T01']")
+    assert t01 > 0
+    page.hover(".leaflet-control-layers")
+    label = page.locator(".leaflet-control-layers-overlays label", has_text="T01")
+    label.locator("input").uncheck()
+    assert not page.evaluate(
+        "window.inspectlibMap.map.hasLayer(window.inspectlibMap.layers['team:T01'])"
+    )
+    assert page.evaluate(COUNT_ON_MAP, "route") == routes_before - t01
+    label.locator("input").check()
+    assert page.evaluate(COUNT_ON_MAP, "route") == routes_before
+    eligible = page.locator(".leaflet-control-layers-overlays label", has_text="全部符合条件企业")
+    eligible.locator("input").check()
+    assert page.evaluate(COUNT_ON_MAP, "eligible") == len(region["eligible"])
+    assert_clean(opened)
+
+
+def test_public_map_works_and_shows_only_public_fields(open_map, region, screenshot_dir):
+    html = campaign_html(region, public=True, title="抽查名单公示")
+    assert "检查员甲" not in html and "预警点" not in html
+    opened = open_map(html)
+    page = opened.page
+    assert_clean(opened)
+    assert page.evaluate(COUNT_ON_MAP, "selected") == len(region["plan"])
+    assert page.evaluate(COUNT_ON_MAP, "route") == 0
+    page.evaluate("""() => { const m = window.inspectlibMap; let t = null;
+      m.layers.selected.eachLayer(l => { if (l.options.index === 7) t = l; });
+      t.fire("click", {latlng: t.getLatLng()}, true); }""")
+    rows = page.eval_on_selector_all(".inspectlib-popup th", "els => els.map(e => e.textContent)")
+    assert rows == ["镇区", "行业", "检查日期"]
+    page.wait_for_timeout(400)  # let the popup fade in
+    page.screenshot(path=str(screenshot_dir / "map_public.png"))
+
+
+def test_results_map_works(open_map, region, screenshot_dir):
+    results = results_frame(region["plan"])
+    opened = open_map(
+        results_map(results, region["boundaries"], title="检查结果", synthetic=True),
+        viewport=(1400, 900),
+    )
+    page = opened.page
+    assert_clean(opened)
+    assert page.evaluate(COUNT_ON_MAP, "results") == len(results)
+    assert "违法违规" in page.text_content(".inspectlib-legend")
+    page.screenshot(path=str(screenshot_dir / "map_results.png"))
+
+
+def test_gaode_tiles_are_the_only_requests(open_map, region):
+    opened = open_map(campaign_html(region, tiles="gaode"))
+    page = opened.page
+    page.wait_for_timeout(300)
+    assert opened.page_errors == [] and opened.dialogs == []
+    assert opened.blocked, "tiles should have been requested"
+    assert all(
+        u.startswith("https://webrd0") and ".is.autonavi.com/appmaptile?" in u
+        for u in opened.blocked
+    ), opened.blocked[:3]
+    assert page.locator(".leaflet-control-attribution").text_content() == "© 高德地图 AutoNavi"
+
+
+def test_twenty_thousand_firms_load_fast(open_map, make_region):
+    big = make_region(n_eligible=20_000, n_selected=150)
+    html = campaign_map(
+        big["plan"], big["boundaries"], big["eligible"], title="20k", office=big["office"]
+    )
+    assert len(html.encode("utf-8")) <= 3_000_000
+    started = time.perf_counter()
+    opened = open_map(html, "big.html")
+    loaded = time.perf_counter() - started
+    page = opened.page
+    drawn = page.evaluate("""() => { const m = window.inspectlibMap; const t0 = performance.now();
+      m.map.addLayer(m.layers.eligible); return performance.now() - t0; }""")
+    assert_clean(opened)
+    assert loaded < 3.0
+    assert drawn < 2000
+    assert page.evaluate(COUNT_ON_MAP, "eligible") == 20_000
