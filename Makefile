@@ -18,11 +18,13 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # Debian's Chromium for the browser tests (Playwright cannot download its own browser here)
-# and Debian's PostgreSQL for the archive tests (started on 127.0.0.1 by the tests themselves).
+# and Debian's PostgreSQL for the archive tests (started on 127.0.0.1 by the tests themselves);
+# a CJK font so that screenshots of maps and reports show Chinese text.
 system-deps:
 	@missing=""; \
 	test -x /usr/bin/chromium || missing="$$missing chromium"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || missing="$$missing fonts-wqy-microhei"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  $(SUDO) apt-get update -qq && \
