@@ -11,14 +11,16 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from inspectlib.errors import InspectlibError
+from inspectlib.plan import archive_plan_run
 from inspectlib.run import PLAN_NOTEBOOK, RunResult, run_plan
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int, RunResult], None]
+Kind = Literal["plan", "report", "annual"]
 
 
 def run_one(
@@ -26,17 +28,28 @@ def run_one(
     overrides: Mapping[str, Any] | None = None,
     stagger_s: float = 0.0,
     notebook: Path = PLAN_NOTEBOOK,
+    kind: Kind = "plan",
+    subdir: str = "",
 ) -> RunResult:
-    """Run one plan and turn any failure into a failed :class:`RunResult` (never raises).
+    """Run one notebook and turn any failure into a failed :class:`RunResult` (never raises).
 
-    ``stagger_s`` spreads kernel starts out a little (papermill#511: kernels started in the
-    same instant can race for the same ports).
+    ``kind`` is ``plan`` (campaign params; the published plan is archived when the params
+    name a store), ``report`` (campaign params, nothing archived) or ``annual`` (annual
+    summary params). ``stagger_s`` spreads kernel starts out a little (papermill#511:
+    kernels started in the same instant can race for the same ports).
     """
     if stagger_s:
         time.sleep(random.uniform(0, stagger_s))
     started = time.perf_counter()
     try:
-        return run_plan(params_file, overrides, notebook=notebook)
+        if kind == "annual":
+            from inspectlib.annual import load_annual_params
+
+            return run_plan(
+                params_file, overrides, notebook=notebook, subdir=subdir, load=load_annual_params
+            )
+        record = archive_plan_run if kind == "plan" else None
+        return run_plan(params_file, overrides, notebook=notebook, subdir=subdir, record=record)
     except InspectlibError as exc:
         message = str(exc)
     except Exception as exc:  # noqa: BLE001 - a batch reports every failure and goes on
@@ -55,6 +68,8 @@ def run_batch(
     overrides: Mapping[str, Any] | None = None,
     progress: Progress | None = None,
     notebook: Path = PLAN_NOTEBOOK,
+    kind: Kind = "plan",
+    subdir: str = "",
 ) -> list[RunResult]:
     """Run every params file; return the results in the order of ``params_files``.
 
@@ -75,6 +90,10 @@ def run_batch(
         Called as ``progress(done, total, result)`` after each run finishes.
     notebook : Path
         The notebook every run executes (default ``notebooks/plan_campaign.ipynb``).
+    kind : {"plan", "report", "annual"}
+        What the runs are (see :func:`run_one`).
+    subdir : str
+        Sub-folder of each params' ``output_dir`` for the run folders.
     """
     files = [str(Path(f)) for f in params_files]
     results: dict[int, RunResult] = {}
@@ -91,7 +110,15 @@ def run_batch(
         with Client(scheduler, timeout="30s") as client:
             futures = {
                 client.submit(
-                    run_one, f, overrides, 1.0, notebook, pure=False, key=f"plan-{i}-{Path(f).stem}"
+                    run_one,
+                    f,
+                    overrides,
+                    1.0,
+                    notebook,
+                    kind,
+                    subdir,
+                    pure=False,
+                    key=f"{kind}-{i}-{Path(f).stem}",
                 ): i
                 for i, f in enumerate(files)
             }
@@ -102,7 +129,7 @@ def run_batch(
         stagger = 1.0 if workers > 1 else 0.0
         with ProcessPoolExecutor(max_workers=workers) as pool:
             futures = {
-                pool.submit(run_one, f, overrides, stagger, notebook): i
+                pool.submit(run_one, f, overrides, stagger, notebook, kind, subdir): i
                 for i, f in enumerate(files)
             }
             for future in as_completed(futures):

@@ -7,6 +7,7 @@ traceback), 2 usage error (argparse).
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import logging
 import sys
 from collections.abc import Callable, Sequence
@@ -62,24 +63,54 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    """Build the synthetic demo region and check it through the importers."""
-    from inspectlib.demo import build_demo_region
-    from inspectlib.demo_run import check_demo_inputs
+    """Build the synthetic demo region and run all four campaigns end to end."""
+    from inspectlib.demo_run import run_demo
 
     out = Path(args.output_dir)
-    region = build_demo_region(out / "inputs", seed=args.seed, n_firms=args.firms)
-    print(f"synthetic demo region (seed {args.seed}) written to {out / 'inputs'}")
-    for line in check_demo_inputs(region):
-        print("  " + line)
+    done = run_demo(out, seed=args.seed, n_firms=args.firms, workers=args.workers)
+    print()
+    print("Open these in a browser (they work offline):")
+    for result in done.plans + done.reports + ([done.annual] if done.annual else []):
+        if result.status == "ok":
+            print(f"  {Path(result.output_dir) / 'report.html'}")
+    failed = [r for r in done.reports + [done.annual] if r and r.status != "ok"]
+    for result in failed:
+        print(f"error: {result.campaign}: {result.message}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """The campaign results report from the archived findings."""
+    from inspectlib.params import parse_set
+    from inspectlib.run import REPORT_NOTEBOOK, run_plan
+
+    result = run_plan(
+        args.params, parse_set(args.set or []), notebook=REPORT_NOTEBOOK, subdir="results"
+    )
+    print(f"{result.campaign}: results report in {result.output_dir}/report.html")
+    return 0
+
+
+def cmd_annual(args: argparse.Namespace) -> int:
+    """The annual summary of all campaigns of a year from the archive."""
+    from inspectlib.annual import load_annual_params
+    from inspectlib.params import parse_set
+    from inspectlib.run import ANNUAL_NOTEBOOK, run_plan
+
+    result = run_plan(
+        args.params, parse_set(args.set or []), notebook=ANNUAL_NOTEBOOK, load=load_annual_params
+    )
+    print(f"annual summary in {result.output_dir}/report.html")
     return 0
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
     """Run one campaign plan through papermill and print where its outputs are."""
     from inspectlib.params import parse_set
+    from inspectlib.plan import archive_plan_run
     from inspectlib.run import run_plan
 
-    result = run_plan(args.params, parse_set(args.set or []))
+    result = run_plan(args.params, parse_set(args.set or []), record=archive_plan_run)
     print(f"{result.campaign}: ok in {result.seconds:.1f} s — outputs in {result.output_dir}")
     for name in ("report.html", "map.html", "map_public.html", "plan.xlsx", "audit.json"):
         path = Path(result.output_dir) / name
@@ -109,6 +140,68 @@ def cmd_batch(args: argparse.Namespace) -> int:
     print()
     print(results_table(results))
     return 0 if all(r.status == "ok" for r in results) else 1
+
+
+def _iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-01-05") from None
+
+
+def cmd_record(args: argparse.Namespace) -> int:
+    """Validate findings files, then archive each one (all or nothing per file).
+
+    Every file is checked before anything is written: one file with errors means nothing is
+    recorded. Unknown firms (with ``--register``) and dates outside the campaign window are
+    warnings; the rows are archived.
+    """
+    from inspectlib.archive import DEFAULT_STORE, findings_warnings, key_problems, open_archive
+    from inspectlib.inputs import load_findings
+    from inspectlib.register import load_register
+
+    window = tuple(args.campaign_window) if args.campaign_window else None
+    if window and window[1] < window[0]:
+        print(
+            f"error: --campaign-window ends {window[1]} before it starts {window[0]}",
+            file=sys.stderr,
+        )
+        return 2
+    register_ids = None
+    if args.register:
+        register_ids = set(load_register(args.register, None, coords=args.coords)["firm_id"])
+    checked, failed = [], False
+    for name in args.files:
+        problems = Problems()
+        try:
+            frame = load_findings([name], problems)
+            problems.extend(p for p in key_problems(frame, name) if p.severity == "error")
+            problems.raise_if_errors()
+        except InputError as exc:
+            failed = True
+            errors = sum(p.severity == "error" for p in exc.problems)
+            print(f"{name}: {errors:,} errors — not recorded")
+            _print_problems(exc.problems, None if args.all else 200)
+            continue
+        problems.extend(
+            findings_warnings(
+                frame, name, register_ids=register_ids, register_name=args.register, window=window
+            )
+        )
+        checked.append((name, frame, problems.warnings))
+    if failed:
+        print("nothing was recorded: fix the errors and run again")
+        return 1
+    with open_archive(args.store or DEFAULT_STORE) as archive:
+        for name, frame, warnings in checked:
+            result = archive.record_findings(frame, name)
+            shown = [*warnings, *result.warnings]
+            print(
+                f"{name}: {result.rows:,} rows, {result.added:,} added, "
+                f"{result.already_present:,} already in the archive, {len(shown):,} warnings"
+            )
+            _print_problems(shown, None if args.all else 200)
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -158,10 +251,51 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_batch)
 
+    p = sub.add_parser("record", help="validate findings files and archive them")
+    p.add_argument(
+        "files",
+        nargs="+",
+        metavar="FINDINGS_FILE",
+        help="findings (CSV/XLSX/Parquet, English or Chinese headers)",
+    )
+    p.add_argument(
+        "--store",
+        metavar="URL",
+        help="SQLAlchemy URL of the archive (default sqlite:///outputs/archive.sqlite)",
+    )
+    p.add_argument("--register", help="firm register: findings of other firms get a warning")
+    p.add_argument(
+        "--coords",
+        default="wgs84",
+        choices=("wgs84", "gcj02", "bd09"),
+        help="datum of the register's lon/lat (default wgs84)",
+    )
+    p.add_argument(
+        "--campaign-window",
+        nargs=2,
+        type=_iso_date,
+        metavar=("START", "END"),
+        help="warn about inspections outside START…END (default: each "
+        "campaign's own window in the year of the inspection)",
+    )
+    p.add_argument("--all", action="store_true", help="print every problem (default: 200)")
+    p.set_defaults(func=cmd_record)
+
+    p = sub.add_parser("report", help="campaign results report from the archived findings")
+    p.add_argument("params", help="the campaign's params YAML (the same as for plan)")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a parameter")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("annual", help="annual summary of the year's campaigns")
+    p.add_argument("params", help="annual params YAML, e.g. params/annual.yaml")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a parameter")
+    p.set_defaults(func=cmd_annual)
+
     p = sub.add_parser("demo", help="build the synthetic demo region and run it end to end")
     p.add_argument("--output-dir", default="outputs/demo")
     p.add_argument("--seed", type=int, default=2027)
     p.add_argument("--firms", type=int, default=20_000)
+    p.add_argument("--workers", type=int, default=2, help="parallel runs (default 2)")
     p.set_defaults(func=cmd_demo)
     return parser
 

@@ -1,12 +1,32 @@
-"""Run the demo end to end: build the synthetic region, read it back through the importers."""
+"""Run the demo end to end: build the synthetic region, read it back through the importers,
+archive the past findings, plan the four campaigns (through ``batch``), let the synthetic
+inspectors carry the plans out, archive what they found, and write the results reports and
+the annual summary."""
 
 from __future__ import annotations
 
-from inspectlib.demo import DemoRegion
-from inspectlib.errors import Problems
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from inspectlib.archive import open_archive
+from inspectlib.batch import run_batch
+from inspectlib.demo import DemoRegion, build_demo_region
+from inspectlib.demo.outcomes import simulate_findings, write_inspector_sheet
+from inspectlib.errors import InspectlibError, Problems
 from inspectlib.geo import read_boundaries
 from inspectlib.inputs import load_findings, load_roster, load_warning_points, load_weather
+from inspectlib.params import load_params
 from inspectlib.register import load_register
+from inspectlib.run import ANNUAL_NOTEBOOK, REPORT_NOTEBOOK, RunResult
+
+PARAMS_TEMPLATES = Path(__file__).resolve().parent.parent / "params"
+CAMPAIGNS = ("wage", "illegal_employment", "heat", "service_sector")
+Say = Callable[[str], None]
 
 
 def check_demo_inputs(region: DemoRegion) -> list[str]:
@@ -17,7 +37,7 @@ def check_demo_inputs(region: DemoRegion) -> list[str]:
     """
     lines = []
 
-    def line(path, rows: int, problems: Problems) -> None:
+    def line(path: Path, rows: int, problems: Problems) -> None:
         lines.append(f"{path.name}: {rows:,} rows, {len(problems.warnings):,} warnings")
 
     problems = Problems()
@@ -36,3 +56,112 @@ def check_demo_inputs(region: DemoRegion) -> list[str]:
     problems = Problems()
     line(region.warning_points, len(load_warning_points(region.warning_points, problems)), problems)
     return lines
+
+
+def write_demo_params(out: Path) -> list[Path]:
+    """Copy the repository's demo params files into ``out/params`` with their paths pointing
+    at ``out`` (the committed files point at ``outputs/demo``)."""
+    folder = out / "params"
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in [f"{c}.yaml" for c in CAMPAIGNS] + ["annual.yaml"]:
+        text = (PARAMS_TEMPLATES / name).read_text(encoding="utf-8")
+        text = re.sub(r"\.\./outputs/demo/", "../", text)
+        path = folder / name
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+@dataclass(frozen=True)
+class DemoRun:
+    """What the demo produced: the region and every run's result."""
+
+    region: DemoRegion
+    plans: list[RunResult]
+    reports: list[RunResult]
+    annual: RunResult | None
+
+
+def _record(store: str, paths: list[Path]) -> tuple[int, int]:
+    added = present = 0
+    with open_archive(store) as archive:
+        for path in paths:
+            result = archive.record_findings(load_findings([path]), source=str(path))
+            added, present = added + result.added, present + result.already_present
+    return added, present
+
+
+def _carry_out(
+    plan_dir: Path, region: DemoRegion, register: pd.DataFrame, campaign: str, seed: int
+) -> Path:
+    """The synthetic inspectors' returned sheet for one published plan run."""
+    plan = pd.read_csv(plan_dir / "plan.csv", dtype={"firm_id": str}, parse_dates=["date"])
+    audit = json.loads((plan_dir / "audit.json").read_text(encoding="utf-8"))
+    teams = pd.DataFrame(
+        [
+            {"team": t["team"], "inspector_id": m["inspector_id"]}
+            for t in audit["teams"]
+            for m in t["members"]
+        ]
+    )
+    truth = pd.read_parquet(region.truth)
+    found = simulate_findings(plan, teams, truth, register, campaign, seed)
+    return write_inspector_sheet(
+        found, region.out_dir / f"findings_{region.plan_year}_{campaign}.xlsx"
+    )
+
+
+def run_demo(
+    out: Path, *, seed: int = 2027, n_firms: int = 20_000, workers: int = 2, say: Say = print
+) -> DemoRun:
+    """Build the demo region and run every campaign end to end into ``out``."""
+    region = build_demo_region(out / "inputs", seed=seed, n_firms=n_firms)
+    say(f"synthetic demo region (seed {seed}) written to {region.out_dir}")
+    for line in check_demo_inputs(region):
+        say("  " + line)
+    params_files = write_demo_params(out)
+    campaign_files = params_files[:4]
+    store = load_params(campaign_files[0]).store
+    added, present = _record(store, list(region.findings))
+    say(f"archived past findings: {added:,} added, {present:,} already there ({store})")
+
+    say("planning the four campaigns (inspectlib batch)…")
+    plans = run_batch(campaign_files, workers=workers, progress=_progress(say))
+    failed = [r for r in plans if r.status != "ok"]
+    if failed:
+        raise InspectlibError(f"demo plan run failed: {failed[0].message}")
+
+    register = load_register(
+        region.register, read_boundaries(region.boundaries), coords=region.coords
+    )
+    sheets = [
+        _carry_out(Path(r.output_dir), region, register, r.campaign, seed + i)
+        for i, r in enumerate(plans)
+    ]
+    added, present = _record(store, sheets)
+    say(f"archived the inspectors' {region.plan_year} findings: {added:,} added")
+
+    say("writing the results reports…")
+    reports = run_batch(
+        campaign_files,
+        workers=workers,
+        notebook=REPORT_NOTEBOOK,
+        subdir="results",
+        progress=_progress(say),
+    )
+    annual = run_batch(
+        [params_files[4]],
+        workers=1,
+        notebook=ANNUAL_NOTEBOOK,
+        kind="annual",
+        progress=_progress(say),
+    )[0]
+    return DemoRun(region, plans, reports, annual)
+
+
+def _progress(say: Say) -> Callable[[int, int, RunResult], None]:
+    def progress(done: int, total: int, result: RunResult) -> None:
+        say(f"  [{done}/{total}] {result.campaign}: {result.status} ({result.seconds:.1f} s)")
+
+    return progress

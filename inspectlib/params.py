@@ -80,6 +80,8 @@ class CampaignParams(BaseModel):
     agencies: list[str] | None = None
     team_size: int = Field(2, ge=2, le=10)
     firms_per_team_day: int = Field(4, ge=1, le=30)
+    teams: int | None = Field(None, ge=1, le=200)  # number of inspection teams; None = automatic
+    risk_model: Literal["auto", "expert", "learned"] = "auto"  # auto: learned only if it wins
     exclude_inspected_within_days: int = Field(365, ge=0, le=3650)
     towns: list[str] | None = None
     town_quota: Literal["none", "proportional", "minimum"] = "none"

@@ -14,7 +14,7 @@ import logging
 import os
 import random
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 PLAN_NOTEBOOK = NOTEBOOKS / "plan_campaign.ipynb"
+REPORT_NOTEBOOK = NOTEBOOKS / "campaign_report.ipynb"
+ANNUAL_NOTEBOOK = NOTEBOOKS / "annual_summary.ipynb"
 KERNEL_NAME = "inspectlib"
 START_TIMEOUT_S = 180
 KERNEL_START_ATTEMPTS = 3
@@ -114,7 +116,7 @@ def execute_notebook(
 def export_report(notebook: Path, html_path: Path, title: str | None = None) -> Path:
     """Export an executed notebook to self-contained HTML without code cells.
 
-    Images are embedded, input cells and prompts are left out, and nbconvert's CDN
+    Images are embedded, input cells, prompts and stderr are left out, and nbconvert's CDN
     references (require.js, MathJax) are removed; the result is checked for any remaining
     network reference.
     """
@@ -122,6 +124,13 @@ def export_report(notebook: Path, html_path: Path, title: str | None = None) -> 
     from nbconvert import HTMLExporter
 
     nb = nbformat.read(notebook, as_version=4)
+    for cell in nb.cells:  # log noise (stderr) stays in report.ipynb, not in the report
+        if cell.get("cell_type") == "code":
+            cell.outputs = [
+                o
+                for o in cell.get("outputs", [])
+                if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
+            ]
     if title:
         nb.metadata["title"] = title
     exporter = HTMLExporter(
@@ -144,7 +153,7 @@ def export_report(notebook: Path, html_path: Path, title: str | None = None) -> 
     return html_path
 
 
-def notebook_parameters(params: CampaignParams, run_dir: Path, params_dir: Path) -> dict:
+def notebook_parameters(params: Any, run_dir: Path, params_dir: Path) -> dict:
     """The values papermill injects: validated params as plain JSON types, with absolute
     paths, ``output_dir`` set to the run folder and ``params_dir`` for relative paths."""
     values = params.model_dump(mode="json", exclude_none=True)
@@ -166,6 +175,9 @@ def run_plan(
     *,
     notebook: Path = PLAN_NOTEBOOK,
     kernel_name: str = KERNEL_NAME,
+    subdir: str = "",
+    record: Callable[[CampaignParams, Path], Any] | None = None,
+    load: Callable[..., Any] = load_params,
 ) -> RunResult:
     """Run one campaign plan end to end (what ``inspectlib plan`` does).
 
@@ -179,6 +191,15 @@ def run_plan(
         The notebook to run (default ``notebooks/plan_campaign.ipynb``).
     kernel_name : str
         Jupyter kernel (default: the project's ``inspectlib`` kernel).
+    subdir : str
+        Sub-folder of ``output_dir`` that receives the run folders (the results report uses
+        ``results``).
+    record : callable, optional
+        Called with the params and the published folder after success (the CLI passes
+        :func:`inspectlib.plan.archive_plan_run` to archive the plan).
+    load : callable
+        Reads and validates the params file (default :func:`~inspectlib.params.load_params`;
+        the annual summary passes its own).
 
     Returns
     -------
@@ -193,8 +214,8 @@ def run_plan(
         A cell failed; the partial notebook is kept and the latest good run is untouched.
     """
     started = time.perf_counter()
-    params = load_params(params_file, dict(overrides or {}))
-    run_dir = rundirs.new_run_dir(params.output_dir)
+    params = load(params_file, dict(overrides or {}))
+    run_dir = rundirs.new_run_dir(params.output_dir / subdir if subdir else params.output_dir)
     parameters = notebook_parameters(params, run_dir, Path(params_file).resolve().parent)
     try:
         execute_notebook(
@@ -216,6 +237,12 @@ def run_plan(
         rundirs.mark_failed(run_dir)
         raise
     final = rundirs.promote(run_dir)
+    if record is not None:
+        record(params, final)
     return RunResult(
-        str(params_file), params.campaign, "ok", round(time.perf_counter() - started, 1), str(final)
+        str(params_file),
+        getattr(params, "campaign", Path(params_file).stem),
+        "ok",
+        round(time.perf_counter() - started, 1),
+        str(final),
     )

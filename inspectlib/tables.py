@@ -212,9 +212,8 @@ def _empty_column(spec: Column, index: pd.Index) -> pd.Series:
         "date": "datetime64[ns]",
     }
     if spec.kind in dtypes:
-        return pd.Series(
-            pd.NA if spec.kind != "date" else pd.NaT, index=index, dtype=dtypes[spec.kind]
-        )
+        missing = {"date": pd.NaT, "float": np.nan}.get(spec.kind, pd.NA)
+        return pd.Series(missing, index=index, dtype=dtypes[spec.kind])
     return pd.Series("", index=index, dtype=object)
 
 

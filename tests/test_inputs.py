@@ -104,3 +104,10 @@ def test_campaign_inputs_report_errors_of_every_file_at_once(tmp_path):
     assert len(loaded.register) == 6 and len(loaded.roster) == 3
     assert set(loaded.files) == {"register", "boundaries", "roster", "findings", "weather"}
     assert isinstance(loaded.problems, Problems)
+
+
+def test_findings_without_optional_amount_columns(tmp_path):
+    rows = findings_rows().drop(columns=["追发工资(元)", "罚款(元)", "涉及职工人数"])
+    found = load_findings([write_csv(rows, tmp_path / "f.csv")])
+    assert found["back_wages_yuan"].tolist() == [0.0, 0.0]
+    assert found["fine_yuan"].tolist() == [0.0, 0.0]

@@ -162,6 +162,21 @@ Violation codes
 """
 
 
+def _team_labels(
+    rng: np.random.Generator, findings: pd.DataFrame, roster: pd.DataFrame
+) -> pd.Series:
+    """Past team labels as inspectors write them: the members' ids joined by ``+``
+    (two inspectors per team), one fixed pair per campaign team."""
+    ids = roster["inspector_id"].to_numpy(dtype=object)
+    labels = {}
+    keys = zip(findings["year"], findings["campaign"], findings["team"], strict=True)
+    for key in sorted(set(keys)):
+        pair = np.sort(rng.choice(ids, 2, replace=False))
+        labels[key] = "+".join(pair)
+    keys = zip(findings["year"], findings["campaign"], findings["team"], strict=True)
+    return pd.Series([labels[k] for k in keys], index=findings.index, dtype=object)
+
+
 def build_demo_region(
     out_dir: Path, seed: int = 2027, n_firms: int = 20_000, plan_year: int = 2027
 ) -> DemoRegion:
@@ -219,6 +234,8 @@ def build_demo_region(
     weather = build_weather(r_weather, plan_year)
     points = build_warning_points(r_points, towns, firms)
     last = _last_inspected(r_register, firms, findings, plan_year)
+    r_teams = np.random.default_rng(np.random.SeedSequence(seed).spawn(8)[7])
+    findings["team"] = _team_labels(r_teams, findings, roster)
 
     years = sorted(findings["year"].unique().tolist())
     findings_paths = []

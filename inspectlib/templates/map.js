@@ -217,10 +217,15 @@
     // an empty container gives NaN coordinates: show a rough view, fit once laid out.
     map.setView(data.bounds ? L.latLngBounds(data.bounds).getCenter() : [35, 105],
                 data.bounds ? 10 : 4);
-    window.addEventListener("load", function () {
+    var watcher = new ResizeObserver(function () {
       map.invalidateSize();
-      fitToData();
-    }, { once: true });
+      var now = map.getSize();
+      if (now.x > 0 && now.y > 0) {
+        watcher.disconnect();
+        fitToData();
+      }
+    });
+    watcher.observe(map.getContainer());
   }
 
   window.inspectlibMap = {

@@ -1,0 +1,222 @@
+"""The annual summary (年度工作总结): one row per campaign, as in the office's yearly work
+report, a short generated paragraph in Chinese and English, and a map of the year's
+inspections."""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from inspectlib import maps, results
+from inspectlib.archive import open_archive
+from inspectlib.campaigns import get_campaign
+from inspectlib.errors import ParamsError
+from inspectlib.geo import read_boundaries
+from inspectlib.params import read_params_file
+from inspectlib.register import load_register
+from inspectlib.report import HTMLBlock, _esc, _table, map_frame
+from inspectlib.schema import CAMPAIGN_IDS
+
+warnings.filterwarnings("ignore", message='Field name "register"', category=UserWarning)
+
+
+class AnnualParams(BaseModel):
+    """Parameters of the annual summary (``params/annual.yaml``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    year: int = Field(..., ge=2000, le=2100)
+    store: str
+    register: Path
+    boundaries: Path
+    coords: Literal["wgs84", "gcj02", "bd09"] = "wgs84"
+    tiles: Literal["none", "osm", "gaode"] = "none"
+    language: Literal["zh", "en"] = "zh"
+    synthetic: bool = False
+    output_dir: Path = Path("outputs/annual")
+
+
+def validate_annual(raw: dict[str, Any], source: str, base: Path | None) -> AnnualParams:
+    """Validate annual-summary params; relative paths are relative to ``base``."""
+    try:
+        params = AnnualParams.model_validate(raw)
+    except ValidationError as exc:
+        lines = [f"{source}: {'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
+        raise ParamsError("; ".join(lines)) from None
+    if base is None:
+        return params
+
+    def fix(p: Path) -> Path:
+        return p if p.is_absolute() else (base / p).resolve()
+
+    store = params.store
+    if store.startswith("sqlite:///") and not store.startswith("sqlite:////"):
+        store = "sqlite:///" + str(fix(Path(store[len("sqlite:///") :])))
+    return params.model_copy(
+        update={
+            "register": fix(params.register),
+            "boundaries": fix(params.boundaries),
+            "output_dir": fix(params.output_dir),
+            "store": store,
+        }
+    )
+
+
+def load_annual_params(path: str | Path, overrides: dict | None = None) -> AnnualParams:
+    """Read and validate an annual-summary params file."""
+    path = Path(path)
+    return validate_annual(
+        read_params_file(path) | (overrides or {}), str(path), path.resolve().parent
+    )
+
+
+def annual_table(findings: pd.DataFrame, year: int, language: str = "zh") -> pd.DataFrame:
+    """One row per campaign: window (first and last inspection), partner agencies, firms
+    inspected, violations found, workers covered, back wages recovered, fines."""
+    rows = []
+    for campaign_id in CAMPAIGN_IDS:
+        campaign = get_campaign(campaign_id)
+        done = findings[
+            (findings["campaign"] == campaign_id) & (findings["inspection_date"].dt.year == year)
+        ]
+        first, last = done["inspection_date"].min(), done["inspection_date"].max()
+        rows.append(
+            {
+                "campaign": campaign.name_zh if language == "zh" else campaign.name_en,
+                "window": f"{first:%m-%d} – {last:%m-%d}" if len(done) else "—",
+                "partners": "、".join(campaign.agencies)
+                if language == "zh"
+                else ", ".join(campaign.agencies),
+                "firms inspected": int(done["firm_id"].nunique()),
+                "violations found": int((done["result"] == "violation").sum()),
+                "workers covered": int(done["workers_affected"].fillna(0).sum()),
+                "back wages (yuan)": float(done["back_wages_yuan"].sum()),
+                "fines (yuan)": float(done["fine_yuan"].sum()),
+            }
+        )
+    table = pd.DataFrame(rows)
+    total = {"campaign": "合计" if language == "zh" else "total", "window": "", "partners": ""}
+    total |= {c: table[c].sum() for c in table.columns if c not in total}
+    return pd.concat([table, pd.DataFrame([total])], ignore_index=True)
+
+
+def paragraph(table: pd.DataFrame, year: int, language: str) -> str:
+    """The year in a few sentences, generated from the table."""
+    body, total = table.iloc[:-1], table.iloc[-1]
+    done = body[body["firms inspected"] > 0]
+    if language == "zh":
+        parts = [
+            f"{year}年共开展{len(done)}项专项检查，检查企业{int(total['firms inspected']):,}家，"
+            f"发现违法行为{int(total['violations found']):,}起，涉及职工"
+            f"{int(total['workers covered']):,}人，追发工资{results.money(total['back wages (yuan)'])}元。"
+        ]
+        parts += [
+            f"{r['campaign']}检查{r['firms inspected']}家，发现违法{r['violations found']}起。"
+            for _, r in done.iterrows()
+        ]
+        return "".join(parts)
+    parts = [
+        f"In {year} the office ran {len(done)} special campaigns, inspected "
+        f"{int(total['firms inspected']):,} firms and found {int(total['violations found']):,} "
+        f"violations affecting {int(total['workers covered']):,} workers; back wages of "
+        f"{results.money(total['back wages (yuan)'])} yuan were recovered."
+    ]
+    parts += [
+        f" {r['campaign']}: {r['firms inspected']} firms, {r['violations found']} violations."
+        for _, r in done.iterrows()
+    ]
+    return "".join(parts)
+
+
+@dataclass(frozen=True)
+class AnnualSummary:
+    """The year's table (in the params' language), paragraphs in both languages, the map."""
+
+    table: pd.DataFrame
+    text_zh: str
+    text_en: str
+    map_html: str
+
+
+def annual_summary(params: AnnualParams) -> AnnualSummary:
+    """Build the annual summary from the archived findings of ``params.year``."""
+    with open_archive(params.store) as archive:
+        findings = archive.findings(years=[params.year])
+    boundaries = read_boundaries(params.boundaries)
+    register = load_register(params.register, boundaries, coords=params.coords)
+    located = findings.merge(
+        register[["firm_id", "name", "town", "industry_section", "lon", "lat"]],
+        on="firm_id",
+        how="left",
+    )
+    located["violations"] = (
+        located["violation_codes"]
+        .fillna("")
+        .map(lambda c: len([x for x in str(c).split(";") if x.strip()]))
+    )
+    located["violations"] = located["violations"].where(located["result"] == "violation", 0)
+    located["date"] = located["inspection_date"]
+    title = (
+        f"{params.year} 年度专项检查" if params.language == "zh" else f"{params.year} inspections"
+    )
+    html = maps.results_map(
+        results.results_points(located),
+        boundaries,
+        title=title,
+        tiles=params.tiles,
+        synthetic=params.synthetic,
+        language=params.language,
+    )
+    return AnnualSummary(
+        table=annual_table(findings, params.year, params.language),
+        text_zh=paragraph(annual_table(findings, params.year, "zh"), params.year, "zh"),
+        text_en=paragraph(annual_table(findings, params.year, "en"), params.year, "en"),
+        map_html=html,
+    )
+
+
+def show(summary: AnnualSummary) -> HTMLBlock:
+    """The summary as report HTML: paragraphs, the table and the map."""
+    shown = summary.table.copy()
+    for column in ("back wages (yuan)", "fines (yuan)"):
+        shown[column] = shown[column].map(results.money)
+    return HTMLBlock(
+        f"<p>{_esc(summary.text_zh)}</p><p>{_esc(summary.text_en)}</p>{_table(shown)}"
+        + str(map_frame(summary.map_html))
+    )
+
+
+def annual_params(namespace: dict[str, Any]) -> AnnualParams:
+    """Validate the annual notebook's parameters (unknown plain values are errors)."""
+    fields = set(AnnualParams.model_fields)
+    unknown = sorted(
+        k
+        for k, v in namespace.items()
+        if not k.startswith("_")
+        and k not in fields
+        and k not in {"In", "Out", "params_dir", "get_ipython", "exit", "quit"}
+        and isinstance(v, str | int | float | bool | list | dict | type(None))
+    )
+    if unknown:
+        raise ParamsError(f"notebook parameters: unknown key(s) {', '.join(map(repr, unknown))}")
+    raw = {k: v for k, v in namespace.items() if k in fields}
+    return validate_annual(
+        raw, "notebook parameters", Path(namespace.get("params_dir") or ".").resolve()
+    )
+
+
+def write_outputs(summary: AnnualSummary, out_dir: str | Path) -> dict[str, Path]:
+    """Write ``annual_summary.csv`` and ``annual_map.html``."""
+    out = Path(out_dir)
+    tmp = out / ".annual_summary.csv.tmp"
+    summary.table.to_csv(tmp, index=False, encoding="utf-8-sig")
+    tmp.replace(out / "annual_summary.csv")
+    return {
+        "annual_summary.csv": out / "annual_summary.csv",
+        "annual_map.html": maps.write_html(summary.map_html, out / "annual_map.html"),
+    }

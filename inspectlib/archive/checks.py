@@ -1,0 +1,274 @@
+"""Checks of a findings frame before it is archived.
+
+Pure functions of canonical findings frames (see :func:`inspectlib.inputs.load_findings`);
+they return :class:`~inspectlib.errors.Problems` and never touch the archive.
+
+- :func:`key_problems`: the same natural key (firm + campaign + inspection date) twice in one
+  file is an **error** when the rows differ (which one is right?) and a warning when they are
+  identical (archived once).
+- :func:`row_problems`: rows that cannot be archived (missing key, unknown campaign or
+  result, negative amounts) — errors.
+- :func:`findings_warnings`: rows that can be archived but deserve a look — firms missing from
+  the register, inspections outside the campaign window.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Collection
+from pathlib import Path
+
+import pandas as pd
+
+from inspectlib.errors import InspectlibError, Problems
+from inspectlib.schema import CAMPAIGN_IDS, RESULTS
+
+from .schema import FINDINGS_KEY
+
+log = logging.getLogger(__name__)
+
+VALUE_COLUMNS: tuple[str, ...] = (
+    "team",
+    "result",
+    "violation_codes",
+    "workers_affected",
+    "back_wages_yuan",
+    "fine_yuan",
+    "rectification_due",
+    "notes",
+    "stratum",
+)
+"""Columns of a finding besides its key; two rows with one key must agree on all of them."""
+
+MAX_LISTED = 200
+"""At most this many warnings of one kind are listed per file; the rest in one line."""
+
+Window = tuple[dt.date, dt.date]
+WindowFor = Callable[[str, int], Window]
+
+_FALLBACK_MONTHS = {  # used only if inspectlib.workdays cannot give a window
+    "wage": (1, 2),
+    "illegal_employment": (6, 7),
+    "heat": (8, 9),
+    "service_sector": (10, 11),
+}
+
+
+def _row(frame: pd.DataFrame, i: int) -> int | None:
+    if "source_row" not in frame:
+        return None
+    value = frame["source_row"].iloc[i]
+    return None if pd.isna(value) else int(value)
+
+
+def _label(frame: pd.DataFrame, i: int) -> str:
+    row = _row(frame, i)
+    return f"row {row}" if row is not None else f"record {i + 1}"
+
+
+def _warn_rows(
+    problems: Problems,
+    source: str | Path,
+    frame: pd.DataFrame,
+    positions: list[int],
+    column: str,
+    message: Callable[[int], str],
+) -> None:
+    """One warning per row, at most :data:`MAX_LISTED`; then one line for the rest."""
+    for i in positions[:MAX_LISTED]:
+        problems.warning(source, message(i), _row(frame, i), column)
+    if len(positions) > MAX_LISTED:
+        problems.warning(
+            source,
+            f"… and {len(positions) - MAX_LISTED:,} more rows like this",
+            None,
+            column,
+        )
+
+
+def _same(a: object, b: object) -> bool:
+    a_missing = a is None or (not isinstance(a, str) and pd.isna(a))
+    b_missing = b is None or (not isinstance(b, str) and pd.isna(b))
+    if a_missing or b_missing:
+        return a_missing and b_missing
+    return a == b
+
+
+def describe_key(firm_id: object, campaign: object, day: object) -> str:
+    """``firm 9132… / wage / 2026-01-12`` — a finding's natural key in words."""
+    when = pd.Timestamp(day).date().isoformat() if not pd.isna(day) else "no date"
+    return f"firm {firm_id} / {campaign} / {when}"
+
+
+def key_problems(frame: pd.DataFrame, source: str | Path) -> Problems:
+    """Findings that share a natural key within one file.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Canonical findings (``firm_id``, ``campaign``, ``inspection_date``, value columns,
+        optionally ``source_row``).
+    source : str or Path
+        File name for the messages.
+
+    Returns
+    -------
+    Problems
+        An error naming both rows (and the first differing column) for each key repeated
+        with different values; a warning for each exact repeat.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"firm_id": ["A", "A"], "campaign": ["wage"] * 2,
+    ...                   "inspection_date": pd.to_datetime(["2026-01-05"] * 2),
+    ...                   "result": ["compliant", "violation"], "source_row": [2, 5]})
+    >>> print(key_problems(f, "f.csv").items[0])
+    error: f.csv, row 5, column 'result': firm A / wage / 2026-01-05 appears in row 2 and row 5 with different values (result: 'compliant' in row 2, 'violation' in row 5); keep one of them
+    """
+    problems = Problems()
+    keys = frame[list(FINDINGS_KEY)]
+    repeated = keys.duplicated(keep=False).to_numpy()
+    if not repeated.any():
+        return problems
+    values = [c for c in VALUE_COLUMNS if c in frame]
+    positions = pd.Series(range(len(frame)))[repeated]
+    for _key, group in positions.groupby([keys[c][repeated] for c in FINDINGS_KEY], sort=False):
+        first = int(group.iloc[0])
+        for other in map(int, group.iloc[1:]):
+            a, b = _label(frame, first), _label(frame, other)
+            what = describe_key(*keys.iloc[first])
+            differ = [c for c in values if not _same(frame[c].iloc[first], frame[c].iloc[other])]
+            if differ:
+                c = differ[0]
+                more = f"; {len(differ) - 1} more columns differ" if len(differ) > 1 else ""
+                problems.error(
+                    source,
+                    f"{what} appears in {a} and {b} with different values ({c}: "
+                    f"{frame[c].iloc[first]!r} in {a}, {frame[c].iloc[other]!r} in {b}{more}); "
+                    "keep one of them",
+                    _row(frame, other),
+                    c,
+                )
+            else:
+                problems.warning(
+                    source,
+                    f"{what} repeats {a} with the same values; archived once",
+                    _row(frame, other),
+                )
+    return problems
+
+
+def row_problems(frame: pd.DataFrame, source: str | Path) -> Problems:
+    """Rows that cannot be archived: a missing key part, an unknown campaign or result,
+    a negative count or amount. (Files read by :func:`inspectlib.inputs.load_findings`
+    have none; frames built in code might.)"""
+    problems = Problems()
+    checks: list[tuple[str, pd.Series, str]] = [
+        ("firm_id", frame["firm_id"].isna() | (frame["firm_id"].astype(str) == ""), "is empty"),
+        ("campaign", ~frame["campaign"].isin(CAMPAIGN_IDS), "is not a campaign id"),
+        ("inspection_date", frame["inspection_date"].isna(), "is empty"),
+        ("result", ~frame["result"].isin(RESULTS), f"is not one of {', '.join(RESULTS)}"),
+    ]
+    for name in ("workers_affected", "back_wages_yuan", "fine_yuan"):
+        if name in frame:
+            checks.append((name, (frame[name] < 0).fillna(False).astype(bool), "is negative"))
+    for name, bad, what in checks:
+        for i in [int(i) for i in bad.to_numpy().nonzero()[0][:50]]:
+            problems.error(source, f"{name} {frame[name].iloc[i]!r} {what}", _row(frame, i), name)
+    return problems
+
+
+def default_window(campaign: str, year: int) -> Window:
+    """A campaign's default window in ``year`` (DESIGN.md §1).
+
+    From :func:`inspectlib.workdays.default_window` (``wage``: 1 January to the last workday
+    before the Spring Festival holiday; ``illegal_employment`` June–July; ``heat``
+    August–September; ``service_sector`` October–November); whole months if it fails.
+    """
+    try:
+        from inspectlib.workdays import default_window as workdays_window
+
+        return workdays_window(campaign, year)
+    except (ImportError, InspectlibError) as exc:
+        log.warning("no calendar window for %s %d (%s); using whole months", campaign, year, exc)
+    first, last = _FALLBACK_MONTHS[campaign]
+    end = dt.date(year + (last == 12), last % 12 + 1, 1) - dt.timedelta(days=1)
+    return dt.date(year, first, 1), end
+
+
+def findings_warnings(
+    frame: pd.DataFrame,
+    source: str | Path,
+    *,
+    register_ids: Collection[str] | None = None,
+    register_name: str | None = None,
+    window: Window | None = None,
+    window_for: WindowFor = default_window,
+) -> Problems:
+    """Warnings for findings that can be archived but deserve a look.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Canonical findings.
+    source : str or Path
+        File name for the messages.
+    register_ids : collection of str, optional
+        Firm ids of the register; findings of other firms get a warning. ``None`` skips
+        the check.
+    register_name : str, optional
+        The register's file name, for the messages.
+    window : (date, date), optional
+        One window for every finding (``--campaign-window``). Without it each finding is
+        checked against its own campaign's default window in the year of its inspection.
+    window_for : callable
+        ``window_for(campaign, year) -> (start, end)``; default :func:`default_window`.
+
+    Returns
+    -------
+    Problems
+        Warnings only, one per row (capped per kind, like every loader).
+    """
+    problems = Problems()
+    if frame.empty:
+        return problems
+    if register_ids is not None:
+        known = frame["firm_id"].isin(set(register_ids)).to_numpy()
+        where = f"the register {register_name}" if register_name else "the register"
+        _warn_rows(
+            problems,
+            source,
+            frame,
+            [int(i) for i in (~known).nonzero()[0]],
+            "firm_id",
+            lambda i: f"firm {frame['firm_id'].iloc[i]} is not in {where}; archived anyway",
+        )
+    days = pd.to_datetime(frame["inspection_date"])
+    windows: dict[tuple[str, int], Window] = {}
+    outside: list[int] = []
+    checked: dict[int, tuple[str, Window]] = {}
+    for i, (campaign, day) in enumerate(zip(frame["campaign"], days, strict=True)):
+        if pd.isna(day):
+            continue
+        if window is not None:
+            label, (first, last) = "the campaign window", window
+        else:
+            key = (str(campaign), int(day.year))
+            if key not in windows:
+                windows[key] = window_for(*key)
+            label, (first, last) = f"the {campaign} campaign's default window", windows[key]
+        if not first <= day.date() <= last:
+            outside.append(i)
+            checked[i] = (label, (first, last))
+
+    def outside_message(i: int) -> str:
+        label, (first, last) = checked[i]
+        return (
+            f"inspection_date {days.iloc[i].date().isoformat()} is outside {label} "
+            f"{first.isoformat()}…{last.isoformat()}; archived anyway"
+        )
+
+    _warn_rows(problems, source, frame, outside, "inspection_date", outside_message)
+    return problems

@@ -1,0 +1,287 @@
+"""The draw's audit trail (全程留痕) and its re-check.
+
+:func:`build_audit` records everything needed to redo a draw: the validated params, the seed,
+the sha256 of every input file, the library version, and the result (selected firms in draw
+order with their stratum, teams, assignments). :func:`verify_draw` re-validates the recorded
+params, re-hashes the files, reloads them, re-runs :func:`inspectlib.draw.plan_draw` and says
+exactly what differs, if anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import inspectlib
+from inspectlib.draw import DrawResult, plan_draw
+from inspectlib.errors import InspectlibError
+from inspectlib.params import validate_params
+
+if TYPE_CHECKING:
+    from inspectlib.inputs import CampaignInputs
+    from inspectlib.params import CampaignParams
+
+logger = logging.getLogger(__name__)
+
+AUDIT_FORMAT = "inspectlib-audit/1"
+MAX_LISTED = 20
+
+
+def sha256_file(path: str | Path) -> str:
+    """Hex sha256 of a file's bytes, read in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _file_records(files: dict[str, list[Path]]) -> dict[str, list[dict[str, str]]]:
+    return {
+        kind: [{"path": str(Path(p).resolve()), "sha256": sha256_file(p)} for p in files[kind]]
+        for kind in sorted(files)
+    }
+
+
+def build_audit(
+    params: CampaignParams, inputs: CampaignInputs, result: DrawResult
+) -> dict[str, Any]:
+    """The audit record of one draw, as a JSON-ready dict.
+
+    Parameters
+    ----------
+    params : CampaignParams
+    inputs : CampaignInputs
+        Its ``files`` (every input file used) are hashed here.
+    result : DrawResult
+
+    Returns
+    -------
+    dict
+        ``format``, ``inspectlib_version``, ``campaign``, ``seed``, ``window``, ``params``
+        (``params.model_dump(mode="json")``), ``files`` (path and sha256 by kind),
+        ``eligible_count``, ``excluded_count``, ``risk_model``, ``selected`` (draw order,
+        firm_id, stratum, risk_score), ``teams``, ``assignments``, ``warnings``.
+    """
+    sel = result.selected
+    teams = [
+        {
+            "team": team,
+            "members": [
+                {"inspector_id": r.inspector_id, "name": r.name, "agency": r.agency}
+                for r in group.itertuples()
+            ],
+        }
+        for team, group in result.teams.groupby("team", sort=True)
+    ]
+    return {
+        "format": AUDIT_FORMAT,
+        "inspectlib_version": inspectlib.__version__,
+        "campaign": result.campaign.id,
+        "seed": params.seed,
+        "window": [result.window[0].isoformat(), result.window[1].isoformat()],
+        "params": params.model_dump(mode="json"),
+        "files": _file_records(inputs.files),
+        "eligible_count": len(result.eligible),
+        "excluded_count": len(result.excluded),
+        "random_count": int((sel["stratum"] == "random").sum()),
+        "risk_model": result.model_report.as_dict(),
+        "selected": [
+            {"draw_order": int(o), "firm_id": f, "stratum": s, "risk_score": float(r)}
+            for o, f, s, r in zip(
+                sel["draw_order"], sel["firm_id"], sel["stratum"], sel["risk_score"], strict=True
+            )
+        ],
+        "teams": teams,
+        "assignments": [
+            {"firm_id": f, "team": t}
+            for f, t in zip(result.assignments["firm_id"], result.assignments["team"], strict=True)
+        ],
+        "warnings": list(result.warnings),
+    }
+
+
+def write_audit(audit: dict[str, Any], path: str | Path) -> Path:
+    """Write the audit as UTF-8 JSON atomically (temporary file, then rename).
+
+    A reader never sees a half-written file, and an existing audit is only replaced by a
+    complete new one.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(audit, fh, ensure_ascii=False, indent=2, allow_nan=False)
+            fh.write("\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    """Outcome of :func:`verify_draw`.
+
+    ``matches`` is True when the inputs are unchanged and the draw comes out identical;
+    ``differences`` says exactly what differs; ``notes`` are remarks that are not
+    differences (e.g. another library version gave the same draw).
+    """
+
+    matches: bool
+    differences: list[str]
+    notes: list[str] = field(default_factory=list)
+    audit_path: str = ""
+
+    def __str__(self) -> str:
+        head = "MATCH" if self.matches else "MISMATCH"
+        lines = [head] + [f"- {d}" for d in self.differences] + [f"note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+
+def _capped(lines: list[str], what: str) -> list[str]:
+    if len(lines) <= MAX_LISTED:
+        return lines
+    return lines[:MAX_LISTED] + [f"... and {len(lines) - MAX_LISTED} more {what}"]
+
+
+def compare_draws(recorded: dict[str, Any], now: dict[str, Any]) -> list[str]:
+    """Differences between two audit records' draws (counts, firms, teams, assignments)."""
+    out: list[str] = []
+    for key, label in (
+        ("eligible_count", "eligible firms"),
+        ("excluded_count", "firms left out by the frequency cap"),
+    ):
+        if recorded.get(key) != now.get(key):
+            out.append(f"{label}: {recorded.get(key)} recorded, {now.get(key)} now")
+    old_m = recorded.get("risk_model", {}).get("method")
+    new_m = now.get("risk_model", {}).get("method")
+    if old_m != new_m:
+        out.append(f"risk model: {old_m} recorded, {new_m} now")
+    a, b = recorded.get("selected", []), now.get("selected", [])
+    pos = []
+    for i in range(max(len(a), len(b))):
+        x = (a[i]["firm_id"], a[i]["stratum"]) if i < len(a) else None
+        y = (b[i]["firm_id"], b[i]["stratum"]) if i < len(b) else None
+        if x != y:
+
+            def show(v: tuple[str, str] | None) -> str:
+                return "nothing" if v is None else f"firm {v[0]} ({v[1]})"
+
+            pos.append(f"position {i + 1}: {show(x)} recorded, {show(y)} now")
+    out += _capped(pos, "positions differ")
+    ids_a = {r["firm_id"] for r in a}
+    ids_b = {r["firm_id"] for r in b}
+    if ids_a != ids_b:
+        gone, new = sorted(ids_a - ids_b), sorted(ids_b - ids_a)
+        out.append(
+            f"{len(gone)} firms no longer selected ({', '.join(gone[:10])}"
+            f"{' ...' if len(gone) > 10 else ''}), {len(new)} newly selected "
+            f"({', '.join(new[:10])}{' ...' if len(new) > 10 else ''})"
+        )
+    ta = {
+        t["team"]: "+".join(m["inspector_id"] for m in t["members"])
+        for t in recorded.get("teams", [])
+    }
+    tb = {
+        t["team"]: "+".join(m["inspector_id"] for m in t["members"]) for t in now.get("teams", [])
+    }
+    teams = [
+        f"team {t}: {ta.get(t, 'no such team')} recorded, {tb.get(t, 'no such team')} now"
+        for t in sorted(set(ta) | set(tb))
+        if ta.get(t) != tb.get(t)
+    ]
+    out += _capped(teams, "teams differ")
+    xa = {r["firm_id"]: r["team"] for r in recorded.get("assignments", [])}
+    xb = {r["firm_id"]: r["team"] for r in now.get("assignments", [])}
+    moved = [
+        f"firm {f}: team {xa[f]} recorded, {xb[f]} now"
+        for f in sorted(set(xa) & set(xb))
+        if xa[f] != xb[f]
+    ]
+    out += _capped(moved, "assignments differ")
+    return out
+
+
+def verify_draw(
+    audit_path: str | Path,
+    *,
+    loader: Callable[[CampaignParams], CampaignInputs] | None = None,
+) -> VerifyResult:
+    """Re-run a recorded draw from its inputs and say whether it matches.
+
+    Parameters
+    ----------
+    audit_path : str or Path
+        An ``audit.json`` written by :func:`write_audit`.
+    loader : callable, optional
+        ``params -> CampaignInputs``; defaults to
+        :func:`inspectlib.inputs.load_campaign_inputs`.
+
+    Returns
+    -------
+    VerifyResult
+        ``matches`` and the exact differences: changed or missing input files (by name),
+        inputs that no longer load, and draw differences (firm at each position, teams,
+        assignments).
+
+    Raises
+    ------
+    ParamsError
+        When the recorded params are no longer valid.
+    """
+    audit_path = Path(audit_path)
+    try:
+        recorded = json.loads(audit_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        return VerifyResult(
+            False, [f"{audit_path}: cannot read the audit ({exc})"], audit_path=str(audit_path)
+        )
+    params = validate_params(
+        recorded.get("params", {}), source=f"{audit_path} params", base=audit_path.parent
+    )
+    differences: list[str] = []
+    notes: list[str] = []
+    for kind, entries in recorded.get("files", {}).items():
+        for entry in entries:
+            path = Path(entry["path"])
+            if not path.exists():
+                differences.append(f"{kind} file {path} is missing")
+                continue
+            digest = sha256_file(path)
+            if digest != entry["sha256"]:
+                differences.append(
+                    f"{kind} file {path} changed (sha256 {entry['sha256'][:12]}… "
+                    f"recorded, {digest[:12]}… now)"
+                )
+    version = recorded.get("inspectlib_version")
+    if version != inspectlib.__version__:
+        notes.append(f"recorded with inspectlib {version}, verified with {inspectlib.__version__}")
+    if loader is None:
+        from inspectlib.inputs import load_campaign_inputs as loader
+    try:
+        inputs = loader(params)
+        result = plan_draw(params, inputs)
+        now = build_audit(params, inputs, result)
+    except (InspectlibError, OSError) as exc:
+        differences.append(f"the draw cannot be redone: {exc}")
+        return VerifyResult(False, differences, notes, str(audit_path))
+    known = {(k, e["path"]) for k, es in recorded.get("files", {}).items() for e in es}
+    for kind, entries in now["files"].items():
+        for entry in entries:
+            if (kind, entry["path"]) not in known:
+                differences.append(f"{kind} file {entry['path']} is used now but not recorded")
+    differences += compare_draws(recorded, now)
+    logger.info("verify %s: %d differences", audit_path, len(differences))
+    return VerifyResult(not differences, differences, notes, str(audit_path))

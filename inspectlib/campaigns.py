@@ -1,0 +1,573 @@
+"""The four yearly special inspection campaigns (专项检查), as data.
+
+Each :class:`Campaign` says who takes part, when it runs by default, which firms are
+eligible, which risk factors raise a firm's draw probability (with expert default weights and
+the reason for each), which agencies every team must include and what inspectors check on
+site. Other modules read these records; nothing here touches files.
+
+Heat eligibility (documented choice)
+------------------------------------
+A firm is eligible for the heat campaign when it reports outdoor work, or is in construction
+(section E, divisions 47–50), transport, storage and post (section G, 53–60), or one of these
+hot-process industries of GB/T 4754-2017: 1713/1723/1733/1743/1752 (textile dyeing and
+finishing), 25 (petroleum and coal processing, coking), 26 (chemical raw materials), 30
+(non-metallic minerals: cement, glass, ceramics kilns), 31 and 32 (ferrous and non-ferrous
+smelting and rolling), 336 (metal surface and heat treatment), 3391/3392 (casting), 4411
+(thermal power) and 443 (heat production and supply).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from inspectlib.errors import ParamsError
+from inspectlib.workdays import default_window
+
+logger = logging.getLogger(__name__)
+
+SECTIONS: tuple[str, ...] = tuple("ABCDEFGHIJKLMNOPQRST")
+
+# Canonical short agency names with English names and the spellings people use.
+AGENCIES: dict[str, str] = {
+    "人社局": "Human Resources and Social Security Bureau",
+    "公安局": "Public Security Bureau",
+    "市场监管局": "Market Regulation Administration",
+    "住建局": "Housing and Urban-Rural Development Bureau",
+    "应急管理局": "Emergency Management Bureau",
+    "卫健委": "Health Commission",
+    "税务局": "Tax Bureau",
+    "总工会": "Federation of Trade Unions",
+}
+_AGENCY_PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("人社局", ("人社", "人力资源", "劳动保障", "劳动监察", "hrss", "human resources")),
+    ("公安局", ("公安", "派出所", "police", "public security")),
+    ("市场监管局", ("市场监", "工商", "market regulation", "samr")),
+    ("住建局", ("住建", "住房和城乡建设", "建设局", "housing")),
+    ("应急管理局", ("应急", "安监", "安全生产监督", "emergency")),
+    ("卫健委", ("卫健", "卫生健康", "卫生局", "health")),
+    ("税务局", ("税务", "tax")),
+    ("总工会", ("工会", "union", "acftu")),
+)
+
+
+def canonical_agency(name: object) -> str:
+    """Map an agency as written in a roster onto its canonical short name.
+
+    Parameters
+    ----------
+    name : object
+        Agency as written, e.g. ``"市人力资源和社会保障局"`` or ``"公安分局"``.
+
+    Returns
+    -------
+    str
+        One of the keys of :data:`AGENCIES`, or the stripped input when it matches none.
+
+    Examples
+    --------
+    >>> canonical_agency("市人力资源和社会保障局劳动保障监察支队")
+    '人社局'
+    >>> canonical_agency("区总工会")
+    '总工会'
+    """
+    text = "" if name is None or (isinstance(name, float) and np.isnan(name)) else str(name)
+    text = text.strip()
+    low = text.lower()
+    for canonical, patterns in _AGENCY_PATTERNS:
+        if any(p in low for p in patterns):
+            return canonical
+    return text
+
+
+@dataclass(frozen=True)
+class IndustryRule:
+    """A set of industries (GB/T 4754-2017 sections and code prefixes), optionally small firms.
+
+    A firm matches when its section letter is in ``sections`` or its industry code starts
+    with one of ``codes``; with ``max_employees`` the firm must also have fewer employees
+    than that (unknown size counts as small).
+    """
+
+    label_en: str
+    label_zh: str
+    sections: tuple[str, ...] = ()
+    codes: tuple[str, ...] = ()
+    max_employees: int | None = None
+
+    def matches(self, register: pd.DataFrame) -> np.ndarray:
+        """Boolean array: which rows of ``register`` fall under this rule."""
+        n = len(register)
+        hit = np.zeros(n, dtype=bool)
+        if self.sections:
+            hit |= register["industry_section"].isin(self.sections).to_numpy(dtype=bool)
+        if self.codes:
+            hit |= (
+                register["industry_code"]
+                .str.startswith(self.codes)
+                .fillna(False)
+                .to_numpy(dtype=bool)
+            )
+        if self.max_employees is not None:
+            emp = register["employees"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+            hit &= ~(emp >= self.max_employees)
+        return hit
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """Which firms a campaign may draw.
+
+    Parameters
+    ----------
+    industries : tuple of IndustryRule
+        A firm is eligible when it matches any rule; empty means every industry (including
+        firms whose industry is unknown).
+    outdoor_work : bool
+        Firms flagged ``outdoor_work`` are eligible whatever their industry.
+    min_employees : int
+        Firms with fewer employees are not eligible; unknown size is eligible (it cannot be
+        ruled out).
+    """
+
+    industries: tuple[IndustryRule, ...] = ()
+    outdoor_work: bool = False
+    min_employees: int = 0
+
+    def describe(self) -> str:
+        """One line in plain English."""
+        parts = [r.label_en for r in self.industries] or ["all industries"]
+        if self.outdoor_work:
+            parts.append("any firm with outdoor work")
+        text = "; ".join(parts)
+        if self.min_employees:
+            text += f"; at least {self.min_employees} employees (unknown size included)"
+        return text
+
+
+@dataclass(frozen=True)
+class RiskFactor:
+    """One expert risk factor: its name, default weight and why it matters."""
+
+    name: str
+    weight: float
+    rationale: str
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    """One thing inspectors check on site, in Chinese and English."""
+
+    code: str
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True)
+class Campaign:
+    """One special inspection campaign (专项检查).
+
+    Attributes
+    ----------
+    id, name_zh, name_en : str
+        Identifier used in params and findings, and display names.
+    agencies : tuple of str
+        Partner agencies whose inspectors may be drawn (canonical short names).
+    lead_agency : str
+        The agency that leads the campaign.
+    default_target : int
+        Number of firms inspected when params do not say.
+    eligibility : Eligibility
+        Which firms may be drawn.
+    priority_industries : tuple of IndustryRule
+        Industries the campaign emphasises (the ``priority_industry`` risk factor).
+    risk_factors : tuple of RiskFactor
+        Expert factors with default weights and rationale.
+    team_rules : tuple of str
+        Agencies every team must include at least one member of.
+    checklist : tuple of ChecklistItem
+        What inspectors check on site.
+    """
+
+    id: str
+    name_zh: str
+    name_en: str
+    agencies: tuple[str, ...]
+    lead_agency: str
+    default_target: int
+    eligibility: Eligibility
+    priority_industries: tuple[IndustryRule, ...]
+    risk_factors: tuple[RiskFactor, ...]
+    team_rules: tuple[str, ...]
+    checklist: tuple[ChecklistItem, ...]
+
+    def default_window(self, year: int) -> tuple[dt.date, dt.date]:
+        """Default first and last day of the campaign in ``year``.
+
+        Delegates to :func:`inspectlib.workdays.default_window`, the one source of the
+        windows: wage runs to the last workday before the Spring Festival holiday;
+        illegal_employment Jun 1–Jul 31; heat Aug 1–Sep 30; service_sector Oct 1–Nov 30.
+
+        Examples
+        --------
+        >>> get_campaign("heat").default_window(2025)
+        (datetime.date(2025, 8, 1), datetime.date(2025, 9, 30))
+        """
+        return default_window(self.id, year)
+
+    def default_weights(self) -> dict[str, float]:
+        """Expert weights by factor name."""
+        return {f.name: f.weight for f in self.risk_factors}
+
+
+def _rf(name: str, weight: float, rationale: str) -> RiskFactor:
+    return RiskFactor(name, weight, rationale)
+
+
+_HOT_PROCESS = IndustryRule(
+    "hot-process manufacturing (dyeing, coking, chemicals, kilns, smelting, casting, heat "
+    "treatment, thermal power)",
+    "高温作业行业(印染、炼焦、化工、窑炉、冶炼、铸造、热处理、火电)",
+    codes=(
+        "1713",
+        "1723",
+        "1733",
+        "1743",
+        "1752",
+        "25",
+        "26",
+        "30",
+        "31",
+        "32",
+        "336",
+        "3391",
+        "3392",
+        "4411",
+        "443",
+    ),
+)
+_CONSTRUCTION = IndustryRule("construction (E)", "建筑业(E)", sections=("E",))
+_TRANSPORT = IndustryRule(
+    "transport, storage and post (G)", "交通运输、仓储和邮政业(G)", sections=("G",)
+)
+_CATERING = IndustryRule("catering (H62)", "餐饮业(H62)", codes=("62",))
+_ENTERTAINMENT = IndustryRule("entertainment (R90)", "娱乐业(R90)", codes=("90",))
+_SMALL_MANUFACTURING = IndustryRule(
+    "small manufacturing (C, under 50 employees)",
+    "小型制造业(C，50人以下)",
+    sections=("C",),
+    max_employees=50,
+)
+_LABOUR_INTENSIVE = IndustryRule(
+    "labour-intensive manufacturing (C13–C24: food, textiles, clothing, shoes, wood, "
+    "furniture, paper, printing, toys)",
+    "劳动密集型制造业(C13–C24)",
+    codes=tuple(str(c) for c in range(13, 25)),
+)
+
+_COMMON = {
+    "complaints": "Complaints are the most direct signal of a current problem at the firm.",
+    "past_violation": "Firms with a recent violation or refused inspection often re-offend.",
+    "credit_grade": "The labour-security credit grade (A/B/C) summarises the firm's record.",
+    "no_union": "Without a trade union, workers have no one to raise problems internally.",
+    "large_workforce": "A violation at a large firm affects more workers.",
+    "not_recently_inspected": "Firms never or long not inspected have had no oversight.",
+}
+
+CAMPAIGNS: dict[str, Campaign] = {
+    "wage": Campaign(
+        id="wage",
+        name_zh="企业工资专项检查",
+        name_en="Wage payment inspection",
+        agencies=("人社局",),
+        lead_agency="人社局",
+        default_target=125,
+        eligibility=Eligibility(min_employees=5),
+        priority_industries=(_CONSTRUCTION, _LABOUR_INTENSIVE, _CATERING),
+        risk_factors=(
+            _rf(
+                "complaints",
+                1.0,
+                "Wage complaints before the Spring Festival usually mean arrears (欠薪).",
+            ),
+            _rf("past_violation", 1.0, _COMMON["past_violation"]),
+            _rf("credit_grade", 0.6, _COMMON["credit_grade"]),
+            _rf(
+                "priority_industry",
+                0.6,
+                "Construction subcontracting and labour-intensive "
+                "manufacturing account for most wage arrears.",
+            ),
+            _rf("large_workforce", 0.4, _COMMON["large_workforce"]),
+            _rf("no_union", 0.3, _COMMON["no_union"]),
+            _rf("not_recently_inspected", 0.2, _COMMON["not_recently_inspected"]),
+        ),
+        team_rules=("人社局",),
+        checklist=(
+            ChecklistItem(
+                "minimum_wage",
+                "工资不低于当地最低工资标准",
+                "Wages at or above the local minimum wage",
+            ),
+            ChecklistItem(
+                "paid_on_time",
+                "按月足额支付工资，不拖欠、不克扣",
+                "Wages paid in full every month, no arrears or deductions",
+            ),
+            ChecklistItem("overtime_pay", "依法支付加班工资", "Overtime paid at the legal rates"),
+            ChecklistItem(
+                "arrears_before_festival",
+                "春节前欠薪排查，建立欠薪清单并限期清偿",
+                "Arrears list before the Spring Festival, with payment deadlines",
+            ),
+            ChecklistItem(
+                "wage_deposit",
+                "工程建设领域按规定缴存农民工工资保证金",
+                "Construction: migrant-worker wage margin deposit lodged",
+            ),
+            ChecklistItem(
+                "wage_records",
+                "工资支付台账保存两年以上",
+                "Payroll records kept for at least two years",
+            ),
+        ),
+    ),
+    "illegal_employment": Campaign(
+        id="illegal_employment",
+        name_zh="非法用工专项检查",
+        name_en="Illegal employment inspection",
+        agencies=(
+            "人社局",
+            "公安局",
+            "市场监管局",
+            "住建局",
+            "应急管理局",
+            "卫健委",
+            "税务局",
+            "总工会",
+        ),
+        lead_agency="人社局",
+        default_target=145,
+        eligibility=Eligibility(),
+        priority_industries=(_SMALL_MANUFACTURING, _CONSTRUCTION, _CATERING, _ENTERTAINMENT),
+        risk_factors=(
+            _rf("past_violation", 1.0, _COMMON["past_violation"]),
+            _rf(
+                "priority_industry",
+                0.8,
+                "Unregistered and child labour concentrate in small "
+                "workshops, construction, catering and entertainment.",
+            ),
+            _rf("complaints", 0.8, _COMMON["complaints"]),
+            _rf("credit_grade", 0.5, _COMMON["credit_grade"]),
+            _rf("not_recently_inspected", 0.4, _COMMON["not_recently_inspected"]),
+            _rf("no_union", 0.3, _COMMON["no_union"]),
+            _rf("large_workforce", 0.2, _COMMON["large_workforce"]),
+        ),
+        team_rules=("人社局", "公安局"),
+        checklist=(
+            ChecklistItem(
+                "written_contracts",
+                "依法签订书面劳动合同",
+                "Written labour contracts signed with every worker",
+            ),
+            ChecklistItem("child_labour", "无使用童工(未满16周岁)", "No child labour (under 16)"),
+            ChecklistItem(
+                "employment_registration",
+                "办理用工备案登记",
+                "Employment registered with the bureau",
+            ),
+            ChecklistItem("social_insurance", "依法参加社会保险", "Social insurance paid"),
+            ChecklistItem(
+                "id_checks",
+                "核查劳动者身份证件，无扣押证件、收取押金",
+                "Workers' IDs checked; no IDs withheld, no deposits taken",
+            ),
+            ChecklistItem(
+                "business_licence",
+                "依法取得营业执照",
+                "Business licence held (no unlicensed operation)",
+            ),
+        ),
+    ),
+    "heat": Campaign(
+        id="heat",
+        name_zh="夏季高温专项检查",
+        name_en="Summer heat protection inspection",
+        agencies=("人社局", "总工会"),
+        lead_agency="人社局",
+        default_target=110,
+        eligibility=Eligibility(
+            industries=(_CONSTRUCTION, _TRANSPORT, _HOT_PROCESS), outdoor_work=True
+        ),
+        priority_industries=(_HOT_PROCESS, _CONSTRUCTION, _TRANSPORT),
+        risk_factors=(
+            _rf(
+                "outdoor_work",
+                1.0,
+                "Open-air work is where heat illness happens and where "
+                "the 37/40 °C hour limits apply.",
+            ),
+            _rf(
+                "priority_industry",
+                0.8,
+                "Furnaces, kilns, smelting and building sites expose "
+                "workers to the highest heat loads.",
+            ),
+            _rf("past_violation", 0.8, _COMMON["past_violation"]),
+            _rf("complaints", 0.6, _COMMON["complaints"]),
+            _rf("large_workforce", 0.4, _COMMON["large_workforce"]),
+            _rf("credit_grade", 0.3, _COMMON["credit_grade"]),
+            _rf("no_union", 0.3, _COMMON["no_union"]),
+            _rf("not_recently_inspected", 0.2, _COMMON["not_recently_inspected"]),
+        ),
+        team_rules=("人社局",),
+        checklist=(
+            ChecklistItem(
+                "heat_allowance",
+                "35℃以上露天作业或室内温度不能降至33℃以下的，按月发放高温津贴",
+                "High-temperature allowance paid for outdoor work "
+                "at ≥35 °C or workplaces not cooled below 33 °C",
+            ),
+            ChecklistItem(
+                "hours_37_40",
+                "37℃至40℃：露天作业不超过6小时，且最高气温时段3小时内不得露天作业",
+                "37–40 °C: at most 6 h of outdoor work, none in the 3 hottest hours",
+            ),
+            ChecklistItem(
+                "stop_40",
+                "日最高气温达到40℃以上停止当日室外露天作业",
+                "≥40 °C: outdoor open-air work stopped for the day",
+            ),
+            ChecklistItem(
+                "shifts_35_37",
+                "35℃至37℃：轮换作业，不安排加班",
+                "35–37 °C: rotating shifts, no outdoor overtime",
+            ),
+            ChecklistItem(
+                "cooling_supplies",
+                "提供清凉饮料、防暑药品和降温设施",
+                "Cool drinks (清凉饮料), heat-stroke medicine and cooling provided",
+            ),
+        ),
+    ),
+    "service_sector": Campaign(
+        id="service_sector",
+        name_zh="服务行业用工专项检查",
+        name_en="Service-sector employment inspection",
+        agencies=("总工会", "人社局"),
+        lead_agency="总工会",
+        default_target=120,
+        eligibility=Eligibility(
+            industries=(
+                IndustryRule("retail (F52)", "零售业(F52)", codes=("52",)),
+                IndustryRule("hotels (H61)", "住宿业(H61)", codes=("61",)),
+                _CATERING,
+                IndustryRule(
+                    "resident services and repair (O80, O81)",
+                    "居民服务、修理业(O80、O81)",
+                    codes=("80", "81"),
+                ),
+                _ENTERTAINMENT,
+            )
+        ),
+        priority_industries=(_ENTERTAINMENT, _CATERING),
+        risk_factors=(
+            _rf("no_union", 0.8, "Union coverage is the campaign's focus and weakest in services."),
+            _rf("complaints", 0.8, _COMMON["complaints"]),
+            _rf("past_violation", 0.8, _COMMON["past_violation"]),
+            _rf(
+                "priority_industry",
+                0.5,
+                "Entertainment venues and catering have the longest "
+                "hours and the most informal contracts.",
+            ),
+            _rf("credit_grade", 0.4, _COMMON["credit_grade"]),
+            _rf("large_workforce", 0.3, _COMMON["large_workforce"]),
+            _rf("not_recently_inspected", 0.3, _COMMON["not_recently_inspected"]),
+        ),
+        team_rules=("总工会", "人社局"),
+        checklist=(
+            ChecklistItem("contracts", "依法签订劳动合同", "Labour contracts signed"),
+            ChecklistItem(
+                "working_hours",
+                "工作时间与休息休假符合规定，加班依法支付报酬",
+                "Working hours and rest days legal; overtime paid",
+            ),
+            ChecklistItem(
+                "union_coverage",
+                "依法建立工会或纳入联合工会，开展集体协商",
+                "Union set up or joined, collective consultation held",
+            ),
+            ChecklistItem("social_insurance", "依法参加社会保险", "Social insurance paid"),
+            ChecklistItem(
+                "minimum_wage", "工资不低于最低工资标准", "Wages at or above the minimum wage"
+            ),
+        ),
+    ),
+}
+
+
+def get_campaign(campaign_id: str | Campaign) -> Campaign:
+    """Return the campaign with this id.
+
+    Parameters
+    ----------
+    campaign_id : str or Campaign
+        ``wage``, ``illegal_employment``, ``heat`` or ``service_sector`` (a Campaign is
+        returned as it is).
+
+    Raises
+    ------
+    ParamsError
+        For an unknown id, naming the valid ones.
+
+    Examples
+    --------
+    >>> get_campaign("heat").default_target
+    110
+    """
+    if isinstance(campaign_id, Campaign):
+        return campaign_id
+    try:
+        return CAMPAIGNS[campaign_id]
+    except (KeyError, TypeError):
+        raise ParamsError(
+            f"unknown campaign {campaign_id!r}: must be one of {', '.join(CAMPAIGNS)}"
+        ) from None
+
+
+def eligible_mask(register: pd.DataFrame, campaign: Campaign | str) -> np.ndarray:
+    """Which firms of a register the campaign may draw.
+
+    Parameters
+    ----------
+    register : DataFrame
+        Canonical register (needs ``industry_section``, ``industry_code``, ``employees``,
+        ``outdoor_work``).
+    campaign : Campaign or str
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        One value per row, in the register's row order.
+    """
+    campaign = get_campaign(campaign)
+    rule = campaign.eligibility
+    n = len(register)
+    if rule.industries:
+        ok = np.zeros(n, dtype=bool)
+        for industry in rule.industries:
+            ok |= industry.matches(register)
+    else:
+        ok = np.ones(n, dtype=bool)
+    if rule.outdoor_work:
+        ok |= register["outdoor_work"].fillna(False).to_numpy(dtype=bool)
+    if rule.min_employees:
+        emp = register["employees"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+        ok &= ~(emp < rule.min_employees)
+    return ok

@@ -1,0 +1,280 @@
+"""One campaign plan from params to files: load, draw, schedule, map, audit, write.
+
+:func:`make_plan` does the work in memory (pure: same params and input files ⇒ same plan);
+:func:`write_outputs` writes the files of DESIGN.md §7 into a run folder.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from inspectlib import maps
+from inspectlib.audit import build_audit, write_audit
+from inspectlib.draw import DrawResult, plan_draw
+from inspectlib.errors import ParamsError
+from inspectlib.geo import town_centroids
+from inspectlib.inputs import CampaignInputs, load_campaign_inputs
+from inspectlib.params import CampaignParams
+from inspectlib.schedule import Schedule, plan_schedule
+from inspectlib.workdays import Window, campaign_window
+
+log = logging.getLogger(__name__)
+
+PLAN_CSV_COLUMNS = (
+    "firm_id",
+    "name",
+    "town",
+    "lon",
+    "lat",
+    "stratum",
+    "risk_score",
+    "team",
+    "date",
+    "visit_order",
+    "draw_order",
+    "industry",
+    "industry_code",
+    "members",
+    "distance_from_previous_m",
+    "heat_rule",
+    "reasons",
+)
+"""Columns of ``plan.csv``: one row per selected firm (scheduled or not), lon/lat WGS-84."""
+
+
+@dataclass(frozen=True)
+class CampaignPlan:
+    """A complete plan: inputs, window, draw, schedule, office and audit record."""
+
+    params: CampaignParams
+    inputs: CampaignInputs
+    window: Window
+    draw: DrawResult
+    schedule: Schedule
+    office: tuple[float, float]
+    audit: dict[str, Any]
+
+    @property
+    def title(self) -> str:
+        """Campaign, year and window, in the plan's language."""
+        campaign = self.draw.campaign
+        name = campaign.name_zh if self.params.language == "zh" else campaign.name_en
+        span = f"{self.window.start:%Y-%m-%d} – {self.window.end:%Y-%m-%d}"
+        return f"{self.params.year} {name} · {span}"
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """``plan.csv``: every selected firm in draw order with its team, day and stop."""
+        return plan_table(self.draw, self.schedule)
+
+
+def resolve_office(params: CampaignParams, inputs: CampaignInputs) -> tuple[float, float]:
+    """Where routes start and end: params' lon/lat, the centre of params' town, or (when no
+    office is given) the centre of the town with the most firms."""
+    office = params.office
+    if office is not None and office.lon is not None and office.lat is not None:
+        return float(office.lon), float(office.lat)
+    centres = town_centroids(inputs.boundaries)
+    town = office.town if office is not None else inputs.register["town"].value_counts().index[0]
+    if town not in centres.index:
+        raise ParamsError(
+            f"office: town {town!r} is not one of the boundaries' towns "
+            f"({', '.join(centres.index)})"
+        )
+    return float(centres.at[town, "lon"]), float(centres.at[town, "lat"])
+
+
+def make_plan(params: CampaignParams) -> CampaignPlan:
+    """Load the inputs, draw firms and inspectors, schedule and route the visits.
+
+    Raises
+    ------
+    InputError, ParamsError, PlanningError
+        Bad input files, impossible params, or a draw the roster/window cannot carry.
+    """
+    inputs = load_campaign_inputs(params)
+    window = campaign_window(params.campaign, params.year, params.window_start, params.window_end)
+    draw = plan_draw(params, inputs)
+    office = resolve_office(params, inputs)
+    selected = draw.selected.merge(
+        inputs.register[["firm_id", "outdoor_work"]],
+        on="firm_id",
+        how="left",
+        validate="one_to_one",
+    )
+    schedule = plan_schedule(
+        selected,
+        draw.teams,
+        draw.assignments,
+        inputs.roster,
+        window,
+        firms_per_team_day=params.firms_per_team_day,
+        office_lon=office[0],
+        office_lat=office[1],
+        weather=inputs.weather,
+        campaign_id=params.campaign,
+        seed=params.seed,
+    )
+    audit = build_audit(params, inputs, draw)
+    audit["schedule"] = schedule_audit(schedule, window, office)
+    return CampaignPlan(params, inputs, window, draw, schedule, office, audit)
+
+
+def schedule_audit(schedule: Schedule, window: Window, office: tuple[float, float]) -> dict:
+    """The schedule part of the audit: window, office, calendar source, every visit."""
+    visits = schedule.plan.sort_values(["date", "team", "visit_order"])
+    return {
+        "window": [window.start.isoformat(), window.end.isoformat()],
+        "workdays": len(window.workdays),
+        "calendar": window.calendar,
+        "office": list(office),
+        "solver": schedule.solver,
+        "route_km": round(float(schedule.route_km), 3),
+        "visits": [
+            {"date": f"{d:%Y-%m-%d}", "team": t, "visit_order": int(o), "firm_id": f}
+            for d, t, o, f in zip(
+                visits["date"],
+                visits["team"],
+                visits["visit_order"],
+                visits["firm_id"],
+                strict=True,
+            )
+        ],
+        "unscheduled": [
+            {"firm_id": f, "reason": r}
+            for f, r in zip(
+                schedule.unscheduled["firm_id"], schedule.unscheduled["reason"], strict=True
+            )
+        ],
+        "warnings": list(window.warnings) + list(schedule.warnings),
+    }
+
+
+def plan_table(draw: DrawResult, schedule: Schedule) -> pd.DataFrame:
+    """Selected firms in draw order joined with their schedule (unscheduled rows kept)."""
+    visit_columns = [
+        "firm_id",
+        "team",
+        "date",
+        "visit_order",
+        "members",
+        "distance_from_previous_m",
+        "heat_rule",
+    ]
+    visits = schedule.plan[[c for c in visit_columns if c in schedule.plan.columns]]
+    table = draw.selected.merge(visits, on="firm_id", how="left", validate="one_to_one")
+    for column in PLAN_CSV_COLUMNS:
+        if column not in table.columns:
+            table[column] = pd.NA
+    extra = [c for c in table.columns if c not in PLAN_CSV_COLUMNS]
+    return table[list(PLAN_CSV_COLUMNS) + extra].sort_values("draw_order").reset_index(drop=True)
+
+
+def _maps(plan: CampaignPlan) -> dict[str, str]:
+    table = plan.table
+    table["industry"] = table["industry"].fillna("")
+    eligible = plan.draw.eligible[["firm_id", "town", "lon", "lat"]]
+    common = {
+        "title": plan.title,
+        "tiles": plan.params.tiles,
+        "synthetic": plan.params.synthetic,
+        "language": plan.params.language,
+    }
+    return {
+        "map.html": maps.campaign_map(
+            table,
+            plan.inputs.boundaries,
+            eligible,
+            office=plan.office,
+            warning_points=plan.inputs.warning_points,
+            **common,
+        ),
+        "map_public.html": maps.campaign_map(
+            table, plan.inputs.boundaries, eligible, public=True, **common
+        ),
+    }
+
+
+def write_outputs(plan: CampaignPlan, out_dir: str | Path) -> dict[str, Path]:
+    """Write ``plan.csv``, ``plan.xlsx``, ``map.html``, ``map_public.html`` and
+    ``audit.json`` into ``out_dir`` (each written to a temporary name, then renamed)."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written: dict[str, Path] = {}
+    table = plan.table
+    csv_tmp = out / ".plan.csv.tmp"
+    table.to_csv(csv_tmp, index=False, encoding="utf-8", date_format="%Y-%m-%d")
+    written["plan.csv"] = csv_tmp.replace(out / "plan.csv")
+    written["plan.xlsx"] = _write_xlsx(plan, table, out / "plan.xlsx")
+    for name, html in _maps(plan).items():
+        written[name] = maps.write_html(html, out / name)
+    written["audit.json"] = write_audit(plan.audit, out / "audit.json")
+    return written
+
+
+def _write_xlsx(plan: CampaignPlan, table: pd.DataFrame, path: Path) -> Path:
+    tmp = path.with_name(f".tmp-{path.name}")
+    schedule = plan.schedule.plan.sort_values(["date", "team", "visit_order"])
+    audit = pd.DataFrame(
+        {
+            "item": [
+                "campaign",
+                "year",
+                "seed",
+                "eligible firms",
+                "selected firms",
+                "window",
+                "inspectlib version",
+                "verify with",
+            ],
+            "value": [
+                plan.params.campaign,
+                plan.params.year,
+                plan.params.seed,
+                plan.audit["eligible_count"],
+                len(table),
+                f"{plan.window.start} – {plan.window.end}",
+                plan.audit["inspectlib_version"],
+                "inspectlib verify-draw audit.json",
+            ],
+        }
+    )
+    with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
+        table.to_excel(xl, sheet_name="selected firms", index=False)
+        schedule.to_excel(xl, sheet_name="schedule", index=False)
+        plan.draw.teams.to_excel(xl, sheet_name="teams", index=False)
+        audit.to_excel(xl, sheet_name="audit", index=False)
+    return tmp.replace(path)
+
+
+def archive_plan_run(params: CampaignParams, run_dir: str | Path) -> int | None:
+    """Record a published plan run (its audit, draw and schedule) in ``params.store``.
+
+    Returns the plan id, or None when the params name no store. Recording the same run
+    twice stores it once.
+    """
+    if not params.store:
+        return None
+    import json
+
+    from inspectlib.archive import open_archive
+
+    run_dir = Path(run_dir)
+    audit = json.loads((run_dir / "audit.json").read_text(encoding="utf-8"))
+    table = pd.read_csv(run_dir / "plan.csv", dtype={"firm_id": str}, parse_dates=["date"])
+    scheduled = table[table["date"].notna()]
+    with open_archive(params.store) as archive:
+        return archive.record_plan(
+            params.campaign,
+            params.year,
+            params.model_dump(mode="json"),
+            audit,
+            table,
+            scheduled,
+            str(run_dir),
+        )

@@ -1,0 +1,323 @@
+"""What the plan report shows: a summary in words, tables, the map, the timetable, the
+checklist and the audit. Each function returns an object the notebook displays; every value
+from data is HTML-escaped here, in :func:`_table` and :func:`_esc`, and nowhere else.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import logging
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from inspectlib.industry import section_name
+
+if TYPE_CHECKING:
+    from inspectlib.plan import CampaignPlan
+
+WORDS = {
+    "zh": {
+        "synthetic": "合成示例数据：本报告中的企业、人员和结果均为虚构。",
+        "summary": (
+            "从 {eligible:,} 家符合条件的企业中抽取 {selected:,} 家（其中纯随机层 {random:,} 家，"
+            "占 {random_pct:.1f}%；按风险加权抽取 {risk:,} 家）。频次控制排除了 {excluded:,} 家"
+            "近期已检查且未发现问题的企业。{teams} 个检查组、每组 {team_size} 人，"
+            "在 {workdays} 个工作日内（{start} 至 {end}）完成检查，路线总长 {km:,.0f} 公里。"
+        ),
+        "unscheduled": "有 {n} 家企业无法排入日程（原因见下表）。",
+        "by_town": "按镇（区）",
+        "by_industry": "按行业门类",
+        "by_stratum": "按抽取层",
+        "town": "镇（区）",
+        "industry": "行业门类",
+        "stratum": "抽取层",
+        "eligible": "符合条件",
+        "selected": "抽中",
+        "coverage": "覆盖率",
+        "mean_risk": "平均风险分",
+        "random": "随机层",
+        "risk": "风险层",
+        "date": "日期",
+        "team": "检查组",
+        "members": "组员",
+        "visits": "检查企业（按路线顺序）",
+        "km": "公里",
+        "rule": "高温规则",
+        "check": "检查要点",
+        "verify": "任何人都可以用下面的命令复核本次抽取：",
+        "seed": "随机种子",
+        "files": "输入文件（SHA-256）",
+        "model": "风险模型",
+        "warnings": "提示",
+        "firm": "企业",
+        "reason": "原因",
+        "chart": "各镇（区）抽中企业数",
+        "h_map": "覆盖地图",
+        "h_timetable": "检查日程",
+        "h_checklist": "检查要点",
+        "h_audit": "抽取记录与复核（全程留痕）",
+    },
+    "en": {
+        "synthetic": "SYNTHETIC DEMO DATA: every firm, person and result in this report is made up.",
+        "summary": (
+            "{selected:,} firms drawn from {eligible:,} eligible ({random:,} in the purely "
+            "random stratum, {random_pct:.1f}%; {risk:,} drawn with risk weights). The "
+            "frequency cap excluded {excluded:,} firms inspected recently with no "
+            "violation. {teams} teams of {team_size} visit them on {workdays} workdays "
+            "({start} to {end}); total route {km:,.0f} km."
+        ),
+        "unscheduled": "{n} firms could not be scheduled (reasons below).",
+        "by_town": "By town",
+        "by_industry": "By industry section",
+        "by_stratum": "By stratum",
+        "town": "town",
+        "industry": "industry section",
+        "stratum": "stratum",
+        "eligible": "eligible",
+        "selected": "selected",
+        "coverage": "coverage",
+        "mean_risk": "mean risk score",
+        "random": "random",
+        "risk": "risk-weighted",
+        "date": "date",
+        "team": "team",
+        "members": "members",
+        "visits": "firms (route order)",
+        "km": "km",
+        "rule": "heat rule",
+        "check": "checklist",
+        "verify": "Anyone can re-check this draw with:",
+        "seed": "seed",
+        "files": "input files (SHA-256)",
+        "model": "risk model",
+        "warnings": "notes",
+        "firm": "firm",
+        "reason": "reason",
+        "chart": "Selected firms by town",
+        "h_map": "Coverage map",
+        "h_timetable": "Team timetable",
+        "h_checklist": "Checklist",
+        "h_audit": "Audit and re-check",
+    },
+}
+
+
+class HTMLBlock:
+    """A piece of HTML that Jupyter displays (``_repr_html_``)."""
+
+    def __init__(self, markup: str):
+        self.markup = markup
+
+    def _repr_html_(self) -> str:
+        return self.markup
+
+    def __str__(self) -> str:
+        return self.markup
+
+
+def _esc(value: object) -> str:
+    return html.escape("" if value is None or value is pd.NA else str(value), quote=True)
+
+
+def _table(frame: pd.DataFrame) -> str:
+    """A frame as an HTML table; every cell and header escaped."""
+    return frame.to_html(index=False, escape=True, na_rep="", border=0, classes="inspectlib-table")
+
+
+def _words(plan: CampaignPlan) -> dict[str, str]:
+    return WORDS[plan.params.language]
+
+
+def summary(plan: CampaignPlan) -> HTMLBlock:
+    """The plan in a few sentences, first thing in the report."""
+    w = _words(plan)
+    selected = plan.draw.selected
+    n_random = int((selected["stratum"] == "random").sum())
+    text = w["summary"].format(
+        eligible=len(plan.draw.eligible),
+        selected=len(selected),
+        random=n_random,
+        random_pct=100 * n_random / max(len(selected), 1),
+        risk=len(selected) - n_random,
+        excluded=len(plan.draw.excluded),
+        teams=plan.draw.teams["team"].nunique(),
+        team_size=plan.params.team_size,
+        workdays=len(plan.window.workdays),
+        start=plan.window.start,
+        end=plan.window.end,
+        km=plan.schedule.route_km,
+    )
+    parts = [f"<h2>{_esc(plan.title)}</h2>"]
+    if plan.params.synthetic:
+        parts.append(f'<p style="background:#fff3cd;padding:6px"><b>{_esc(w["synthetic"])}</b></p>')
+    parts.append(f"<p>{_esc(text)}</p>")
+    if len(plan.schedule.unscheduled):
+        parts.append(f"<p>{_esc(w['unscheduled'].format(n=len(plan.schedule.unscheduled)))}</p>")
+    parts.append(f"<p><i>{_esc(plan.draw.model_report.summary())}</i></p>")
+    return HTMLBlock("\n".join(parts))
+
+
+def _stratum_words(plan: CampaignPlan, values: pd.Series) -> pd.Series:
+    w = _words(plan)
+    return values.map(lambda s: w.get(s, s))
+
+
+def breakdowns(plan: CampaignPlan) -> HTMLBlock:
+    """Tables by town (with coverage), industry section and stratum."""
+    w = _words(plan)
+    lang = plan.params.language
+    eligible, selected = plan.draw.eligible, plan.draw.selected
+    towns = pd.DataFrame(
+        {
+            w["eligible"]: eligible.groupby("town").size(),
+            w["selected"]: selected.groupby("town").size(),
+        }
+    ).fillna(0)
+    towns = towns.astype(int)
+    towns[w["coverage"]] = (
+        100 * towns[w["selected"]] / towns[w["eligible"]].where(towns[w["eligible"]] > 0)
+    ).round(1).astype(str) + "%"
+    towns = towns.rename_axis(w["town"]).reset_index()
+    sections = selected.groupby("industry_section").size().rename(w["selected"]).reset_index()
+    sections[w["industry"]] = sections["industry_section"].map(
+        lambda s: f"{s} {section_name(s, lang)}".strip() or "—"
+    )
+    sections = sections[[w["industry"], w["selected"]]]
+    strata = (
+        selected.groupby("stratum")
+        .agg(n=("firm_id", "size"), risk=("risk_score", "mean"))
+        .reset_index()
+    )
+    strata["stratum"] = _stratum_words(plan, strata["stratum"])
+    strata = strata.rename(
+        columns={"stratum": w["stratum"], "n": w["selected"], "risk": w["mean_risk"]}
+    ).round(3)
+    return HTMLBlock(
+        f"<h3>{_esc(w['by_town'])}</h3>{_table(towns)}"
+        f"<h3>{_esc(w['by_industry'])}</h3>{_table(sections)}"
+        f"<h3>{_esc(w['by_stratum'])}</h3>{_table(strata)}"
+    )
+
+
+def town_chart(plan: CampaignPlan) -> HTMLBlock:
+    """A bar chart of selected firms by town as inline SVG with text kept as text, so Chinese
+    labels render with the reader's own fonts (no font files, no network)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    w = _words(plan)
+    counts = plan.draw.selected.groupby(["town", "stratum"]).size().unstack(fill_value=0)
+    counts = counts.reindex(columns=["random", "risk"], fill_value=0)
+    counts.columns = [w["random"], w["risk"]]
+    font_log = logging.getLogger("matplotlib.font_manager")
+    level = font_log.level
+    font_log.setLevel(logging.ERROR)  # the CJK families below are tried in turn; quiet misses
+    with plt.rc_context(
+        {
+            "svg.fonttype": "none",
+            "font.family": "sans-serif",
+            "font.sans-serif": [
+                "Noto Sans CJK SC",
+                "Microsoft YaHei",
+                "PingFang SC",
+                "SimHei",
+                "DejaVu Sans",
+            ],
+        }
+    ):
+        fig, ax = plt.subplots(figsize=(7, 3.2))
+        counts.plot.bar(stacked=True, ax=ax, color=["#7b3294", "#e66101"], width=0.75)
+        ax.set_xlabel("")
+        ax.set_title(w["chart"])
+        ax.tick_params(axis="x", labelrotation=30)
+        fig.tight_layout()
+        buffer = io.StringIO()
+        fig.savefig(buffer, format="svg")
+        plt.close(fig)
+    font_log.setLevel(level)
+    svg = buffer.getvalue()
+    svg = svg[svg.index("<svg") :]
+    return HTMLBlock(f'<div class="inspectlib-chart">{svg}</div>')
+
+
+def map_frame(map_html: str, height: int = 560, heading: str = "") -> HTMLBlock:
+    """Embed a self-contained map document in the report (an iframe with ``srcdoc``)."""
+    title = f"<h3>{_esc(heading)}</h3>" if heading else ""
+    return HTMLBlock(
+        f'{title}<iframe class="inspectlib-map" '
+        f'srcdoc="{html.escape(map_html, quote=True)}" '
+        f'style="width:100%;height:{height}px;border:1px solid #ccc" '
+        'sandbox="allow-scripts"></iframe>'
+    )
+
+
+def plan_map(plan: CampaignPlan, map_html: str) -> HTMLBlock:
+    """The campaign map under the report's heading."""
+    return map_frame(map_html, heading=_words(plan)["h_map"])
+
+
+def timetable(plan: CampaignPlan) -> HTMLBlock:
+    """Team-day timetable: date, team, members, firms in route order, km (and heat rule)."""
+    w = _words(plan)
+    visits = plan.schedule.plan.sort_values(["date", "team", "visit_order"])
+    days = visits.groupby(["date", "team"], sort=True).agg(
+        members=("members", "first"),
+        visits=("name", lambda names: " → ".join(str(n) for n in names)),
+    )
+    km = plan.schedule.team_days.set_index(["date", "team"])["route_km"]
+    days[w["km"]] = km.reindex(days.index).round(1)
+    if "heat_rule" in visits.columns and plan.params.campaign == "heat":
+        rule_column = "heat_rule" if plan.params.language == "zh" else "heat_rule_en"
+        days[w["rule"]] = visits.groupby(["date", "team"])[rule_column].first()
+    days = days.reset_index()
+    days["date"] = pd.to_datetime(days["date"]).dt.strftime("%Y-%m-%d")
+    days = days.rename(
+        columns={
+            "date": w["date"],
+            "team": w["team"],
+            "members": w["members"],
+            "visits": w["visits"],
+        }
+    )
+    parts = [f"<h3>{_esc(w['h_timetable'])}</h3>", _table(days)]
+    if len(plan.schedule.unscheduled):
+        missing = plan.schedule.unscheduled[["firm_id", "name", "reason"]].rename(
+            columns={"name": w["firm"], "reason": w["reason"]}
+        )
+        parts.append(_table(missing))
+    return HTMLBlock("\n".join(parts))
+
+
+def checklist(plan: CampaignPlan) -> HTMLBlock:
+    """What inspectors check on site for this campaign."""
+    lang = plan.params.language
+    items = "".join(
+        f"<li>{_esc(item.zh if lang == 'zh' else item.en)}</li>"
+        for item in plan.draw.campaign.checklist
+    )
+    return HTMLBlock(f"<h3>{_esc(_words(plan)['h_checklist'])}</h3><ol>{items}</ol>")
+
+
+def audit_summary(plan: CampaignPlan, audit_path: str = "audit.json") -> HTMLBlock:
+    """Seed, input hashes, model and the command anyone can use to re-check the draw."""
+    w = _words(plan)
+    files = [
+        (kind, entry["path"].rsplit("/", 1)[-1], entry["sha256"][:16] + "…")
+        for kind, entries in plan.audit["files"].items()
+        for entry in entries
+    ]
+    frame = pd.DataFrame(files, columns=["kind", "file", "sha256"])
+    notes: Sequence[str] = list(plan.draw.warnings) + list(plan.audit["schedule"]["warnings"])
+    notes_html = "".join(f"<li>{_esc(n)}</li>" for n in notes)
+    return HTMLBlock(
+        f"<h3>{_esc(w['h_audit'])}</h3>"
+        f"<p>{_esc(w['seed'])}: <code>{_esc(plan.params.seed)}</code></p>"
+        f"<p>{_esc(w['files'])}</p>{_table(frame)}"
+        f"<p>{_esc(w['verify'])}</p><pre>inspectlib verify-draw {_esc(audit_path)}</pre>"
+        + (f"<h4>{_esc(w['warnings'])}</h4><ul>{notes_html}</ul>" if notes else "")
+    )

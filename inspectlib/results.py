@@ -1,0 +1,221 @@
+"""What a campaign found (汇总归档, 总结经验): planned versus done, results by town, industry
+and stratum, the prevalence of violations among eligible firms estimated from the random
+stratum, and whether risk targeting beat random selection.
+
+Every function is pure: it takes the archived findings, the archived draw and the register
+as frames, and returns frames or small dataclasses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.stats import binomtest
+
+from inspectlib.industry import section_name
+
+DECIDED = ("compliant", "violation")
+"""Results that say whether the firm violated: closed, not found and refused do not."""
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A proportion with its confidence interval.
+
+    Attributes
+    ----------
+    hits, n : int
+        Violations found and inspections with a decided result (compliant or violation).
+    rate, low, high : float
+        Point estimate and Wilson interval (NaN when ``n`` is 0).
+    """
+
+    hits: int
+    n: int
+    rate: float
+    low: float
+    high: float
+    level: float = 0.95
+
+    @classmethod
+    def of(cls, hits: int, n: int, level: float = 0.95) -> Estimate:
+        """Wilson score interval (``scipy.stats.binomtest``) of ``hits`` out of ``n``."""
+        if n == 0:
+            return cls(0, 0, float("nan"), float("nan"), float("nan"), level)
+        ci = binomtest(int(hits), int(n)).proportion_ci(confidence_level=level, method="wilson")
+        return cls(int(hits), int(n), hits / n, float(ci.low), float(ci.high), level)
+
+    def __str__(self) -> str:
+        if self.n == 0:
+            return "n/a (no decided inspections)"
+        return (
+            f"{100 * self.rate:.1f}% ({self.hits}/{self.n}; {100 * self.level:.0f}% CI "
+            f"{100 * self.low:.1f}–{100 * self.high:.1f}%)"
+        )
+
+
+@dataclass(frozen=True)
+class Lift:
+    """Targeting lift: violation rate of the risk stratum ÷ that of the random stratum."""
+
+    risk: Estimate
+    random: Estimate
+
+    @property
+    def value(self) -> float:
+        """The lift (NaN when either rate is unknown or the random rate is 0)."""
+        if self.risk.n == 0 or self.random.n == 0 or self.random.rate == 0:
+            return float("nan")
+        return self.risk.rate / self.random.rate
+
+
+def inspections(
+    findings: pd.DataFrame, draw: pd.DataFrame, register: pd.DataFrame, campaign: str, year: int
+) -> pd.DataFrame:
+    """The campaign's inspections joined with the draw (stratum) and the register.
+
+    Parameters
+    ----------
+    findings : DataFrame
+        Archived findings (canonical columns).
+    draw : DataFrame
+        The campaign's archived draw: ``firm_id``, ``draw_order``, ``stratum``,
+        ``risk_score``. Firms inspected without being drawn get stratum ``outside plan``.
+    register : DataFrame
+        Canonical register, for name, town, industry and location.
+    campaign, year : str, int
+        Which campaign.
+
+    Returns
+    -------
+    DataFrame
+        One row per inspection, with ``violations`` (number of violation codes) and
+        ``planned`` (the firm was in the draw).
+    """
+    rows = findings[
+        (findings["campaign"] == campaign) & (findings["inspection_date"].dt.year == year)
+    ].copy()
+    strata = draw[["firm_id", "stratum", "risk_score", "draw_order"]]
+    rows = rows.drop(columns=[c for c in ("stratum",) if c in rows.columns])
+    rows = rows.merge(strata, on="firm_id", how="left", validate="many_to_one")
+    rows["planned"] = rows["stratum"].notna()
+    rows["stratum"] = rows["stratum"].fillna("outside plan")
+    firm_columns = ["firm_id", "name", "town", "industry_section", "lon", "lat"]
+    rows = rows.merge(register[firm_columns], on="firm_id", how="left", validate="many_to_one")
+    codes = rows["violation_codes"].fillna("").astype(str)
+    rows["violations"] = codes.map(lambda c: len([x for x in c.split(";") if x.strip()]))
+    rows["violations"] = rows["violations"].where(rows["result"] == "violation", 0)
+    rows["date"] = rows["inspection_date"]
+    return rows.sort_values(["inspection_date", "firm_id"]).reset_index(drop=True)
+
+
+def planned_vs_done(draw: pd.DataFrame, done: pd.DataFrame) -> pd.DataFrame:
+    """Per stratum: firms planned, inspected, not (yet) inspected, inspected outside plan."""
+    planned = draw.groupby("stratum").size().rename("planned")
+    inspected = done[done["planned"]].drop_duplicates("firm_id").groupby("stratum").size()
+    table = pd.DataFrame({"planned": planned, "inspected": inspected}).fillna(0).astype(int)
+    table["not inspected"] = table["planned"] - table["inspected"]
+    outside = int((~done["planned"]).sum())
+    if outside:
+        table.loc["outside plan"] = [0, outside, 0]
+    table.loc["total"] = table.sum()
+    return table.rename_axis("stratum").reset_index()
+
+
+def breakdown(done: pd.DataFrame, by: str, language: str = "zh") -> pd.DataFrame:
+    """Inspections, violations, violation rate, workers affected, back wages and fines,
+    grouped by ``town``, ``industry_section`` or ``stratum``."""
+    frame = done.assign(
+        decided=done["result"].isin(DECIDED), violating=done["result"] == "violation"
+    )
+    table = frame.groupby(by, dropna=False).agg(
+        inspected=("firm_id", "size"),
+        decided=("decided", "sum"),
+        violating=("violating", "sum"),
+        workers_affected=("workers_affected", "sum"),
+        back_wages_yuan=("back_wages_yuan", "sum"),
+        fine_yuan=("fine_yuan", "sum"),
+    )
+    table["violation rate"] = (
+        table["violating"] / table["decided"].where(table["decided"] > 0)
+    ).round(3)
+    table = table.reset_index()
+    if by == "industry_section":
+        table[by] = (
+            table[by].fillna("").map(lambda s: f"{s} {section_name(s, language)}".strip() or "—")
+        )
+    return table
+
+
+def prevalence(done: pd.DataFrame, level: float = 0.95) -> Estimate:
+    """Share of eligible firms that violate, estimated from the random stratum only.
+
+    The random stratum is a simple random sample of the eligible firms, so its violation
+    rate is an unbiased estimate of the prevalence among them (the risk stratum is not:
+    it was chosen for being risky). Closed, not-found and refused inspections carry no
+    answer and are left out of the denominator.
+    """
+    sample = done[(done["stratum"] == "random") & done["result"].isin(DECIDED)]
+    return Estimate.of(int((sample["result"] == "violation").sum()), len(sample), level)
+
+
+def targeting_lift(done: pd.DataFrame, level: float = 0.95) -> Lift:
+    """Risk stratum hit rate against the random stratum's: above 1 means targeting works."""
+
+    def rate(stratum: str) -> Estimate:
+        rows = done[(done["stratum"] == stratum) & done["result"].isin(DECIDED)]
+        return Estimate.of(int((rows["result"] == "violation").sum()), len(rows), level)
+
+    return Lift(risk=rate("risk"), random=rate("random"))
+
+
+PUBLIC_COLUMNS = ("name", "town", "industry", "inspection_date", "result", "rectification_due")
+_RESULT_WORDS = {
+    "zh": {
+        "compliant": "未发现违法行为",
+        "violation": "发现违法行为，责令整改",
+        "closed": "已停业",
+        "not_found": "未找到企业",
+        "refused": "拒绝检查",
+    },
+    "en": {
+        "compliant": "no violation found",
+        "violation": "violation found, rectification ordered",
+        "closed": "closed",
+        "not_found": "firm not found",
+        "refused": "refused inspection",
+    },
+}
+
+
+def public_results(done: pd.DataFrame, language: str = "zh") -> pd.DataFrame:
+    """The 一公开 results list: firm name, town, industry, date, result, rectification date.
+
+    No firm ids, strata, risk scores, complaint counts, amounts, notes or inspector names.
+    """
+    table = pd.DataFrame(
+        {
+            "name": done["name"],
+            "town": done["town"],
+            "industry": done["industry_section"]
+            .fillna("")
+            .map(lambda s: section_name(s, language) or "—"),
+            "inspection_date": done["inspection_date"].dt.strftime("%Y-%m-%d"),
+            "result": done["result"].map(_RESULT_WORDS[language]),
+            "rectification_due": done["rectification_due"].dt.strftime("%Y-%m-%d").fillna(""),
+        }
+    )
+    return table.sort_values(["town", "name"]).reset_index(drop=True)
+
+
+def results_points(done: pd.DataFrame) -> pd.DataFrame:
+    """The inspected firms as the results map wants them (located firms only)."""
+    located = done[done["lon"].notna() & done["lat"].notna()]
+    return located[["firm_id", "name", "town", "lon", "lat", "result", "violations", "date"]]
+
+
+def money(value: float) -> str:
+    """Yuan with thousands separators, e.g. ``1,234,500``."""
+    return f"{value:,.0f}" if np.isfinite(value) else "—"

@@ -1,0 +1,207 @@
+"""The campaign results report (总结经验): load what was planned and what was found from
+the archive, and show it. Computations live in :mod:`inspectlib.results`; this module wires
+them to the archive and turns them into displayable, escaped HTML."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from inspectlib import maps, results
+from inspectlib.archive import open_archive
+from inspectlib.campaigns import get_campaign
+from inspectlib.errors import PlanningError
+from inspectlib.geo import read_boundaries
+from inspectlib.params import CampaignParams
+from inspectlib.register import load_register
+from inspectlib.report import HTMLBlock, _esc, _table, map_frame
+
+WORDS = {
+    "zh": {
+        "title": "{year} {name} · 检查结果",
+        "summary": (
+            "计划检查 {planned:,} 家，已检查 {inspected:,} 家（计划外 {outside:,} 家）；发现 {violating:,} 家"
+            "存在违法行为，涉及职工 {workers:,} 人，追发工资 {back} 元，罚款 {fines} 元。"
+        ),
+        "prevalence": "据纯随机层估计，符合条件企业的违法率为 {est}。",
+        "lift": "风险层违法发现率 {risk}，随机层 {random}：定向抽查效率是随机抽查的 {lift} 倍。",
+        "lift_na": "随机层或风险层没有可比较的检查结果，无法计算定向效率。",
+        "h_plan": "计划与完成",
+        "h_town": "按镇（区）",
+        "h_industry": "按行业门类",
+        "h_stratum": "按抽取层",
+        "h_map": "检查结果地图",
+        "h_public": "检查结果公示（一公开）",
+        "synthetic": "合成示例数据：本报告中的企业、人员和结果均为虚构。",
+    },
+    "en": {
+        "title": "{year} {name} · results",
+        "summary": (
+            "{planned:,} firms planned, {inspected:,} inspected ({outside:,} outside "
+            "the plan); {violating:,} had violations affecting {workers:,} workers; "
+            "back wages recovered {back} yuan, fines {fines} yuan."
+        ),
+        "prevalence": "Estimated from the random stratum, {est} of eligible firms violate.",
+        "lift": (
+            "Risk stratum hit rate {risk} against the random stratum's {random}: targeting "
+            "finds violations {lift}× as often as random selection."
+        ),
+        "lift_na": "No comparable results in the risk and random strata: lift not available.",
+        "h_plan": "Planned and done",
+        "h_town": "By town",
+        "h_industry": "By industry section",
+        "h_stratum": "By stratum",
+        "h_map": "Results map",
+        "h_public": "Public results list (一公开)",
+        "synthetic": "SYNTHETIC DEMO DATA: every firm, person and result here is made up.",
+    },
+}
+
+
+@dataclass(frozen=True)
+class CampaignReview:
+    """A campaign's plan (from the archive), its findings and the register."""
+
+    params: CampaignParams
+    plan_id: int
+    draw: pd.DataFrame
+    done: pd.DataFrame
+    boundaries: gpd.GeoDataFrame
+
+    @property
+    def words(self) -> dict[str, str]:
+        """Labels in the report's language."""
+        return WORDS[self.params.language]
+
+    @property
+    def title(self) -> str:
+        """Campaign, year, 'results'."""
+        campaign = get_campaign(self.params.campaign)
+        name = campaign.name_zh if self.params.language == "zh" else campaign.name_en
+        return self.words["title"].format(year=self.params.year, name=name)
+
+
+def load_review(params: CampaignParams) -> CampaignReview:
+    """Read the latest archived plan of the campaign and its findings from ``params.store``.
+
+    Raises
+    ------
+    PlanningError
+        When the archive holds no plan for this campaign and year.
+    """
+    if not params.store:
+        raise PlanningError("the results report needs `store` (the archive) in the params")
+    with open_archive(params.store) as archive:
+        plans = archive.plans(params.campaign, params.year)
+        if plans.empty:
+            raise PlanningError(
+                f"no archived plan for {params.campaign} {params.year} in "
+                f"{params.store}: run `inspectlib plan` first"
+            )
+        plan_id = int(plans["id"].max())
+        draw = archive.draw(plan_id)
+        findings = archive.findings(params.campaign, [params.year])
+    boundaries = read_boundaries(params.boundaries)
+    register = load_register(params.register, boundaries, coords=params.coords)
+    done = results.inspections(findings, draw, register, params.campaign, params.year)
+    return CampaignReview(params, plan_id, draw, done, boundaries)
+
+
+def summary(review: CampaignReview) -> HTMLBlock:
+    """Planned versus done, totals, prevalence and targeting lift in words."""
+    w, done = review.words, review.done
+    text = w["summary"].format(
+        planned=len(review.draw),
+        inspected=int(done["planned"].sum()),
+        outside=int((~done["planned"]).sum()),
+        violating=int((done["result"] == "violation").sum()),
+        workers=int(done["workers_affected"].fillna(0).sum()),
+        back=results.money(float(done["back_wages_yuan"].sum())),
+        fines=results.money(float(done["fine_yuan"].sum())),
+    )
+    lift = results.targeting_lift(done)
+    parts = [f"<h2>{_esc(review.title)}</h2>"]
+    if review.params.synthetic:
+        parts.append(f'<p style="background:#fff3cd;padding:6px"><b>{_esc(w["synthetic"])}</b></p>')
+    parts.append(f"<p>{_esc(text)}</p>")
+    parts.append(f"<p><b>{_esc(w['prevalence'].format(est=results.prevalence(done)))}</b></p>")
+    if pd.notna(lift.value):
+        parts.append(
+            f"<p><b>{_esc(w['lift'].format(risk=lift.risk, random=lift.random, lift=f'{lift.value:.2f}'))}</b></p>"
+        )
+    else:
+        parts.append(f"<p>{_esc(w['lift_na'])}</p>")
+    return HTMLBlock("\n".join(parts))
+
+
+def tables(review: CampaignReview) -> HTMLBlock:
+    """Planned versus done and the breakdowns by town, industry and stratum."""
+    w, lang = review.words, review.params.language
+    blocks = [(w["h_plan"], results.planned_vs_done(review.draw, review.done))]
+    blocks += [
+        (w[h], results.breakdown(review.done, by, lang))
+        for h, by in (
+            ("h_town", "town"),
+            ("h_industry", "industry_section"),
+            ("h_stratum", "stratum"),
+        )
+    ]
+    return HTMLBlock("".join(f"<h3>{_esc(h)}</h3>{_table(t)}" for h, t in blocks))
+
+
+def results_maps(review: CampaignReview) -> dict[str, str]:
+    """The results map (internal) and its public variant, as HTML documents."""
+    points = results.results_points(review.done)
+    common = {
+        "title": review.title,
+        "tiles": review.params.tiles,
+        "synthetic": review.params.synthetic,
+        "language": review.params.language,
+    }
+    return {
+        "results_map.html": maps.results_map(points, review.boundaries, **common),
+        "results_map_public.html": maps.results_map(
+            points, review.boundaries, public=True, **common
+        ),
+    }
+
+
+def write_outputs(review: CampaignReview, out_dir: str | Path) -> dict[str, Path]:
+    """Write both results maps, ``results.xlsx`` and the public list ``results_public.csv``."""
+    out = Path(out_dir)
+    written = {
+        name: maps.write_html(html, out / name) for name, html in results_maps(review).items()
+    }
+    public = results.public_results(review.done, review.params.language)
+    tmp = out / ".results_public.csv.tmp"
+    public.to_csv(tmp, index=False, encoding="utf-8-sig")
+    os.replace(tmp, out / "results_public.csv")
+    written["results_public.csv"] = out / "results_public.csv"
+    tmp = out / ".tmp-results.xlsx"
+    with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
+        results.planned_vs_done(review.draw, review.done).to_excel(
+            xl, sheet_name="planned vs done", index=False
+        )
+        internal = review.done.drop(
+            columns=["lon", "lat", "imported_at", "source_row"], errors="ignore"
+        )
+        internal.to_excel(xl, sheet_name="inspections", index=False)
+        public.to_excel(xl, sheet_name="public list", index=False)
+    os.replace(tmp, out / "results.xlsx")
+    written["results.xlsx"] = out / "results.xlsx"
+    return written
+
+
+def results_map(review: CampaignReview, html: str) -> HTMLBlock:
+    """The results map under its heading."""
+    return map_frame(html, heading=review.words["h_map"])
+
+
+def public_list(review: CampaignReview) -> HTMLBlock:
+    """The 一公开 list: no ids, strata, scores, complaints, amounts or inspector names."""
+    public = results.public_results(review.done, review.params.language)
+    return HTMLBlock(f"<h3>{_esc(review.words['h_public'])}</h3>{_table(public)}")

@@ -1,0 +1,315 @@
+"""Learned risk model: past findings of a campaign → probability of a violation.
+
+When there is enough history (at least :data:`MIN_LABELLED` labelled inspections of the
+campaign with at least :data:`MIN_VIOLATIONS` violations, over at least two years) a
+logistic regression (scikit-learn, lbfgs: deterministic) is trained on the expert factor
+strengths of :func:`inspectlib.risk.factor_table`, computed *as of each past inspection* so
+that an inspection never explains itself. Labels: ``violation`` and ``refused`` = 1,
+``compliant`` = 0; ``closed`` and ``not_found`` are unlabelled and left out.
+
+Selection bias
+--------------
+Past inspections were not a random sample: the risk stratum over-represents firms that
+already looked risky. The model is therefore trained
+
+1. on the **random stratum only** (``stratum == "random"`` in the findings) when the training
+   years hold enough random-stratum inspections — an unbiased sample of eligible firms;
+2. otherwise on **all** inspections with the random-stratum rows **weighted up** so that the
+   two strata carry equal total weight (weight ``n_risk / n_random``, capped at 20); this is a
+   simple stand-in for inverse-probability weighting, whose exact draw probabilities are not
+   recorded in the findings;
+3. unweighted when there is no stratum information, and the report says the bias is not
+   corrected.
+
+Time-split evaluation
+---------------------
+The latest year before the window is the test year; the model is fitted on earlier years.
+Both the model and the expert score then rank the test year's inspections, and we count the
+violations among the ``k = min(capacity, n_test // 2)`` highest-ranked ones (at most half,
+otherwise "top k" would be the whole set; ties at the cut count at their average hit rate).
+These precisions are reported next to the base rate of the test year's random-stratum
+inspections — what inspecting at random finds. With ``risk_model="auto"`` the learned
+probability becomes the risk score only when it beats the expert score on this split by at
+least one more violation found in the top k (smaller gaps are noise); the final model is then
+refitted on all years. Features other than the history (complaints,
+credit grade, union, size) come from the current register snapshot, which the report notes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score
+
+from inspectlib.campaigns import Campaign, get_campaign
+from inspectlib.risk import FACTORS, SCORE_DECIMALS, factor_table, score_from_table
+
+logger = logging.getLogger(__name__)
+
+MIN_LABELLED = 150
+MIN_VIOLATIONS = 20
+MIN_TEST = 20
+MAX_RANDOM_WEIGHT = 20.0
+LABELLED_RESULTS = ("compliant", "violation", "refused")
+
+
+@dataclass(frozen=True)
+class ModelReport:
+    """Which risk model scored the draw, and why (time-split evaluation or fallback)."""
+
+    method: str
+    reason: str
+    n_labelled: int = 0
+    n_violations: int = 0
+    training: str = ""
+    test_year: int | None = None
+    n_train: int = 0
+    n_test: int = 0
+    k: int = 0
+    precision_learned: float | None = None
+    precision_expert: float | None = None
+    base_rate_random: float | None = None
+    n_random_test: int = 0
+    base_rate_test: float | None = None
+    auc_learned: float | None = None
+    auc_expert: float | None = None
+    coefficients: dict[str, float] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready dict."""
+        return asdict(self)
+
+    def summary(self) -> str:
+        """A few lines in plain English for the plan and the report."""
+        lines = [f"Risk model used: {self.method}. {self.reason}"]
+        if self.test_year is not None:
+
+            def pct(x: float | None) -> str:
+                return "n/a" if x is None else f"{100 * x:.0f}%"
+
+            lines.append(
+                f"Time split: trained on {self.n_train} inspections before {self.test_year}, "
+                f"tested on {self.n_test} in {self.test_year}. Violations among the top "
+                f"{self.k}: learned {pct(self.precision_learned)}, expert "
+                f"{pct(self.precision_expert)}; random-stratum base rate "
+                f"{pct(self.base_rate_random)} (n={self.n_random_test}); all {self.test_year} "
+                f"inspections {pct(self.base_rate_test)}."
+            )
+        if self.training:
+            lines.append(f"Training sample: {self.training}")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+
+@dataclass(frozen=True)
+class LearnedModel:
+    """A fitted model over the expert factor strengths."""
+
+    estimator: LogisticRegression
+
+    def predict(self, table: pd.DataFrame) -> np.ndarray:
+        """Probability of a violation per row of a factor table, rounded to 6 decimals."""
+        if len(table) == 0:
+            return np.zeros(0)
+        p = self.estimator.predict_proba(table[list(FACTORS)].to_numpy(dtype=float))[:, 1]
+        return np.round(p, SCORE_DECIMALS)
+
+
+def precision_at_k(score: np.ndarray, y: np.ndarray, k: int) -> float:
+    """Share of violations among the ``k`` highest scores; ties at the cut count on average.
+
+    Examples
+    --------
+    >>> precision_at_k(np.array([0.9, 0.5, 0.5, 0.1]), np.array([1, 1, 0, 0]), 2)
+    0.75
+    """
+    k = int(min(k, len(score)))
+    if k <= 0:
+        return float("nan")
+    thr = np.sort(score)[::-1][k - 1]
+    above = score > thr
+    ties = score == thr
+    hits = y[above].sum() + (k - above.sum()) * y[ties].mean()
+    return float(round(hits / k, 6))
+
+
+def _weights(stratum: pd.Series | None, y: np.ndarray) -> tuple[np.ndarray | None, str]:
+    """Sample weights and their description (see the module docstring)."""
+    n = len(y)
+    if stratum is None:
+        return None, (
+            f"all {n} inspections, unweighted: the findings have no stratum column, "
+            "so selection bias is not corrected"
+        )
+    rnd = (stratum == "random").to_numpy()
+    n_r, n_o = int(rnd.sum()), int((~rnd).sum())
+    if n_r >= MIN_LABELLED and int(y[rnd].sum()) >= MIN_VIOLATIONS:
+        return rnd.astype(float), (
+            f"random-stratum inspections only ({n_r}): an unbiased sample of eligible firms"
+        )
+    if n_r == 0:
+        return None, (
+            f"all {n} inspections, unweighted: none was drawn in the random stratum, "
+            "so selection bias is not corrected"
+        )
+    w = min(n_o / n_r, MAX_RANDOM_WEIGHT) if n_o else 1.0
+    return np.where(rnd, w, 1.0), (
+        f"all {n} inspections; the {n_r} random-stratum inspections weighted ×{w:.1f} so that "
+        "random and risk strata carry equal weight (selection-bias correction)"
+    )
+
+
+def _positions(ids: pd.Series, wanted: pd.Series) -> np.ndarray:
+    """Row position in ``ids`` of each of ``wanted`` (-1 when absent; first of duplicates).
+
+    Looks up only the few rows that match, so it stays fast on a 1M-firm register."""
+    hit = np.flatnonzero(ids.isin(wanted.unique()).to_numpy(dtype=bool))
+    small = pd.Series(hit, index=ids.iloc[hit].to_numpy())
+    small = small[~small.index.duplicated()]
+    if small.empty:
+        return np.full(len(wanted), -1)
+    idx = pd.Index(small.index).get_indexer(wanted)
+    return np.where(idx >= 0, small.to_numpy()[idx], -1)
+
+
+def _fit(x: np.ndarray, y: np.ndarray, w: np.ndarray | None) -> LogisticRegression:
+    model = LogisticRegression(C=1.0, max_iter=1000, random_state=0)
+    return model.fit(x, y, sample_weight=w)
+
+
+def fit_risk_model(
+    register: pd.DataFrame,
+    findings: pd.DataFrame | None,
+    campaign: Campaign | str,
+    *,
+    today: dt.date,
+    capacity: int,
+    weights: Mapping[str, float],
+    mode: str = "auto",
+) -> tuple[LearnedModel | None, ModelReport]:
+    """Train and evaluate the learned model, or say why the expert score is used.
+
+    Parameters
+    ----------
+    register : DataFrame
+        Complete, firm-id-unique register (features of past inspected firms).
+    findings : DataFrame or None
+        Findings history; an optional ``stratum`` column says how each firm was drawn.
+    campaign : Campaign or str
+    today : date
+        Window start; only findings before it are used.
+    capacity : int
+        Planned number of inspections (the ``k`` of the evaluation, at most half the test).
+    weights : mapping
+        Expert weights (for the expert side of the comparison).
+    mode : {"auto", "expert", "learned"}
+        ``auto``: learned only when it beats the expert score on the time split.
+
+    Returns
+    -------
+    model : LearnedModel or None
+        The model to score firms with, or None when the expert score is used.
+    report : ModelReport
+    """
+    campaign = get_campaign(campaign)
+    if mode == "expert":
+        return None, ModelReport("expert", "params.risk_model is 'expert'.")
+    if findings is None or findings.empty:
+        return None, ModelReport("expert", "No findings history: the expert score is used.")
+    start = pd.Timestamp(today)
+    lab = findings[
+        (findings["campaign"] == campaign.id)
+        & (findings["inspection_date"] < start)
+        & findings["result"].isin(LABELLED_RESULTS)
+    ]
+    pos = _positions(register["firm_id"], lab["firm_id"])
+    unknown = int((pos < 0).sum())
+    lab = lab[pos >= 0].sort_values(["inspection_date", "firm_id"], kind="stable")
+    lab = lab.reset_index(drop=True)
+    y = lab["result"].isin(("violation", "refused")).to_numpy(dtype=int)
+    n, nv = len(lab), int(y.sum())
+    note = f" ({unknown} inspections of firms not in the register left out)" if unknown else ""
+    years = lab["inspection_date"].dt.year.to_numpy()
+    base = {"n_labelled": n, "n_violations": nv}
+    if n < MIN_LABELLED or nv < MIN_VIOLATIONS:
+        return None, ModelReport(
+            "expert",
+            (
+                f"Too few labelled {campaign.id} inspections to learn from: {n} with {nv} "
+                f"violations (need ≥{MIN_LABELLED} with ≥{MIN_VIOLATIONS}){note}; the expert "
+                "score is used."
+            ),
+            **base,
+        )
+    test_year = int(years.max())
+    test = years == test_year
+    train = ~test
+    if test.sum() < MIN_TEST or train.sum() < MIN_TEST or len(set(y[train])) < 2:
+        return None, ModelReport(
+            "expert",
+            (
+                f"Cannot make a time split: {int(train.sum())} inspections before {test_year} and "
+                f"{int(test.sum())} in it (need ≥{MIN_TEST} each, with both outcomes before); the "
+                "expert score is used."
+            ),
+            **base,
+        )
+    rows = register.iloc[_positions(register["firm_id"], lab["firm_id"])].reset_index(drop=True)
+    table = factor_table(rows, campaign, today=lab["inspection_date"], findings=findings)
+    x = table[list(FACTORS)].to_numpy(dtype=float)
+    stratum = lab["stratum"].astype("str") if "stratum" in lab else None
+    w_train, _ = _weights(None if stratum is None else stratum[train], y[train])
+    model = _fit(x[train], y[train], w_train)
+    p_learned = np.round(model.predict_proba(x[test])[:, 1], SCORE_DECIMALS)
+    p_expert = score_from_table(table[test], weights)
+    yt = y[test]
+    k = max(1, min(int(capacity), int(test.sum()) // 2))
+    prec_l, prec_e = precision_at_k(p_learned, yt, k), precision_at_k(p_expert, yt, k)
+    rnd_test = (stratum[test] == "random").to_numpy() if stratum is not None else None
+    n_rnd = int(rnd_test.sum()) if rnd_test is not None else 0
+    both = len(set(yt)) == 2
+    w_all, training = _weights(stratum, y)
+    final = _fit(x, y, w_all)
+    coefs = {name: round(float(c), 4) for name, c in zip(FACTORS, final.coef_[0], strict=True)}
+    coefs["intercept"] = round(float(final.intercept_[0]), 4)
+    evaluation = dict(
+        training=training + ". Non-history features come from the current register snapshot.",
+        test_year=test_year,
+        n_train=int(train.sum()),
+        n_test=int(test.sum()),
+        k=k,
+        precision_learned=prec_l,
+        precision_expert=prec_e,
+        base_rate_random=round(float(yt[rnd_test].mean()), 6) if n_rnd else None,
+        n_random_test=n_rnd,
+        base_rate_test=round(float(yt.mean()), 6),
+        auc_learned=round(float(roc_auc_score(yt, p_learned)), 4) if both else None,
+        auc_expert=round(float(roc_auc_score(yt, p_expert)), 4) if both else None,
+        coefficients=coefs,
+        **base,
+    )
+    wins = (prec_l - prec_e) * k >= 1 - 1e-9  # at least one more violation in the top k
+    if mode == "learned" or wins:
+        why = (
+            f"The learned model found {prec_l:.0%} violations in the top {k} of "
+            f"{test_year} vs {prec_e:.0%} for the expert score."
+        )
+        if not wins:
+            why = "params.risk_model is 'learned' although it did not beat the expert score: " + why
+        logger.info("learned risk model used for %s: %s", campaign.id, why)
+        return LearnedModel(final), ModelReport("learned", why + note, **evaluation)
+    why = (
+        f"The learned model did not beat the expert score on the {test_year} time split "
+        f"by at least one violation ({prec_l:.0%} vs {prec_e:.0%} violations in the top "
+        f"{k}); the expert score is used."
+    )
+    return None, ModelReport("expert", why + note, **evaluation)
