@@ -204,6 +204,15 @@ def cmd_record(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_verify_draw(args: argparse.Namespace) -> int:
+    """Re-run a recorded draw from its inputs; print MATCH or what differs (exit 1)."""
+    from inspectlib.audit import verify_draw
+
+    result = verify_draw(args.audit)
+    print(result)
+    return 0 if result.matches else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``inspectlib`` command."""
     parser = argparse.ArgumentParser(
@@ -290,6 +299,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("params", help="annual params YAML, e.g. params/annual.yaml")
     p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a parameter")
     p.set_defaults(func=cmd_annual)
+
+    p = sub.add_parser("verify-draw", help="re-run a recorded draw and check that it matches")
+    p.add_argument("audit", help="audit.json of a plan run")
+    p.set_defaults(func=cmd_verify_draw)
 
     p = sub.add_parser("demo", help="build the synthetic demo region and run it end to end")
     p.add_argument("--output-dir", default="outputs/demo")

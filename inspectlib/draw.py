@@ -20,8 +20,9 @@ The window is :func:`inspectlib.workdays.campaign_window` (the same one the sche
    off. What is left is the eligible pool.
 3. **Random stratum**: ``ceil(random_share × target)`` firms drawn uniformly from the pool
    (all firms when ``selection="random"``). A share below 5 % is accepted with a warning.
-4. **Risk stratum**, the rest, by ``selection``: ``risk_weighted`` samples without
-   replacement with probability proportional to ``RISK_FLOOR + risk score`` (Efraimidis–
+4. **Risk stratum** (:mod:`inspectlib.sampling`), the rest, by ``selection``:
+   ``risk_weighted`` samples without replacement with probability proportional to
+   ``0.05 + risk score`` (Efraimidis–
    Spirakis keys ``log(u) / w``: the largest keys are a weighted sample, vectorised; the floor
    keeps every eligible firm drawable); ``top_risk`` takes the highest scores, ties broken by
    a seeded random key. Town quotas: ``proportional`` splits the risk stratum among towns in

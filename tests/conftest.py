@@ -27,3 +27,20 @@ def synth_inputs(synth_register: pd.DataFrame, synth_roster: pd.DataFrame) -> Fa
     return FakeInputs(
         register=synth_register.copy(), roster=synth_roster.copy(), findings=empty_findings()
     )
+
+
+@pytest.fixture(scope="session")
+def small_world(tmp_path_factory: pytest.TempPathFactory):
+    """The demo region with 2,000 firms and its params files (end-to-end tests)."""
+    from tests.demo_world import build_small_world
+
+    return build_small_world(tmp_path_factory.mktemp("demo"))
+
+
+@pytest.fixture(scope="session")
+def published_wage_plan(small_world):
+    """The wage plan of the small world, run through papermill and published (and archived)."""
+    from inspectlib.plan import archive_plan_run
+    from inspectlib.run import run_plan
+
+    return run_plan(small_world.params["wage"], record=archive_plan_run)

@@ -29,10 +29,11 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "outputs" / "browser"
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
-    """One headless Chromium for the whole session (skips when it is not installed)."""
+    """One headless Chromium for the whole session (``make test`` installs Debian's)."""
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make test`, which installs it")
+    from playwright import sync_api
+
     with sync_api.sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield instance

@@ -1,0 +1,161 @@
+"""The notebooks, run through papermill on the small demo world."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from inspectlib import rundirs
+from inspectlib.annual import load_annual_params
+from inspectlib.archive import open_archive
+from inspectlib.demo.outcomes import simulate_findings, write_inspector_sheet
+from inspectlib.errors import ParamsError
+from inspectlib.geo import read_boundaries
+from inspectlib.htmlcheck import external_references
+from inspectlib.inputs import load_findings
+from inspectlib.params import load_params
+from inspectlib.register import load_register
+from inspectlib.run import ANNUAL_NOTEBOOK, PLAN_NOTEBOOK, REPORT_NOTEBOOK, run_plan
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+
+
+@pytest.mark.parametrize("name", ["plan_campaign", "campaign_report", "annual_summary"])
+def test_notebooks_are_thin_and_stored_without_outputs(name):
+    nb = json.loads((NOTEBOOKS / f"{name}.ipynb").read_text(encoding="utf-8"))
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert "parameters" in code[0]["metadata"]["tags"]
+    for cell in code:
+        assert not cell.get("outputs") and cell.get("execution_count") is None
+        source = "".join(cell["source"])
+        assert "def " not in source and "class " not in source
+
+
+def test_plan_notebook_publishes_every_output(published_wage_plan):
+    out = Path(published_wage_plan.output_dir)
+    assert published_wage_plan.status == "ok"
+    expected = {
+        "plan.csv",
+        "plan.xlsx",
+        "map.html",
+        "map_public.html",
+        "report.html",
+        "report.ipynb",
+        "audit.json",
+    }
+    assert expected <= {p.name for p in out.iterdir()}
+    assert rundirs.latest(out.parent) == out.resolve()
+    for html in out.glob("*.html"):
+        assert external_references(html.read_text(encoding="utf-8")) == [], html.name
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert "nb.make_plan" not in report  # no code cells
+    assert "inspectlib verify-draw" in report and "<svg" in report
+    assert "合成示例数据" in report
+
+
+def test_bad_params_are_caught_before_papermill(small_world):
+    before = set(small_world.params["heat"].parent.parent.glob("heat/*"))
+    with pytest.raises(ParamsError, match="selection"):
+        run_plan(small_world.params["heat"], {"selection": "best"})
+    assert set(small_world.params["heat"].parent.parent.glob("heat/*")) == before
+
+
+def test_plain_papermill_run_works(small_world, tmp_path):
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "papermill",
+            str(PLAN_NOTEBOOK),
+            str(tmp_path / "out.ipynb"),
+            "-f",
+            "params/service_sector.yaml",
+            "-k",
+            "inspectlib",
+            "--no-progress-bar",
+        ],
+        cwd=small_world.root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    runs = list((small_world.root / "service_sector").glob("run-*"))
+    assert len(runs) == 1 and (runs[0] / "map.html").exists()
+
+
+def test_unknown_injected_parameter_fails_the_notebook(small_world, tmp_path):
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "papermill",
+            str(PLAN_NOTEBOOK),
+            str(tmp_path / "out.ipynb"),
+            "-f",
+            "params/illegal_employment.yaml",
+            "-p",
+            "colour",
+            "red",
+            "-k",
+            "inspectlib",
+        ],
+        cwd=small_world.root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode != 0
+    assert "unknown key(s) 'colour'" in result.stderr + result.stdout
+
+
+def test_results_report_and_annual_summary(small_world, published_wage_plan):
+    params = load_params(small_world.params["wage"])
+    plan_dir = Path(published_wage_plan.output_dir)
+    plan = pd.read_csv(plan_dir / "plan.csv", dtype={"firm_id": str}, parse_dates=["date"])
+    audit = json.loads((plan_dir / "audit.json").read_text(encoding="utf-8"))
+    teams = pd.DataFrame(
+        [
+            {"team": t["team"], "inspector_id": m["inspector_id"]}
+            for t in audit["teams"]
+            for m in t["members"]
+        ]
+    )
+    register = load_register(
+        small_world.region.register, read_boundaries(small_world.region.boundaries), coords="gcj02"
+    )
+    found = simulate_findings(
+        plan, teams, pd.read_parquet(small_world.region.truth), register, "wage", seed=5
+    )
+    sheet = write_inspector_sheet(found, small_world.root / "wage_2027.xlsx")
+    with open_archive(params.store) as archive:
+        archive.record_findings(load_findings([sheet]), source=str(sheet))
+
+    report = run_plan(small_world.params["wage"], notebook=REPORT_NOTEBOOK, subdir="results")
+    out = Path(report.output_dir)
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert external_references(html) == []
+    assert "据纯随机层估计" in html and "检查结果公示" in html
+    public = pd.read_csv(out / "results_public.csv", encoding="utf-8-sig")
+    assert list(public.columns) == [
+        "name",
+        "town",
+        "industry",
+        "inspection_date",
+        "result",
+        "rectification_due",
+    ]
+    assert len(public) == len(found)
+    assert (out / "results_map.html").exists() and (out / "results_map_public.html").exists()
+
+    annual = run_plan(
+        small_world.params["annual"], notebook=ANNUAL_NOTEBOOK, load=load_annual_params
+    )
+    summary = pd.read_csv(Path(annual.output_dir) / "annual_summary.csv", encoding="utf-8-sig")
+    assert summary["firms inspected"].iloc[0] == found["firm_id"].nunique()
+    assert summary["firms inspected"].iloc[-1] == summary["firms inspected"].iloc[:-1].sum()
+    annual_html = (Path(annual.output_dir) / "report.html").read_text(encoding="utf-8")
+    assert "年共开展" in annual_html and "In 2027 the office ran" in annual_html

@@ -1,0 +1,153 @@
+"""Results report numbers against values computed by hand on a small fixture."""
+
+import math
+
+import pandas as pd
+import pytest
+
+from inspectlib import results
+
+DRAW = pd.DataFrame(
+    {
+        "firm_id": ["A", "B", "C", "D", "E", "F"],
+        "draw_order": [1, 2, 3, 4, 5, 6],
+        "stratum": ["random", "random", "risk", "risk", "risk", "risk"],
+        "risk_score": [0.1, 0.2, 0.9, 0.8, 0.7, 0.6],
+    }
+)
+REGISTER = pd.DataFrame(
+    {
+        "firm_id": list("ABCDEFG"),
+        "name": [f"厂{c}" for c in "ABCDEFG"],
+        "town": ["甲镇", "乙镇", "甲镇", "甲镇", "乙镇", "乙镇", "甲镇"],
+        "industry_section": ["C", "C", "E", "E", "H", "C", "C"],
+        "lon": [120.0] * 7,
+        "lat": [31.0] * 7,
+    }
+)
+
+
+def findings() -> pd.DataFrame:
+    # A compliant, B violation (random); C violation, D violation, E closed (risk);
+    # F not inspected; G inspected outside the plan (violation); one 2026 row ignored.
+    return pd.DataFrame(
+        {
+            "firm_id": ["A", "B", "C", "D", "E", "G", "A"],
+            "campaign": ["wage"] * 7,
+            "inspection_date": pd.to_datetime(
+                [
+                    "2027-01-05",
+                    "2027-01-06",
+                    "2027-01-06",
+                    "2027-01-07",
+                    "2027-01-08",
+                    "2027-01-08",
+                    "2026-01-05",
+                ]
+            ),
+            "team": ["x"] * 7,
+            "result": [
+                "compliant",
+                "violation",
+                "violation",
+                "violation",
+                "closed",
+                "violation",
+                "violation",
+            ],
+            "violation_codes": ["", "W01", "W01;W03", "W02", "", "E01", "W01"],
+            "workers_affected": pd.array([0, 5, 10, 2, 0, 1, 9], dtype="Int64"),
+            "back_wages_yuan": [0.0, 1000.0, 25000.0, 500.0, 0.0, 0.0, 7.0],
+            "fine_yuan": [0.0, 0.0, 2000.0, 0.0, 0.0, 3000.0, 0.0],
+            "rectification_due": pd.to_datetime(
+                [None, "2027-01-20", "2027-01-21", None, None, None, None]
+            ),
+            "notes": [""] * 7,
+        }
+    )
+
+
+@pytest.fixture()
+def done():
+    return results.inspections(findings(), DRAW, REGISTER, "wage", 2027)
+
+
+def test_inspections_join_strata_and_count_codes(done):
+    assert done["firm_id"].tolist() == ["A", "B", "C", "D", "E", "G"]
+    assert done["stratum"].tolist() == ["random", "random", "risk", "risk", "risk", "outside plan"]
+    assert done["violations"].tolist() == [0, 1, 2, 1, 0, 1]
+
+
+def test_planned_vs_done(done):
+    table = results.planned_vs_done(DRAW, done).set_index("stratum")
+    assert table.loc["random"].tolist() == [2, 2, 0]
+    assert table.loc["risk"].tolist() == [4, 3, 1]
+    assert table.loc["outside plan"].tolist() == [0, 1, 0]
+    assert table.loc["total"].tolist() == [6, 6, 1]
+
+
+def test_breakdown_by_town(done):
+    town = results.breakdown(done, "town").set_index("town")
+    # 甲镇: A (compliant), C (violation), D (violation), G (violation)
+    assert town.loc["甲镇", "inspected"] == 4 and town.loc["甲镇", "violating"] == 3
+    assert town.loc["甲镇", "violation rate"] == 0.75
+    assert town.loc["甲镇", "back_wages_yuan"] == 25500.0
+    assert town.loc["甲镇", "fine_yuan"] == 5000.0
+    # 乙镇: B (violation), E (closed: no decided result)
+    assert town.loc["乙镇", "decided"] == 1 and town.loc["乙镇", "violation rate"] == 1.0
+    assert town.loc["乙镇", "workers_affected"] == 5
+
+
+def test_prevalence_from_random_stratum_with_wilson_interval(done):
+    est = results.prevalence(done)
+    assert (est.hits, est.n, est.rate) == (1, 2, 0.5)
+    # Wilson 95%: centre (p + z²/2n)/(1 + z²/n), half-width z√(p(1-p)/n + z²/4n²)/(1 + z²/n)
+    z, n, p = 1.959963984540054, 2, 0.5
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    assert est.low == pytest.approx(centre - half) and est.high == pytest.approx(centre + half)
+
+
+def test_targeting_lift(done):
+    lift = results.targeting_lift(done)
+    assert (lift.risk.hits, lift.risk.n) == (2, 2)  # E closed: not decided
+    assert (lift.random.hits, lift.random.n) == (1, 2)
+    assert lift.value == pytest.approx(2.0)
+
+
+def test_public_list_has_no_confidential_fields(done):
+    public = results.public_results(done, "en")
+    assert list(public.columns) == list(results.PUBLIC_COLUMNS)
+    text = public.to_csv()
+    for secret in ("random", "risk", "0.9", "25000", "W01", "x"):
+        assert secret not in text
+    assert "violation found, rectification ordered" in text
+
+
+def test_prevalence_interval_covers_the_truth_on_the_demo_world(small_world):
+    """A purely random draw of the small demo world, carried out by the synthetic
+    inspectors: the random-stratum interval must cover the true mean violation
+    probability of the eligible firms."""
+    from inspectlib.demo.outcomes import simulate_findings
+    from inspectlib.draw import plan_draw
+    from inspectlib.inputs import load_campaign_inputs
+    from inspectlib.params import load_params
+
+    params = load_params(small_world.params["heat"], {"selection": "random", "target_firms": 120})
+    inputs = load_campaign_inputs(params)
+    draw = plan_draw(params, inputs)
+    plan = draw.selected.assign(team="T01", visit_order=1, date=pd.Timestamp("2027-08-02"))
+    truth = pd.read_parquet(small_world.region.truth)
+    found = simulate_findings(
+        plan,
+        pd.DataFrame({"team": ["T01"], "inspector_id": ["I1"]}),
+        truth,
+        inputs.register,
+        "heat",
+        seed=11,
+    )
+    done = results.inspections(found, draw.selected, inputs.register, "heat", 2027)
+    est = results.prevalence(done)
+    true_rate = truth.set_index("firm_id").loc[draw.eligible["firm_id"], "p_heat"].mean()
+    assert est.n > 100
+    assert est.low <= true_rate <= est.high
