@@ -347,6 +347,7 @@ def plan_draw(params: CampaignParams, inputs: CampaignInputs) -> DrawResult:
         target=target,
         n_random=random_count(target, share),
         selection=params.selection,
+        risk_pool_factor=params.risk_pool_factor,
         town_quota=params.town_quota,
         town_minimum=params.town_minimum,
         rng_random=streams[0],

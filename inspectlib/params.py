@@ -69,6 +69,7 @@ class CampaignParams(BaseModel):
     target_firms: int | None = Field(None, ge=1, le=100_000)
     random_share: float = Field(0.05, ge=0.0, le=1.0)
     selection: Literal["risk_weighted", "top_risk", "random"] = "risk_weighted"
+    risk_pool_factor: float = Field(5.0, ge=1.0, le=10_000.0)  # risk_weighted band size
     seed: int = Field(..., ge=0, le=2**63 - 1)
     register: Path
     boundaries: Path

@@ -212,10 +212,33 @@ def test_risk_weighted_first_pick_is_proportional_to_weight():
             selection="risk_weighted",
             rng_random=rngs[0],
             rng_risk=rngs[1],
+            risk_pool_factor=1000,  # the whole pool: plain proportional sampling
         )
         firsts.append(pos[0] < 100)
         assert set(strata) == {"risk"}
     assert 0.62 < np.mean(firsts) < 0.76
+
+
+def test_risk_weighted_draws_from_the_high_risk_band():
+    # Scores 0..999 (in thousandths); band = 5 × 20 = 100 highest scores (positions 900+).
+    risk = np.arange(1000) / 1000
+    towns = np.array(["A"] * 1000)
+    picked = []
+    for seed in range(50):
+        rngs = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2)]
+        pos, _ = draw_firms(
+            risk,
+            towns,
+            target=20,
+            n_random=0,
+            selection="risk_weighted",
+            rng_random=rngs[0],
+            rng_risk=rngs[1],
+        )
+        assert (pos >= 900).all()
+        picked.extend(pos.tolist())
+    # random within the band: far more than the 20 firms a top-risk list would always take
+    assert len(set(picked)) > 60
 
 
 def test_town_subset_and_unknown_town_warning(synth_inputs):
