@@ -92,7 +92,7 @@ def _record(store: str, paths: list[Path]) -> tuple[int, int]:
     return added, present
 
 
-def _carry_out(
+def carry_out_plan(
     plan_dir: Path, region: DemoRegion, register: pd.DataFrame, campaign: str, seed: int
 ) -> Path:
     """The synthetic inspectors' returned sheet for one published plan run."""
@@ -136,7 +136,7 @@ def run_demo(
         region.register, read_boundaries(region.boundaries), coords=region.coords
     )
     sheets = [
-        _carry_out(Path(r.output_dir), region, register, r.campaign, seed + i)
+        carry_out_plan(Path(r.output_dir), region, register, r.campaign, seed + i)
         for i, r in enumerate(plans)
     ]
     added, present = _record(store, sheets)

@@ -106,6 +106,10 @@ FINDINGS: tuple[Column, ...] = (
     Column("notes", "text", ("备注", "说明")),
 )
 
+FINDINGS_COLUMNS: tuple[str, ...] = (*(c.name for c in FINDINGS), "stratum")
+"""Canonical findings columns plus ``stratum`` (how the firm was drawn: random or risk),
+an extra column that archived and demo findings carry."""
+
 WEATHER: tuple[Column, ...] = (
     Column("date", "date", ("日期",), True),
     Column("tmax_c", "float", ("最高气温", "最高气温(℃)", "日最高气温", "tmax"), True),

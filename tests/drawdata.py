@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from inspectlib.params import CampaignParams, validate_params
+from inspectlib.schema import FINDINGS_COLUMNS
 
 TOWNS = (
     "城东镇",
@@ -220,21 +221,7 @@ def make_findings(
                         "stratum": stratum,
                     }
                 )
-    cols = [
-        "firm_id",
-        "campaign",
-        "inspection_date",
-        "team",
-        "result",
-        "violation_codes",
-        "workers_affected",
-        "back_wages_yuan",
-        "fine_yuan",
-        "rectification_due",
-        "notes",
-        "stratum",
-    ]
-    return pd.DataFrame(rows, columns=cols)
+    return pd.DataFrame(rows, columns=list(FINDINGS_COLUMNS))
 
 
 def empty_findings() -> pd.DataFrame:

@@ -11,7 +11,7 @@ import pytest
 from inspectlib import rundirs
 from inspectlib.annual import load_annual_params
 from inspectlib.archive import open_archive
-from inspectlib.demo.outcomes import simulate_findings, write_inspector_sheet
+from inspectlib.demo_run import carry_out_plan
 from inspectlib.errors import ParamsError
 from inspectlib.geo import read_boundaries
 from inspectlib.htmlcheck import external_references
@@ -114,23 +114,13 @@ def test_unknown_injected_parameter_fails_the_notebook(small_world, tmp_path):
 
 def test_results_report_and_annual_summary(small_world, published_wage_plan):
     params = load_params(small_world.params["wage"])
-    plan_dir = Path(published_wage_plan.output_dir)
-    plan = pd.read_csv(plan_dir / "plan.csv", dtype={"firm_id": str}, parse_dates=["date"])
-    audit = json.loads((plan_dir / "audit.json").read_text(encoding="utf-8"))
-    teams = pd.DataFrame(
-        [
-            {"team": t["team"], "inspector_id": m["inspector_id"]}
-            for t in audit["teams"]
-            for m in t["members"]
-        ]
-    )
     register = load_register(
         small_world.region.register, read_boundaries(small_world.region.boundaries), coords="gcj02"
     )
-    found = simulate_findings(
-        plan, teams, pd.read_parquet(small_world.region.truth), register, "wage", seed=5
+    sheet = carry_out_plan(
+        Path(published_wage_plan.output_dir), small_world.region, register, "wage", seed=5
     )
-    sheet = write_inspector_sheet(found, small_world.root / "wage_2027.xlsx")
+    found = load_findings([sheet])
     with open_archive(params.store) as archive:
         archive.record_findings(load_findings([sheet]), source=str(sheet))
 

@@ -22,23 +22,13 @@ from pathlib import Path
 import pandas as pd
 
 from inspectlib.errors import InspectlibError, Problems
-from inspectlib.schema import CAMPAIGN_IDS, RESULTS
+from inspectlib.schema import CAMPAIGN_IDS, FINDINGS_COLUMNS, RESULTS
 
 from .schema import FINDINGS_KEY
 
 log = logging.getLogger(__name__)
 
-VALUE_COLUMNS: tuple[str, ...] = (
-    "team",
-    "result",
-    "violation_codes",
-    "workers_affected",
-    "back_wages_yuan",
-    "fine_yuan",
-    "rectification_due",
-    "notes",
-    "stratum",
-)
+VALUE_COLUMNS: tuple[str, ...] = tuple(c for c in FINDINGS_COLUMNS if c not in FINDINGS_KEY)
 """Columns of a finding besides its key; two rows with one key must agree on all of them."""
 
 MAX_LISTED = 200

@@ -23,7 +23,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from inspectlib.errors import InputError, Problem, Problems
-from inspectlib.schema import FINDINGS
+from inspectlib.schema import FINDINGS_COLUMNS as CANONICAL_FINDINGS
 
 from . import rows as R
 from . import schema
@@ -34,8 +34,7 @@ from .schema import FINDINGS_KEY
 log = logging.getLogger(__name__)
 
 FINDINGS_COLUMNS: tuple[str, ...] = (
-    *(c.name for c in FINDINGS),
-    "stratum",
+    *CANONICAL_FINDINGS,
     "source_file",
     "source_row",
     "imported_at",

@@ -18,26 +18,13 @@ import pandas as pd
 
 from inspectlib.demo import vocab
 from inspectlib.demo.world import CAMPAIGNS
+from inspectlib.schema import FINDINGS_COLUMNS
 
 RANDOM_SHARE = 0.10
 # risk stratum: P(draw) ∝ exp(RISK_WEIGHT · (logit p + N(0, NOISE_SD²))), without replacement
 RISK_WEIGHT, NOISE_SD = 0.8, 1.2
 # chance of each non-inspection outcome, whatever the firm's risk
 P_CLOSED, P_NOT_FOUND, P_REFUSED = 0.015, 0.010, 0.006
-FINDINGS_COLUMNS: tuple[str, ...] = (
-    "firm_id",
-    "campaign",
-    "inspection_date",
-    "team",
-    "result",
-    "violation_codes",
-    "workers_affected",
-    "back_wages_yuan",
-    "fine_yuan",
-    "rectification_due",
-    "notes",
-    "stratum",
-)
 
 
 @cache
