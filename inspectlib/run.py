@@ -92,6 +92,8 @@ def execute_notebook(
                 progress_bar=False,
                 log_output=False,
                 start_timeout=START_TIMEOUT_S,
+                # the kernel only listens on 127.0.0.1; keep its start-up notices out of logs
+                extra_arguments=["--IPKernelApp.log_level=ERROR"],
                 report_mode=False,
             )
             return
