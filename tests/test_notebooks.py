@@ -149,3 +149,21 @@ def test_results_report_and_annual_summary(small_world, published_wage_plan):
     assert summary["firms inspected"].iloc[-1] == summary["firms inspected"].iloc[:-1].sum()
     annual_html = (Path(annual.output_dir) / "report.html").read_text(encoding="utf-8")
     assert "年共开展" in annual_html and "In 2027 the office ran" in annual_html
+
+
+@pytest.mark.parametrize("name", ["plan_campaign", "campaign_report"])
+def test_parameters_cell_lists_every_campaign_param(name):
+    """Papermill warns about injected names the parameters cell lacks; keep them in step."""
+    import ast
+
+    from inspectlib.params import CampaignParams
+
+    nb = json.loads((NOTEBOOKS / f"{name}.ipynb").read_text(encoding="utf-8"))
+    source = "".join(nb["cells"][1]["source"])
+    assigned = {
+        t.id
+        for node in ast.parse(source).body
+        if isinstance(node, ast.Assign)
+        for t in node.targets
+    }
+    assert assigned == set(CampaignParams.model_fields) | {"params_dir"}
