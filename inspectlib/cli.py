@@ -205,10 +205,10 @@ def cmd_record(args: argparse.Namespace) -> int:
 
 
 def cmd_verify_draw(args: argparse.Namespace) -> int:
-    """Re-run a recorded draw from its inputs; print MATCH or what differs (exit 1)."""
-    from inspectlib.audit import verify_draw
+    """Re-run a recorded draw (and schedule) from its inputs; print MATCH or what differs."""
+    from inspectlib.plan import verify_plan
 
-    result = verify_draw(args.audit)
+    result = verify_plan(args.audit)
     print(result)
     return 0 if result.matches else 1
 

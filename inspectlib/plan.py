@@ -14,12 +14,12 @@ from typing import Any
 import pandas as pd
 
 from inspectlib import maps
-from inspectlib.audit import build_audit, write_audit
+from inspectlib.audit import VerifyResult, build_audit, verify_draw, write_audit
 from inspectlib.draw import DrawResult, plan_draw
 from inspectlib.errors import ParamsError
 from inspectlib.geo import town_centroids
 from inspectlib.inputs import CampaignInputs, load_campaign_inputs
-from inspectlib.params import CampaignParams
+from inspectlib.params import CampaignParams, validate_params
 from inspectlib.schedule import Schedule, plan_schedule
 from inspectlib.workdays import Window, campaign_window
 
@@ -278,3 +278,32 @@ def archive_plan_run(params: CampaignParams, run_dir: str | Path) -> int | None:
             scheduled,
             str(run_dir),
         )
+
+
+def verify_plan(audit_path: str | Path) -> VerifyResult:
+    """Re-check a published plan: the draw (:func:`inspectlib.audit.verify_draw`) and, when
+    the audit records one, the schedule (every visit's date, team and order).
+    """
+    import json
+
+    result = verify_draw(audit_path)
+    recorded = json.loads(Path(audit_path).read_text(encoding="utf-8"))
+    if not result.matches or "schedule" not in recorded:
+        return result
+    params = validate_params(recorded["params"], source=f"{audit_path} params")
+    now = make_plan(params).audit["schedule"]
+    differences = []
+    for key in ("window", "office", "visits", "unscheduled"):
+        if recorded["schedule"].get(key) != now.get(key):
+            differences.append(_schedule_difference(key, recorded["schedule"], now))
+    return VerifyResult(not differences, differences, result.notes, result.audit_path)
+
+
+def _schedule_difference(key: str, recorded: dict, now: dict) -> str:
+    if key != "visits":
+        return f"schedule {key}: recorded {recorded.get(key)!r}, now {now.get(key)!r}"
+    before, after = recorded.get("visits", []), now.get("visits", [])
+    for i, (a, b) in enumerate(zip(before, after, strict=False)):
+        if a != b:
+            return f"schedule visit {i + 1}: recorded {a}, now {b}"
+    return f"schedule: {len(before)} visits recorded, {len(after)} now"

@@ -80,3 +80,14 @@ def test_plan_is_archived_once(wage_plan, tmp_path):
         assert len(archive.plans("wage", 2027)) == 1
         draw = archive.draw(first)
     assert draw.sort_values("draw_order")["firm_id"].tolist() == wage_plan.table["firm_id"].tolist()
+
+
+def test_verify_also_checks_the_recorded_schedule(wage_plan, tmp_path, capsys):
+    files = write_outputs(wage_plan, tmp_path)
+    audit = json.loads(files["audit.json"].read_text(encoding="utf-8"))
+    visit = audit["schedule"]["visits"][0]
+    visit["team"] = "T99"
+    files["audit.json"].write_text(json.dumps(audit, ensure_ascii=False), encoding="utf-8")
+    assert main(["verify-draw", str(files["audit.json"])]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("MISMATCH") and "schedule visit 1" in out and "T99" in out
