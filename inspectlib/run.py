@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from inspectlib import rundirs
-from inspectlib.errors import InspectlibError, RunError
+from inspectlib.errors import InputError, InspectlibError, Problem, RunError
 from inspectlib.htmlcheck import external_references, strip_external_assets
 from inspectlib.params import CampaignParams, load_params
 
@@ -164,6 +164,20 @@ def notebook_parameters(params: Any, run_dir: Path, params_dir: Path) -> dict:
     return values
 
 
+def _check_input_files(params: Any, params_file: str | Path) -> None:
+    """Every input file the params name must exist before a kernel is started."""
+    missing = []
+    for name in ("register", "boundaries", "roster", "weather", "warning_points", "findings"):
+        value = getattr(params, name, None)
+        for path in value if isinstance(value, list) else [value]:
+            if path is not None and not Path(path).is_file():
+                missing.append(
+                    Problem("error", str(path), f"file not found ({name} in {params_file})")
+                )
+    if missing:
+        raise InputError(missing)
+
+
 def _check_outputs(run_dir: Path) -> None:
     for html in sorted(run_dir.glob("*.html")):
         found = external_references(html.read_text(encoding="utf-8"))
@@ -217,6 +231,7 @@ def run_plan(
     """
     started = time.perf_counter()
     params = load(params_file, dict(overrides or {}))
+    _check_input_files(params, params_file)
     run_dir = rundirs.new_run_dir(params.output_dir / subdir if subdir else params.output_dir)
     parameters = notebook_parameters(params, run_dir, Path(params_file).resolve().parent)
     try:

@@ -4,7 +4,7 @@ import pytest
 
 from inspectlib import rundirs
 from inspectlib.batch import results_table, run_batch
-from inspectlib.errors import ParamsError, RunError
+from inspectlib.errors import InputError, ParamsError, RunError
 from inspectlib.htmlcheck import external_references
 from inspectlib.run import run_plan
 
@@ -22,6 +22,8 @@ def params_file(tmp_path: Path, name: str = "wage", **extra) -> Path:
         "output_dir": f"out/{name}",
     }
     lines |= extra
+    for input_file in ("r.csv", "b.geojson", "roster.csv"):
+        (tmp_path / input_file).touch()  # the fixture notebook reads none of them
     path = tmp_path / f"{name}.yaml"
     path.write_text("".join(f"{k}: {v}\n" for k, v in lines.items()), encoding="utf-8")
     return path
@@ -101,3 +103,11 @@ def test_batch_on_a_dask_cluster(tmp_path):
         results = run_batch(files, scheduler=cluster.scheduler_address, notebook=FIXTURE)
     assert [r.status for r in results] == ["ok", "ok"]
     assert [Path(r.output_dir).parent.name for r in results] == ["wage", "heat"]
+
+
+def test_missing_input_files_stop_before_papermill(tmp_path):
+    path = params_file(tmp_path)
+    (tmp_path / "r.csv").unlink()
+    with pytest.raises(InputError, match=r"r\.csv: file not found \(register"):
+        run_plan(path, notebook=FIXTURE)
+    assert not (tmp_path / "out").exists()
