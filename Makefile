@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint format setup system-deps clean
+.PHONY: demo test lint format setup system-deps lab clean
 
 setup: $(STAMP)
 
@@ -33,6 +33,13 @@ system-deps:
 
 demo: $(STAMP)
 	$(BIN)/inspectlib demo
+
+# JupyterLab for planners: opens notebooks/planner.ipynb (builds the demo inputs if missing).
+LAB_PORT ?= 8888
+lab: $(STAMP)
+	test -f outputs/demo/inputs/register.csv || $(BIN)/inspectlib demo
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) \
+	  --LabApp.extension_manager=readonly notebooks/planner.ipynb
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -36,8 +36,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -296,28 +297,85 @@ def plan_draw(params: CampaignParams, inputs: CampaignInputs) -> DrawResult:
     """
     campaign = get_campaign(params.campaign)
     span = campaign_window(campaign.id, params.year, params.window_start, params.window_end)
-    window = (span.start, span.end)
+    prepared = prepare_inputs(inputs)
+    pool = prepare_pool(params, prepared, (span.start, span.end))
+    return draw_from_pool(params, pool, prepared, inputs.roster)
+
+
+@dataclass(frozen=True)
+class PreparedInputs:
+    """Register and findings sorted and typed for drawing (see :func:`prepare_register`)."""
+
+    register: pd.DataFrame
+    findings: pd.DataFrame | None
+    warnings: tuple[str, ...] = ()
+
+
+def prepare_inputs(inputs: CampaignInputs) -> PreparedInputs:
+    """Prepare the register and findings once; many draws can share the result."""
+    warnings: list[str] = []
+    register = prepare_register(inputs.register, warnings)
+    return PreparedInputs(register, prepare_findings(inputs.findings), tuple(warnings))
+
+
+@dataclass(frozen=True)
+class DrawPool:
+    """The eligible pool of one campaign, window, town subset and frequency cap, with its
+    risk-factor table: everything of a draw that target, share, seed and weights leave alone.
+    """
+
+    campaign: Campaign
+    window: tuple[dt.date, dt.date]
+    firms: pd.DataFrame
+    excluded: pd.DataFrame
+    table: pd.DataFrame
+    warnings: tuple[str, ...] = ()
+
+
+def prepare_pool(
+    params: CampaignParams, prepared: PreparedInputs, window: tuple[dt.date, dt.date]
+) -> DrawPool:
+    """Steps 1–2 of the draw: scope (campaign eligibility, towns) and frequency cap."""
+    campaign = get_campaign(params.campaign)
     lang = "zh" if params.language == "zh" else "en"
     warnings: list[str] = []
-    reg = prepare_register(inputs.register, warnings)
-    findings = prepare_findings(inputs.findings)
-    weights = resolve_weights(campaign, params.weights)
-    target = params.target_firms or campaign.default_target
-    scope = _scope(reg, campaign, params.towns, warnings)
+    scope = _scope(prepared.register, campaign, params.towns, warnings)
     keep, excluded = frequency_cap(
-        reg,
-        findings,
+        prepared.register,
+        prepared.findings,
         window_start=window[0],
         days=params.exclude_inspected_within_days,
         language=lang,
         scope=scope,
     )
-    pool = reg[scope & keep].reset_index(drop=True)
-    if len(pool) < target:
+    firms = prepared.register[scope & keep].reset_index(drop=True)
+    table = factor_table(firms, campaign, today=window[0], findings=prepared.findings)
+    return DrawPool(campaign, window, firms, excluded, table, tuple(warnings))
+
+
+def draw_from_pool(
+    params: CampaignParams,
+    pool: DrawPool,
+    prepared: PreparedInputs,
+    roster: pd.DataFrame,
+    *,
+    fit_model: Callable[..., tuple[Any, ModelReport]] = fit_risk_model,
+) -> DrawResult:
+    """Steps 3–5 of the draw: risk scores, the firm draw and the inspector draw.
+
+    ``fit_model`` has the signature of :func:`~inspectlib.risk_model.fit_risk_model`; the
+    interactive planner passes a cached one.
+    """
+    campaign, window = pool.campaign, pool.window
+    lang = "zh" if params.language == "zh" else "en"
+    warnings = [*prepared.warnings, *pool.warnings]
+    weights = resolve_weights(campaign, params.weights)
+    target = params.target_firms or campaign.default_target
+    if len(pool.firms) < target:
         where = f" in towns {', '.join(params.towns)}" if params.towns else ""
         raise PlanningError(
-            f"only {len(pool)} firms are eligible for the {campaign.id} campaign{where} "
-            f"({campaign.eligibility.describe()}; {len(excluded)} more were left out as "
+            f"only {len(pool.firms)} firms are eligible for the {campaign.id} campaign{where} "
+            f"({campaign.eligibility.describe()}; {len(pool.excluded)} more were left out as "
             f"inspected within {params.exclude_inspected_within_days} days with no violation), "
             f"but target_firms is {target}: lower target_firms, widen towns, or lower "
             "exclude_inspected_within_days"
@@ -327,23 +385,22 @@ def plan_draw(params: CampaignParams, inputs: CampaignInputs) -> DrawResult:
         warnings.append(
             f"random share {params.random_share:g} is below the usual {RANDOM_SHARE_RULE:.0%} rule"
         )
-    table = factor_table(pool, campaign, today=window[0], findings=findings)
-    expert = score_from_table(table, weights)
-    model, report = fit_risk_model(
-        reg,
-        findings,
+    expert = score_from_table(pool.table, weights)
+    model, report = fit_model(
+        prepared.register,
+        prepared.findings,
         campaign,
         today=window[0],
         capacity=target,
         weights=weights,
         mode=params.risk_model,
     )
-    learned = model.predict(table) if model is not None else None
+    learned = model.predict(pool.table) if model is not None else None
     risk = learned if learned is not None else expert
     streams = [np.random.default_rng(s) for s in np.random.SeedSequence(params.seed).spawn(4)]
     positions, strata = draw_firms(
         risk,
-        pool["town"].to_numpy(),
+        pool.firms["town"].to_numpy(),
         target=target,
         n_random=random_count(target, share),
         selection=params.selection,
@@ -354,13 +411,13 @@ def plan_draw(params: CampaignParams, inputs: CampaignInputs) -> DrawResult:
         rng_risk=streams[1],
     )
     selected = _selected_frame(
-        pool, table, positions, strata, risk, expert, learned, weights, campaign, lang
+        pool.firms, pool.table, positions, strata, risk, expert, learned, weights, campaign, lang
     )
     crew = draw_inspectors(
-        inputs.roster,
+        roster,
         campaign,
         selected,
-        findings,
+        prepared.findings,
         window=window,
         team_size=params.team_size,
         n_teams=params.teams,
@@ -368,14 +425,14 @@ def plan_draw(params: CampaignParams, inputs: CampaignInputs) -> DrawResult:
         rng_teams=streams[2],
         rng_assign=streams[3],
     )
-    eligible = pool.assign(risk_score=risk, expert_score=expert)
+    eligible = pool.firms.assign(risk_score=risk, expert_score=expert)
     for text in warnings + crew.warnings:
         logger.warning("%s: %s", campaign.id, text)
     return DrawResult(
         campaign,
         window,
         eligible,
-        excluded,
+        pool.excluded,
         selected,
         crew.teams,
         crew.assignments,

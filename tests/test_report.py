@@ -1,0 +1,52 @@
+"""The plan report's HTML pieces escape every value from data."""
+
+import dataclasses
+
+import pytest
+
+from inspectlib import report
+from inspectlib.params import load_params
+from inspectlib.plan import make_plan
+
+HOSTILE = "<img src=x onerror=alert(1)>"
+HOSTILE_TOWN = "</table><script>alert(2)</script>"
+
+
+@pytest.fixture(scope="module")
+def hostile_plan(small_world):
+    plan = make_plan(load_params(small_world.params["heat"]))
+    draw = plan.draw
+    selected = draw.selected.copy()
+    selected.loc[0, "name"] = HOSTILE
+    selected.loc[1, "town"] = HOSTILE_TOWN
+    schedule_plan = plan.schedule.plan.copy()
+    schedule_plan.loc[schedule_plan.index[0], "name"] = HOSTILE
+    schedule_plan.loc[schedule_plan.index[0], "members"] = "`${alert(3)}` C:\\temp\\x"
+    schedule = dataclasses.replace(plan.schedule, plan=schedule_plan)
+    return dataclasses.replace(
+        plan, draw=dataclasses.replace(draw, selected=selected), schedule=schedule
+    )
+
+
+@pytest.mark.parametrize(
+    "piece", ["summary", "breakdowns", "timetable", "town_chart", "checklist", "audit_summary"]
+)
+def test_report_pieces_escape_data(hostile_plan, piece):
+    html = str(getattr(report, piece)(hostile_plan))
+    assert "<img src=x" not in html
+    assert "<script>alert(2)" not in html
+
+
+def test_hostile_values_are_shown_as_text(hostile_plan):
+    timetable = str(report.timetable(hostile_plan))
+    assert "&lt;img src=x onerror=alert(1)&gt;" in timetable
+    assert "`${alert(3)}` C:\\temp\\x" in timetable
+    towns = str(report.breakdowns(hostile_plan))
+    assert "&lt;/table&gt;&lt;script&gt;alert(2)&lt;/script&gt;" in towns
+    chart = str(report.town_chart(hostile_plan))
+    assert "&lt;/table&gt;&lt;script&gt;" in chart
+
+
+def test_embedded_map_is_escaped_into_srcdoc():
+    block = str(report.map_frame('<p title="x">a & b</p>'))
+    assert 'srcdoc="&lt;p title=&quot;x&quot;&gt;a &amp; b&lt;/p&gt;"' in block
