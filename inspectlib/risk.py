@@ -29,6 +29,7 @@ import pyarrow.compute as pc
 
 from inspectlib.campaigns import Campaign, get_campaign
 from inspectlib.errors import ParamsError
+from inspectlib.industry import section_of
 
 logger = logging.getLogger(__name__)
 
@@ -48,28 +49,6 @@ LONG_UNINSPECTED_YEARS = 3
 SCORE_DECIMALS = 6
 
 # GB/T 4754-2017: first division (2-digit code) of each section.
-_SECTION_STARTS = (
-    (1, "A"),
-    (6, "B"),
-    (13, "C"),
-    (44, "D"),
-    (47, "E"),
-    (51, "F"),
-    (53, "G"),
-    (61, "H"),
-    (63, "I"),
-    (66, "J"),
-    (70, "K"),
-    (71, "L"),
-    (73, "M"),
-    (76, "N"),
-    (80, "O"),
-    (83, "P"),
-    (84, "Q"),
-    (86, "R"),
-    (91, "S"),
-    (97, "T"),
-)
 
 _TEXT = {
     "en": {
@@ -99,22 +78,6 @@ _TEXT = {
         "none": "无风险因素记录",
     },
 }
-
-
-def section_of_code(codes: pd.Series) -> pd.Series:
-    """GB/T 4754-2017 section letter of industry codes (``""`` when unknown).
-
-    Examples
-    --------
-    >>> section_of_code(pd.Series(["4710", "6210", "x", ""])).tolist()
-    ['E', 'H', '', '']
-    """
-    div = pd.to_numeric(codes.astype("str").str[:2], errors="coerce").to_numpy(dtype=float)
-    starts = np.array([s for s, _ in _SECTION_STARTS], dtype=float)
-    letters = np.array([""] + [letter for _, letter in _SECTION_STARTS], dtype=object)
-    idx = np.searchsorted(starts, div, side="right")
-    idx[np.isnan(div) | (div > 97)] = 0
-    return pd.Series(letters[idx], index=codes.index, dtype="str")
 
 
 def complete_register(register: pd.DataFrame) -> pd.DataFrame:
@@ -157,7 +120,7 @@ def complete_register(register: pd.DataFrame) -> pd.DataFrame:
     )
     missing = (out["industry_section"] == "") & (out["industry_code"] != "")
     if missing.any():
-        out.loc[missing, "industry_section"] = section_of_code(out.loc[missing, "industry_code"])
+        out.loc[missing, "industry_section"] = section_of(out.loc[missing, "industry_code"])
     return out
 
 

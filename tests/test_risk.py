@@ -11,7 +11,8 @@ import pytest
 from inspectlib.campaigns import get_campaign
 from inspectlib.draw import prepare_findings, prepare_register
 from inspectlib.errors import ParamsError
-from inspectlib.risk import expert_scores, resolve_weights, section_of_code
+from inspectlib.industry import section_of
+from inspectlib.risk import expert_scores, resolve_weights
 from inspectlib.risk_model import (
     MIN_LABELLED,
     fit_risk_model,
@@ -135,9 +136,9 @@ def test_not_recently_inspected_uses_register_and_findings():
     ]
 
 
-def test_section_of_code():
+def test_section_of_industry_codes():
     codes = pd.Series(["0111", "4710", "5211", "6210", "9011", "9610", "", "x1"])
-    assert section_of_code(codes).tolist() == ["A", "E", "F", "H", "R", "S", "", ""]
+    assert section_of(codes).tolist() == ["A", "E", "F", "H", "R", "S", "", ""]
 
 
 def test_precision_at_k_counts_ties_at_their_average():

@@ -10,7 +10,6 @@ targeting against. Modules: :mod:`~inspectlib.demo.vocab` (fixed vocabularies),
 """
 
 from inspectlib.demo.build import DemoRegion, build_demo_region
-from inspectlib.demo.history import campaign_window
 from inspectlib.demo.vocab import VIOLATION_CODES
 
-__all__ = ["DemoRegion", "VIOLATION_CODES", "build_demo_region", "campaign_window"]
+__all__ = ["DemoRegion", "VIOLATION_CODES", "build_demo_region"]

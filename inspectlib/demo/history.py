@@ -9,63 +9,19 @@ from the hidden probabilities, so a model trained on the findings sees a biased 
 
 from __future__ import annotations
 
-import datetime as dt
-from functools import cache
-
-import holidays
 import numpy as np
 import pandas as pd
 
 from inspectlib.demo import vocab
 from inspectlib.demo.world import CAMPAIGNS
 from inspectlib.schema import FINDINGS_COLUMNS
+from inspectlib.workdays import default_window, workdays_between
 
 RANDOM_SHARE = 0.10
 # risk stratum: P(draw) ∝ exp(RISK_WEIGHT · (logit p + N(0, NOISE_SD²))), without replacement
 RISK_WEIGHT, NOISE_SD = 0.8, 1.2
 # chance of each non-inspection outcome, whatever the firm's risk
 P_CLOSED, P_NOT_FOUND, P_REFUSED = 0.015, 0.010, 0.006
-
-
-@cache
-def _cn_holidays(year: int) -> frozenset[dt.date]:
-    return frozenset(holidays.China(years=year))
-
-
-def spring_festival(year: int) -> dt.date:
-    """First day of the lunar new year (春节) in ``year``, from the ``holidays`` package."""
-    named = holidays.China(years=year)
-    return min(d for d, name in named.items() if "Spring Festival" in name)
-
-
-def campaign_window(campaign: str, year: int) -> tuple[dt.date, dt.date]:
-    """First and last day of a past campaign in the demo history.
-
-    ``wage`` runs from 2 January to two days before the Spring Festival (arrears are
-    settled before the holiday); the others cover their two months: ``illegal_employment``
-    June–July, ``heat`` August–September, ``service_sector`` October–November.
-
-    Examples
-    --------
-    >>> campaign_window("wage", 2025)
-    (datetime.date(2025, 1, 2), datetime.date(2025, 1, 27))
-    >>> campaign_window("heat", 2025)
-    (datetime.date(2025, 8, 1), datetime.date(2025, 9, 30))
-    """
-    if campaign == "wage":
-        return dt.date(year, 1, 2), spring_festival(year) - dt.timedelta(days=2)
-    first, last = {"illegal_employment": (6, 7), "heat": (8, 9), "service_sector": (10, 11)}[
-        campaign
-    ]
-    end = (pd.Timestamp(year, last, 1) + pd.offsets.MonthEnd(1)).date()
-    return dt.date(year, first, 1), end
-
-
-def workdays(start: dt.date, end: dt.date) -> list[dt.date]:
-    """Weekdays from ``start`` to ``end`` inclusive that are not Chinese public holidays."""
-    days = pd.date_range(start, end, freq="D").date
-    off = _cn_holidays(start.year) | _cn_holidays(end.year)
-    return [d for d in days if d.weekday() < 5 and d not in off]
 
 
 def _logit(p: np.ndarray) -> np.ndarray:
@@ -210,8 +166,8 @@ def build_findings(
     frames = []
     for year in range(plan_year - years, plan_year):
         for campaign in CAMPAIGNS:
-            start, end = campaign_window(campaign, year)
-            days = np.array(workdays(start, end), dtype="datetime64[ns]")
+            start, end = default_window(campaign, year)
+            days = np.array(workdays_between(start, end)[0], dtype="datetime64[ns]")
             cutoff = np.datetime64(start, "ns") - np.timedelta64(365, "D")
             eligible = np.flatnonzero(~(last_clean > cutoff))
             size = vocab.CAMPAIGN_SIZE[campaign] + int(rng.integers(-12, 13))
