@@ -186,7 +186,15 @@ def test_learned_model_is_refitted_only_when_its_verdict_can_change(session):
     assert result.model_report == fresh
 
 
+def session_with(session: PlannerSession, **overrides) -> PlannerSession:
+    """The same session with some params overridden (e.g. the risk model mode)."""
+    raw = session.raw | overrides
+    params = validate_params(raw, base=session.base)
+    return PlannerSession(session.params_file, raw, params, session.inputs, session.base)
+
+
 def test_summary_counts_and_hit_rate(session):
+    session = session_with(session, risk_model="learned")
     summary = session.summarize(session.initial_choices())
     assert summary.error is None and len(summary.selected) == 125
     assert summary.by_town["selected"].sum() == 125
@@ -210,6 +218,7 @@ def test_summary_counts_and_hit_rate(session):
 
 
 def test_expert_proxy_is_labelled_as_not_a_probability(session):
+    session = session_with(session, risk_model="expert")
     summary = session.summarize(session.choices_for_campaign(session.initial_choices(), "heat"))
     assert summary.draw.model_report.method == "expert"
     assert summary.hit_rate.kind == "expert_proxy"
