@@ -89,6 +89,7 @@ def build_audit(
         "window": [result.window[0].isoformat(), result.window[1].isoformat()],
         "params": params.model_dump(mode="json"),
         "files": _file_records(inputs.files),
+        "archive": inputs.archive,
         "eligible_count": len(result.eligible),
         "excluded_count": len(result.excluded),
         "random_count": int((sel["stratum"] == "random").sum()),
@@ -269,7 +270,12 @@ def verify_draw(
     if version != inspectlib.__version__:
         notes.append(f"recorded with inspectlib {version}, verified with {inspectlib.__version__}")
     if loader is None:
-        from inspectlib.inputs import load_campaign_inputs as loader
+        from functools import partial
+
+        from inspectlib.inputs import load_campaign_inputs
+
+        as_of = (recorded.get("archive") or {}).get("as_of")
+        loader = partial(load_campaign_inputs, archive_as_of=as_of)
     try:
         inputs = loader(params)
         result = plan_draw(params, inputs)
@@ -282,6 +288,13 @@ def verify_draw(
         for entry in entries:
             if (kind, entry["path"]) not in known:
                 differences.append(f"{kind} file {entry['path']} is used now but not recorded")
+    before, after = recorded.get("archive") or {}, now.get("archive") or {}
+    if before.get("sha256") != after.get("sha256"):
+        differences.append(
+            f"archived findings up to {before.get('as_of')} changed: {before.get('findings')} "
+            f"recorded, {after.get('findings')} now (sha256 {str(before.get('sha256'))[:12]}… "
+            f"recorded, {str(after.get('sha256'))[:12]}… now)"
+        )
     differences += compare_draws(recorded, now)
     logger.info("verify %s: %d differences", audit_path, len(differences))
     return VerifyResult(not differences, differences, notes, str(audit_path))

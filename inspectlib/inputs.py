@@ -3,10 +3,13 @@ and the whole set for one params file (:func:`load_campaign_inputs`)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -184,12 +187,51 @@ class CampaignInputs:
     warning_points: pd.DataFrame | None = None
     files: dict[str, list[Path]] = field(default_factory=dict)
     problems: Problems = field(default_factory=Problems)
+    archive: dict[str, Any] | None = None
 
 
-def load_campaign_inputs(params: CampaignParams) -> CampaignInputs:
+FINDINGS_KEY = ("firm_id", "campaign", "inspection_date")
+
+
+def archived_findings(store: str, as_of: dt.datetime | None = None) -> pd.DataFrame:
+    """Findings recorded in the archive ``store``, optionally only those imported at or
+    before ``as_of`` (UTC), so that a recorded draw can be redone as it was."""
+    from inspectlib.archive import open_archive
+
+    with open_archive(store) as archive:
+        found = archive.findings()
+    if as_of is not None and len(found):
+        found = found[found["imported_at"] <= pd.Timestamp(as_of)]
+    return found.drop(columns=["imported_at", "source_row"], errors="ignore")
+
+
+def combine_findings(files: pd.DataFrame, archived: pd.DataFrame) -> pd.DataFrame:
+    """Findings from files and from the archive, each inspection (firm + campaign + date)
+    once; a row in a file wins over the same inspection in the archive."""
+    if archived.empty:
+        return files
+    both = pd.concat([files, archived], ignore_index=True)
+    both = both.drop_duplicates(list(FINDINGS_KEY), keep="first")
+    return both.sort_values(["inspection_date", "firm_id", "campaign"], kind="stable").reset_index(
+        drop=True
+    )
+
+
+def _digest(findings: pd.DataFrame) -> str:
+    """sha256 of the inspections' keys and results, independent of row order."""
+    keys = findings[[*FINDINGS_KEY, "result"]].astype(str).agg("|".join, axis=1)
+    return hashlib.sha256("\n".join(sorted(keys)).encode("utf-8")).hexdigest()
+
+
+def load_campaign_inputs(
+    params: CampaignParams, archive_as_of: dt.datetime | str | None = None
+) -> CampaignInputs:
     """Load and check every input file named by ``params``.
 
     All files are read before raising, so one run reports the errors of every file at once.
+    When ``params.store`` names an archive, its findings join those of the files (this is
+    how each year's findings make next year's targeting better); ``archive_as_of`` limits
+    them to what had been imported by then (default: now, recorded in ``archive``).
 
     Raises
     ------
@@ -228,6 +270,18 @@ def load_campaign_inputs(params: CampaignParams) -> CampaignInputs:
         files["weather"] = [params.weather]
     if params.warning_points:
         files["warning_points"] = [params.warning_points]
+    archive = None
+    if params.store:
+        as_of = pd.Timestamp(archive_as_of or dt.datetime.now(dt.UTC))
+        as_of = as_of.tz_localize("UTC") if as_of.tzinfo is None else as_of.tz_convert("UTC")
+        archived = archived_findings(params.store, as_of)
+        findings = combine_findings(findings, archived)
+        archive = {
+            "store": params.store,
+            "as_of": as_of.isoformat(),
+            "findings": len(archived),
+            "sha256": _digest(archived),
+        }
     return CampaignInputs(
         register=register,
         boundaries=boundaries,
@@ -237,4 +291,5 @@ def load_campaign_inputs(params: CampaignParams) -> CampaignInputs:
         warning_points=points,
         files=files,
         problems=problems,
+        archive=archive,
     )

@@ -89,15 +89,18 @@ def resolve_office(params: CampaignParams, inputs: CampaignInputs) -> tuple[floa
     return float(centres.at[town, "lon"]), float(centres.at[town, "lat"])
 
 
-def make_plan(params: CampaignParams) -> CampaignPlan:
+def make_plan(params: CampaignParams, archive_as_of: str | None = None) -> CampaignPlan:
     """Load the inputs, draw firms and inspectors, schedule and route the visits.
+
+    ``archive_as_of`` (an ISO timestamp) limits archived findings to those imported by then:
+    :func:`verify_plan` passes the time the audit recorded.
 
     Raises
     ------
     InputError, ParamsError, PlanningError
         Bad input files, impossible params, or a draw the roster/window cannot carry.
     """
-    inputs = load_campaign_inputs(params)
+    inputs = load_campaign_inputs(params, archive_as_of=archive_as_of)
     window = campaign_window(params.campaign, params.year, params.window_start, params.window_end)
     draw = plan_draw(params, inputs)
     office = resolve_office(params, inputs)
@@ -291,7 +294,8 @@ def verify_plan(audit_path: str | Path) -> VerifyResult:
     if not result.matches or "schedule" not in recorded:
         return result
     params = validate_params(recorded["params"], source=f"{audit_path} params")
-    now = make_plan(params).audit["schedule"]
+    as_of = (recorded.get("archive") or {}).get("as_of")
+    now = make_plan(params, archive_as_of=as_of).audit["schedule"]
     differences = []
     for key in ("window", "office", "visits", "unscheduled"):
         if recorded["schedule"].get(key) != now.get(key):

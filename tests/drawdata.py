@@ -99,6 +99,7 @@ class FakeInputs:
     boundaries: Any = None
     files: dict[str, list[Path]] = field(default_factory=dict)
     problems: list[Any] = field(default_factory=list)
+    archive: dict[str, Any] | None = None
 
 
 def make_register(n: int = 1500, seed: int = 7) -> pd.DataFrame:

@@ -91,3 +91,47 @@ def test_verify_also_checks_the_recorded_schedule(wage_plan, tmp_path, capsys):
     assert main(["verify-draw", str(files["audit.json"])]) == 1
     out = capsys.readouterr().out
     assert out.startswith("MISMATCH") and "schedule visit 1" in out and "T99" in out
+
+
+def test_the_draw_learns_from_the_archive_and_stays_verifiable(small_world, tmp_path, capsys):
+    import shutil
+
+    import sqlalchemy as sa
+
+    from inspectlib.inputs import load_findings
+
+    world = tmp_path / "copy"
+    shutil.copytree(small_world.root / "inputs", world / "inputs")
+    store = f"sqlite:///{world / 'archive.sqlite'}"
+    history = [
+        world / "inputs" / name
+        for name in ("findings_2024.xlsx", "findings_2025.xlsx", "findings_2026.csv")
+    ]
+    with open_archive(store) as archive:
+        archive.record_findings(load_findings(history[-1:]), source="2026")
+    params = load_params(small_world.params["wage"]).model_copy(
+        update={
+            "store": store,
+            "findings": history[:1],
+            "register": world / "inputs" / "register.csv",
+        }
+    )
+    plan = make_plan(params)
+    assert plan.audit["archive"]["findings"] == len(load_findings(history[-1:]))
+    assert set(plan.inputs.findings["inspection_date"].dt.year) == {2024, 2026}
+    files = write_outputs(plan, tmp_path / "run")
+
+    with open_archive(store) as archive:  # imported after the plan: not part of it
+        archive.record_findings(load_findings(history[1:2]), source="2025")
+    assert main(["verify-draw", str(files["audit.json"])]) == 0
+    assert capsys.readouterr().out.startswith("MATCH")
+
+    engine = sa.create_engine(store)
+    with engine.begin() as conn:
+        deleted = conn.execute(
+            sa.text("DELETE FROM findings WHERE rowid = (SELECT min(rowid) FROM findings)")
+        )
+        assert deleted.rowcount == 1  # one of the 2026 rows the plan learned from
+    engine.dispose()
+    assert main(["verify-draw", str(files["audit.json"])]) == 1
+    assert "archived findings up to" in capsys.readouterr().out
