@@ -141,6 +141,7 @@ class AnnualSummary:
     text_zh: str
     text_en: str
     map_html: str
+    synthetic: bool = False
 
 
 def annual_summary(params: AnnualParams) -> AnnualSummary:
@@ -177,6 +178,7 @@ def annual_summary(params: AnnualParams) -> AnnualSummary:
         text_zh=paragraph(annual_table(findings, params.year, "zh"), params.year, "zh"),
         text_en=paragraph(annual_table(findings, params.year, "en"), params.year, "en"),
         map_html=html,
+        synthetic=params.synthetic,
     )
 
 
@@ -185,8 +187,14 @@ def show(summary: AnnualSummary) -> HTMLBlock:
     shown = summary.table.copy()
     for column in ("back wages (yuan)", "fines (yuan)"):
         shown[column] = shown[column].map(results.money)
+    banner = (
+        '<p style="background:#fff3cd;padding:6px"><b>合成示例数据 / SYNTHETIC DEMO DATA: every '
+        "firm, person and result here is made up.</b></p>"
+        if summary.synthetic
+        else ""
+    )
     return HTMLBlock(
-        f"<p>{_esc(summary.text_zh)}</p><p>{_esc(summary.text_en)}</p>{_table(shown)}"
+        f"{banner}<p>{_esc(summary.text_zh)}</p><p>{_esc(summary.text_en)}</p>{_table(shown)}"
         + str(map_frame(summary.map_html))
     )
 

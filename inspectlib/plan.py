@@ -234,6 +234,7 @@ def _write_xlsx(plan: CampaignPlan, table: pd.DataFrame, path: Path) -> Path:
                 "window",
                 "inspectlib version",
                 "verify with",
+                "data",
             ],
             "value": [
                 plan.params.campaign,
@@ -244,6 +245,7 @@ def _write_xlsx(plan: CampaignPlan, table: pd.DataFrame, path: Path) -> Path:
                 f"{plan.window.start} – {plan.window.end}",
                 plan.audit["inspectlib_version"],
                 "inspectlib verify-draw audit.json",
+                "SYNTHETIC DEMO DATA (合成示例数据)" if plan.params.synthetic else "",
             ],
         }
     )
