@@ -147,6 +147,7 @@ def run_demo(
         campaign_files,
         workers=workers,
         notebook=REPORT_NOTEBOOK,
+        kind="report",
         subdir="results",
         progress=_progress(say),
     )
