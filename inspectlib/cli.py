@@ -67,7 +67,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from inspectlib.demo_run import run_demo
 
     out = Path(args.output_dir)
-    done = run_demo(out, seed=args.seed, n_firms=args.firms, workers=args.workers)
+    done = run_demo(
+        out,
+        seed=args.seed,
+        n_firms=args.firms,
+        workers=args.workers,
+        say=lambda line: print(line, flush=True),
+    )
     print()
     print("Open these in a browser (they work offline):")
     for result in done.plans + done.reports + ([done.annual] if done.annual else []):

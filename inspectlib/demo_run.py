@@ -6,6 +6,7 @@ the annual summary."""
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +24,8 @@ from inspectlib.inputs import load_findings, load_roster, load_warning_points, l
 from inspectlib.params import load_params
 from inspectlib.register import load_register
 from inspectlib.run import ANNUAL_NOTEBOOK, REPORT_NOTEBOOK, RunResult
+
+log = logging.getLogger(__name__)
 
 PARAMS_TEMPLATES = Path(__file__).resolve().parent.parent / "params"
 CAMPAIGNS = ("wage", "illegal_employment", "heat", "service_sector")
@@ -113,9 +116,13 @@ def carry_out_plan(
 
 
 def run_demo(
-    out: Path, *, seed: int = 2027, n_firms: int = 20_000, workers: int = 2, say: Say = print
+    out: Path, *, seed: int = 2027, n_firms: int = 20_000, workers: int = 2, say: Say | None = None
 ) -> DemoRun:
-    """Build the demo region and run every campaign end to end into ``out``."""
+    """Build the demo region and run every campaign end to end into ``out``.
+
+    ``say`` receives one line per step (the CLI prints them; default: the log).
+    """
+    say = say or log.info
     region = build_demo_region(out / "inputs", seed=seed, n_firms=n_firms)
     say(f"synthetic demo region (seed {seed}) written to {region.out_dir}")
     for line in check_demo_inputs(region):
