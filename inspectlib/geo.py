@@ -131,6 +131,13 @@ def read_boundaries(
     except _READ_ERRORS as exc:
         collector.error(file, f"cannot read the boundaries file: {exc}")
         raise InputError(collector.items) from exc
+    if not isinstance(raw, gpd.GeoDataFrame) or raw.geometry is None:
+        collector.error(
+            file,
+            "the file has no geometries: boundaries must be polygons in a "
+            "GeoJSON or GeoPackage file",
+        )
+        raise InputError(collector.items)
     if len(raw) == 0:
         collector.error(file, "the boundaries file has no features")
 

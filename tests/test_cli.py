@@ -54,3 +54,11 @@ def test_missing_file_and_usage_errors(tmp_path, capsys):
     with pytest.raises(SystemExit) as info:
         main(["validate", "x.csv", "--kind", "spreadsheet"])
     assert info.value.code == 2
+
+
+def test_a_table_given_as_boundaries_is_a_clear_error(tmp_path, capsys):
+    path = tmp_path / "towns.csv"
+    path.write_text("town,x\n甲镇,1\n", encoding="utf-8")
+    assert main(["validate", str(path), "--kind", "boundaries"]) == 1
+    out = capsys.readouterr().out
+    assert "has no geometries" in out and "Traceback" not in out
