@@ -78,7 +78,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print("Open these in a browser (they work offline):")
     for result in done.plans + done.reports + ([done.annual] if done.annual else []):
         if result.status == "ok":
-            print(f"  {Path(result.output_dir) / 'report.html'}")
+            print(f"  {Path(result.output_dir).parent / 'latest' / 'report.html'}")
     failed = [r for r in done.reports + [done.annual] if r and r.status != "ok"]
     for result in failed:
         print(f"error: {result.campaign}: {result.message}", file=sys.stderr)
