@@ -86,6 +86,23 @@ class DemoRun:
     annual: RunResult | None
 
 
+def _start_fresh_archive(store: str) -> Path | None:
+    """A demo run starts from an empty archive (its findings are regenerated); an earlier
+    demo archive is kept beside it as ``archive-previous.sqlite``, not deleted."""
+    if not store.startswith("sqlite:///"):
+        return None
+    path = Path(store.removeprefix("sqlite:///"))
+    if not path.exists():
+        return None
+    kept = path.with_name(f"{path.stem}-previous{path.suffix}")
+    path.replace(kept)
+    for suffix in ("-wal", "-shm"):  # SQLite's side files travel with their database
+        side = Path(f"{path}{suffix}")
+        if side.exists():
+            side.replace(Path(f"{kept}{suffix}"))
+    return kept
+
+
 def _record(store: str, paths: list[Path]) -> tuple[int, int]:
     added = present = 0
     with open_archive(store) as archive:
@@ -130,6 +147,9 @@ def run_demo(
     params_files = write_demo_params(out)
     campaign_files = params_files[:4]
     store = load_params(campaign_files[0]).store
+    previous = _start_fresh_archive(store)
+    if previous:
+        say(f"the previous demo archive was kept as {previous}")
     added, present = _record(store, list(region.findings))
     say(f"archived past findings: {added:,} added, {present:,} already there ({store})")
 

@@ -25,3 +25,16 @@ def test_demo_command_runs_everything_end_to_end(tmp_path, capsys):
     assert "archived past findings" in printed.out
     for report in reports:
         assert external_references(report.read_text(encoding="utf-8")) == []
+
+
+def test_a_second_demo_run_starts_a_fresh_archive_and_keeps_the_old_one(tmp_path):
+    from inspectlib.archive import open_archive
+    from inspectlib.demo_run import _start_fresh_archive
+
+    store = f"sqlite:///{tmp_path / 'archive.sqlite'}"
+    assert _start_fresh_archive(store) is None
+    with open_archive(store) as archive:
+        assert archive.findings().empty
+    kept = _start_fresh_archive(store)
+    assert kept == tmp_path / "archive-previous.sqlite" and kept.exists()
+    assert not (tmp_path / "archive.sqlite").exists()
