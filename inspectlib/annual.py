@@ -17,9 +17,15 @@ from inspectlib.archive import open_archive
 from inspectlib.campaigns import get_campaign
 from inspectlib.errors import ParamsError
 from inspectlib.geo import read_boundaries
-from inspectlib.params import read_params_file
+from inspectlib.params import (
+    describe_errors,
+    namespace_params,
+    read_params_file,
+    resolve_path,
+    resolve_store,
+)
 from inspectlib.register import load_register
-from inspectlib.report import HTMLBlock, _esc, _table, map_frame
+from inspectlib.report import HTMLBlock, escape_text, html_table, map_frame
 from inspectlib.schema import CAMPAIGN_IDS
 
 warnings.filterwarnings("ignore", message='Field name "register"', category=UserWarning)
@@ -46,23 +52,15 @@ def validate_annual(raw: dict[str, Any], source: str, base: Path | None) -> Annu
     try:
         params = AnnualParams.model_validate(raw)
     except ValidationError as exc:
-        lines = [f"{source}: {'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
-        raise ParamsError("; ".join(lines)) from None
+        raise ParamsError(describe_errors(exc, source)) from None
     if base is None:
         return params
-
-    def fix(p: Path) -> Path:
-        return p if p.is_absolute() else (base / p).resolve()
-
-    store = params.store
-    if store.startswith("sqlite:///") and not store.startswith("sqlite:////"):
-        store = "sqlite:///" + str(fix(Path(store[len("sqlite:///") :])))
     return params.model_copy(
         update={
-            "register": fix(params.register),
-            "boundaries": fix(params.boundaries),
-            "output_dir": fix(params.output_dir),
-            "store": store,
+            "register": resolve_path(params.register, base),
+            "boundaries": resolve_path(params.boundaries, base),
+            "output_dir": resolve_path(params.output_dir, base),
+            "store": resolve_store(params.store, base),
         }
     )
 
@@ -194,28 +192,15 @@ def show(summary: AnnualSummary) -> HTMLBlock:
         else ""
     )
     return HTMLBlock(
-        f"{banner}<p>{_esc(summary.text_zh)}</p><p>{_esc(summary.text_en)}</p>{_table(shown)}"
+        f"{banner}<p>{escape_text(summary.text_zh)}</p><p>{escape_text(summary.text_en)}</p>{html_table(shown)}"
         + str(map_frame(summary.map_html))
     )
 
 
 def annual_params(namespace: dict[str, Any]) -> AnnualParams:
     """Validate the annual notebook's parameters (unknown plain values are errors)."""
-    fields = set(AnnualParams.model_fields)
-    unknown = sorted(
-        k
-        for k, v in namespace.items()
-        if not k.startswith("_")
-        and k not in fields
-        and k not in {"In", "Out", "params_dir", "get_ipython", "exit", "quit"}
-        and isinstance(v, str | int | float | bool | list | dict | type(None))
-    )
-    if unknown:
-        raise ParamsError(f"notebook parameters: unknown key(s) {', '.join(map(repr, unknown))}")
-    raw = {k: v for k, v in namespace.items() if k in fields}
-    return validate_annual(
-        raw, "notebook parameters", Path(namespace.get("params_dir") or ".").resolve()
-    )
+    raw, base = namespace_params(namespace, AnnualParams.model_fields)
+    return validate_annual(raw, "notebook parameters", base)
 
 
 def write_outputs(summary: AnnualSummary, out_dir: str | Path) -> dict[str, Path]:

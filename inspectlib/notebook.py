@@ -8,8 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from inspectlib import rundirs
-from inspectlib.errors import ParamsError
-from inspectlib.params import CampaignParams, validate_params
+from inspectlib.params import CampaignParams, namespace_params, validate_params
 from inspectlib.plan import CampaignPlan, make_plan, write_outputs
 from inspectlib.report import (
     audit_summary,
@@ -36,31 +35,12 @@ __all__ = [
     "write_outputs",
 ]
 
-_NOT_PARAMS = {"In", "Out", "get_ipython", "exit", "quit", "open", "params_dir"}
-_PLAIN = (str, int, float, bool, list, dict, type(None))
-
 
 def campaign_params(namespace: Mapping[str, Any]) -> CampaignParams:
-    """Validate the notebook's parameters (the ``parameters`` cell plus what papermill
-    injected) with the same model the CLI uses.
-
-    Every plain value in ``namespace`` that is not a parameter is reported as an unknown key,
-    which papermill alone would only warn about. Relative paths are resolved against
-    ``params_dir`` (the params file's folder; ``inspectlib plan`` sets it).
-    """
-    fields = set(CampaignParams.model_fields)
-    raw = {k: v for k, v in namespace.items() if k in fields}
-    unknown = sorted(
-        k
-        for k, v in namespace.items()
-        if not k.startswith("_")
-        and k not in fields
-        and k not in _NOT_PARAMS
-        and isinstance(v, _PLAIN)
-    )
-    if unknown:
-        raise ParamsError(f"notebook parameters: unknown key(s) {', '.join(map(repr, unknown))}")
-    base = Path(namespace.get("params_dir") or ".").resolve()
+    """Validate the notebook's parameters with the same model the CLI uses; unknown keys
+    are errors and relative paths are resolved against ``params_dir`` (the params file's
+    folder; ``inspectlib plan`` sets it)."""
+    raw, base = namespace_params(namespace, CampaignParams.model_fields)
     return validate_params(raw, source="notebook parameters", base=base)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import warnings
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -109,27 +110,62 @@ class CampaignParams(BaseModel):
 
     def resolve_paths(self, base: Path) -> CampaignParams:
         """Return a copy whose relative paths are made absolute against ``base``."""
-
-        def fix(p: Path) -> Path:
-            return p if p.is_absolute() else (base / p).resolve()
-
         update: dict[str, Any] = {}
         for name in PATH_FIELDS:
             value = getattr(self, name)
             if isinstance(value, list):
-                update[name] = [fix(p) for p in value]
+                update[name] = [resolve_path(p, base) for p in value]
             elif isinstance(value, Path):
-                update[name] = fix(value)
-        if (
-            self.store
-            and self.store.startswith("sqlite:///")
-            and not self.store.startswith("sqlite:////")
-        ):
-            update["store"] = "sqlite:///" + str(fix(Path(self.store[len("sqlite:///") :])))
+                update[name] = resolve_path(value, base)
+        if self.store:
+            update["store"] = resolve_store(self.store, base)
         return self.model_copy(update=update)
 
 
-def _describe(error: ValidationError, source: str) -> str:
+def resolve_path(path: Path, base: Path) -> Path:
+    """``path`` made absolute against ``base`` (the params file's folder)."""
+    return path if path.is_absolute() else (base / path).resolve()
+
+
+def resolve_store(store: str, base: Path) -> str:
+    """A relative SQLite file in an SQLAlchemy URL made absolute; other URLs unchanged."""
+    if store.startswith("sqlite:///") and not store.startswith("sqlite:////"):
+        return "sqlite:///" + str(resolve_path(Path(store[len("sqlite:///") :]), base))
+    return store
+
+
+_NOT_PARAMS = {"In", "Out", "get_ipython", "exit", "quit", "open", "params_dir"}
+_PLAIN = (str, int, float, bool, list, dict, type(None))
+
+
+def namespace_params(namespace: Mapping[str, Any], fields: Iterable[str]) -> tuple[dict, Path]:
+    """A notebook's parameters (its ``parameters`` cell plus what papermill injected).
+
+    Returns the values of ``fields`` and the folder relative paths are relative to
+    (``params_dir``). Every other plain value in ``namespace`` is an unknown key, which
+    papermill alone would only warn about.
+
+    Raises
+    ------
+    ParamsError
+        Naming the unknown keys.
+    """
+    fields = set(fields)
+    unknown = sorted(
+        k
+        for k, v in namespace.items()
+        if not k.startswith("_")
+        and k not in fields
+        and k not in _NOT_PARAMS
+        and isinstance(v, _PLAIN)
+    )
+    if unknown:
+        raise ParamsError(f"notebook parameters: unknown key(s) {', '.join(map(repr, unknown))}")
+    raw = {k: v for k, v in namespace.items() if k in fields}
+    return raw, Path(namespace.get("params_dir") or ".").resolve()
+
+
+def describe_errors(error: ValidationError, source: str) -> str:
     """Turn pydantic's errors into one readable line per problem."""
     lines = []
     for item in error.errors():
@@ -184,7 +220,7 @@ def validate_params(
     try:
         params = CampaignParams.model_validate(raw)
     except ValidationError as exc:
-        raise ParamsError(_describe(exc, source)) from None
+        raise ParamsError(describe_errors(exc, source)) from None
     return params.resolve_paths(base) if base is not None else params
 
 

@@ -1,6 +1,6 @@
 """What the plan report shows: a summary in words, tables, the map, the timetable, the
 checklist and the audit. Each function returns an object the notebook displays; every value
-from data is HTML-escaped here, in :func:`_table` and :func:`_esc`, and nowhere else.
+from data is HTML-escaped here, in :func:`html_table` and :func:`escape_text`, and nowhere else.
 """
 
 from __future__ import annotations
@@ -119,11 +119,12 @@ class HTMLBlock:
         return self.markup
 
 
-def _esc(value: object) -> str:
+def escape_text(value: object) -> str:
+    """A value from data as HTML text (missing values become empty)."""
     return html.escape("" if value is None or value is pd.NA else str(value), quote=True)
 
 
-def _table(frame: pd.DataFrame) -> str:
+def html_table(frame: pd.DataFrame) -> str:
     """A frame as an HTML table; every cell and header escaped."""
     return frame.to_html(index=False, escape=True, na_rep="", border=0, classes="inspectlib-table")
 
@@ -151,13 +152,17 @@ def summary(plan: CampaignPlan) -> HTMLBlock:
         end=plan.window.end,
         km=plan.schedule.route_km,
     )
-    parts = [f"<h2>{_esc(plan.title)}</h2>"]
+    parts = [f"<h2>{escape_text(plan.title)}</h2>"]
     if plan.params.synthetic:
-        parts.append(f'<p style="background:#fff3cd;padding:6px"><b>{_esc(w["synthetic"])}</b></p>')
-    parts.append(f"<p>{_esc(text)}</p>")
+        parts.append(
+            f'<p style="background:#fff3cd;padding:6px"><b>{escape_text(w["synthetic"])}</b></p>'
+        )
+    parts.append(f"<p>{escape_text(text)}</p>")
     if len(plan.schedule.unscheduled):
-        parts.append(f"<p>{_esc(w['unscheduled'].format(n=len(plan.schedule.unscheduled)))}</p>")
-    parts.append(f"<p><i>{_esc(plan.draw.model_report.summary())}</i></p>")
+        parts.append(
+            f"<p>{escape_text(w['unscheduled'].format(n=len(plan.schedule.unscheduled)))}</p>"
+        )
+    parts.append(f"<p><i>{escape_text(plan.draw.model_report.summary())}</i></p>")
     return HTMLBlock("\n".join(parts))
 
 
@@ -197,9 +202,9 @@ def breakdowns(plan: CampaignPlan) -> HTMLBlock:
         columns={"stratum": w["stratum"], "n": w["selected"], "risk": w["mean_risk"]}
     ).round(3)
     return HTMLBlock(
-        f"<h3>{_esc(w['by_town'])}</h3>{_table(towns)}"
-        f"<h3>{_esc(w['by_industry'])}</h3>{_table(sections)}"
-        f"<h3>{_esc(w['by_stratum'])}</h3>{_table(strata)}"
+        f"<h3>{escape_text(w['by_town'])}</h3>{html_table(towns)}"
+        f"<h3>{escape_text(w['by_industry'])}</h3>{html_table(sections)}"
+        f"<h3>{escape_text(w['by_stratum'])}</h3>{html_table(strata)}"
     )
 
 
@@ -240,7 +245,7 @@ def town_chart(plan: CampaignPlan) -> HTMLBlock:
 
 def map_frame(map_html: str, height: int = 560, heading: str = "") -> HTMLBlock:
     """Embed a self-contained map document in the report (an iframe with ``srcdoc``)."""
-    title = f"<h3>{_esc(heading)}</h3>" if heading else ""
+    title = f"<h3>{escape_text(heading)}</h3>" if heading else ""
     return HTMLBlock(
         f'{title}<iframe class="inspectlib-map" '
         f'srcdoc="{html.escape(map_html, quote=True)}" '
@@ -277,12 +282,12 @@ def timetable(plan: CampaignPlan) -> HTMLBlock:
             "visits": w["visits"],
         }
     )
-    parts = [f"<h3>{_esc(w['h_timetable'])}</h3>", _table(days)]
+    parts = [f"<h3>{escape_text(w['h_timetable'])}</h3>", html_table(days)]
     if len(plan.schedule.unscheduled):
         missing = plan.schedule.unscheduled[["firm_id", "name", "reason"]].rename(
             columns={"name": w["firm"], "reason": w["reason"]}
         )
-        parts.append(_table(missing))
+        parts.append(html_table(missing))
     return HTMLBlock("\n".join(parts))
 
 
@@ -290,10 +295,10 @@ def checklist(plan: CampaignPlan) -> HTMLBlock:
     """What inspectors check on site for this campaign."""
     lang = plan.params.language
     items = "".join(
-        f"<li>{_esc(item.zh if lang == 'zh' else item.en)}</li>"
+        f"<li>{escape_text(item.zh if lang == 'zh' else item.en)}</li>"
         for item in plan.draw.campaign.checklist
     )
-    return HTMLBlock(f"<h3>{_esc(_words(plan)['h_checklist'])}</h3><ol>{items}</ol>")
+    return HTMLBlock(f"<h3>{escape_text(_words(plan)['h_checklist'])}</h3><ol>{items}</ol>")
 
 
 def audit_summary(plan: CampaignPlan, audit_path: str = "audit.json") -> HTMLBlock:
@@ -306,11 +311,11 @@ def audit_summary(plan: CampaignPlan, audit_path: str = "audit.json") -> HTMLBlo
     ]
     frame = pd.DataFrame(files, columns=["kind", "file", "sha256"])
     notes: Sequence[str] = list(plan.draw.warnings) + list(plan.audit["schedule"]["warnings"])
-    notes_html = "".join(f"<li>{_esc(n)}</li>" for n in notes)
+    notes_html = "".join(f"<li>{escape_text(n)}</li>" for n in notes)
     return HTMLBlock(
-        f"<h3>{_esc(w['h_audit'])}</h3>"
-        f"<p>{_esc(w['seed'])}: <code>{_esc(plan.params.seed)}</code></p>"
-        f"<p>{_esc(w['files'])}</p>{_table(frame)}"
-        f"<p>{_esc(w['verify'])}</p><pre>inspectlib verify-draw {_esc(audit_path)}</pre>"
-        + (f"<h4>{_esc(w['warnings'])}</h4><ul>{notes_html}</ul>" if notes else "")
+        f"<h3>{escape_text(w['h_audit'])}</h3>"
+        f"<p>{escape_text(w['seed'])}: <code>{escape_text(plan.params.seed)}</code></p>"
+        f"<p>{escape_text(w['files'])}</p>{html_table(frame)}"
+        f"<p>{escape_text(w['verify'])}</p><pre>inspectlib verify-draw {escape_text(audit_path)}</pre>"
+        + (f"<h4>{escape_text(w['warnings'])}</h4><ul>{notes_html}</ul>" if notes else "")
     )

@@ -18,7 +18,7 @@ from inspectlib.errors import PlanningError
 from inspectlib.geo import read_boundaries
 from inspectlib.params import CampaignParams
 from inspectlib.register import load_register
-from inspectlib.report import HTMLBlock, _esc, _table, map_frame
+from inspectlib.report import HTMLBlock, escape_text, html_table, map_frame
 
 WORDS = {
     "zh": {
@@ -124,17 +124,21 @@ def summary(review: CampaignReview) -> HTMLBlock:
         fines=results.money(float(done["fine_yuan"].sum())),
     )
     lift = results.targeting_lift(done)
-    parts = [f"<h2>{_esc(review.title)}</h2>"]
+    parts = [f"<h2>{escape_text(review.title)}</h2>"]
     if review.params.synthetic:
-        parts.append(f'<p style="background:#fff3cd;padding:6px"><b>{_esc(w["synthetic"])}</b></p>')
-    parts.append(f"<p>{_esc(text)}</p>")
-    parts.append(f"<p><b>{_esc(w['prevalence'].format(est=results.prevalence(done)))}</b></p>")
+        parts.append(
+            f'<p style="background:#fff3cd;padding:6px"><b>{escape_text(w["synthetic"])}</b></p>'
+        )
+    parts.append(f"<p>{escape_text(text)}</p>")
+    parts.append(
+        f"<p><b>{escape_text(w['prevalence'].format(est=results.prevalence(done)))}</b></p>"
+    )
     if pd.notna(lift.value):
         parts.append(
-            f"<p><b>{_esc(w['lift'].format(risk=lift.risk, random=lift.random, lift=f'{lift.value:.2f}'))}</b></p>"
+            f"<p><b>{escape_text(w['lift'].format(risk=lift.risk, random=lift.random, lift=f'{lift.value:.2f}'))}</b></p>"
         )
     else:
-        parts.append(f"<p>{_esc(w['lift_na'])}</p>")
+        parts.append(f"<p>{escape_text(w['lift_na'])}</p>")
     return HTMLBlock("\n".join(parts))
 
 
@@ -150,7 +154,7 @@ def tables(review: CampaignReview) -> HTMLBlock:
             ("h_stratum", "stratum"),
         )
     ]
-    return HTMLBlock("".join(f"<h3>{_esc(h)}</h3>{_table(t)}" for h, t in blocks))
+    return HTMLBlock("".join(f"<h3>{escape_text(h)}</h3>{html_table(t)}" for h, t in blocks))
 
 
 def results_maps(review: CampaignReview) -> dict[str, str]:
@@ -204,4 +208,4 @@ def results_map(review: CampaignReview, html: str) -> HTMLBlock:
 def public_list(review: CampaignReview) -> HTMLBlock:
     """The 一公开 list: no ids, strata, scores, complaints, amounts or inspector names."""
     public = results.public_results(review.done, review.params.language)
-    return HTMLBlock(f"<h3>{_esc(review.words['h_public'])}</h3>{_table(public)}")
+    return HTMLBlock(f"<h3>{escape_text(review.words['h_public'])}</h3>{html_table(public)}")

@@ -64,3 +64,24 @@ def test_unreadable_params_file(tmp_path):
         load_params(tmp_path / "bad.yaml")
     with pytest.raises(ParamsError, match="cannot read"):
         load_params(tmp_path / "missing.yaml")
+
+
+def test_notebook_namespace_refuses_unknown_keys_for_both_models(tmp_path):
+    from inspectlib.annual import annual_params
+    from inspectlib.notebook import campaign_params
+
+    namespace = dict(BASE, params_dir=str(tmp_path), get_ipython=print, np=None, colour="red")
+    with pytest.raises(ParamsError, match="unknown key\\(s\\) 'colour', 'np'"):
+        campaign_params(namespace)
+    del namespace["colour"], namespace["np"]
+    assert campaign_params(namespace).register == (tmp_path / "r.csv").resolve()
+    annual = {
+        "year": 2027,
+        "store": "sqlite:///a.sqlite",
+        "register": "r.csv",
+        "boundaries": "b.geojson",
+        "params_dir": str(tmp_path),
+    }
+    assert annual_params(annual).store == f"sqlite:///{(tmp_path / 'a.sqlite').resolve()}"
+    with pytest.raises(ParamsError, match="unknown key\\(s\\) 'seed'"):
+        annual_params(annual | {"seed": 3})
