@@ -191,7 +191,8 @@ def test_learned_model_wins_when_history_shows_a_factor_the_experts_ignore(reg):
     assert report.base_rate_random is not None and report.n_random_test == 12
     assert 0 < report.base_rate_test < 1
     assert report.coefficients["outdoor_work"] > 1
-    assert "random-stratum inspections weighted" in report.training
+    assert "draw stratum as a feature" in report.training
+    assert "risk_stratum" in report.coefficients
     text = report.summary()
     assert "Risk model used: learned" in text and "Time split" in text
 
@@ -213,6 +214,30 @@ def test_selection_bias_handling_is_reported(reg):
     many_random = make_findings(reg, per_year=200, signal="outdoor", random_share=0.6)
     _, report = fit(reg, many_random)
     assert report.training.startswith("random-stratum inspections only")
+
+
+def test_stratum_feature_absorbs_what_the_risk_draw_saw_and_scores_as_if_random(reg):
+    # Firms drawn for risk violate more often at the same features (the risk draw saw
+    # something the register does not): the model learns that as the stratum effect and
+    # scores firms as if drawn at random, so the scores match the random stratum's rate.
+    findings = make_findings(reg, per_year=300, signal="outdoor", random_share=0.1, seed=3)
+    rng = np.random.default_rng(0)
+    risk = findings["stratum"].eq("risk") & findings["result"].eq("compliant")
+    flip = risk & (rng.random(len(findings)) < 0.5)
+    findings.loc[flip, ["result", "violation_codes"]] = ["violation", "W01"]
+    model, report = fit(reg, findings, mode="learned")
+    assert report.coefficients["risk_stratum"] > 1.0
+    assert report.coefficients["outdoor_work"] > 1.0
+    from inspectlib.risk import factor_table
+
+    prepared = prepare_findings(findings)
+    rnd = prepared[prepared["stratum"] == "random"].reset_index(drop=True)
+    rows = reg.set_index("firm_id").loc[rnd["firm_id"]].reset_index()
+    table = factor_table(rows, "wage", today=rnd["inspection_date"], findings=prepared)
+    observed = rnd["result"].eq("violation").mean()
+    assert abs(model.predict(table).mean() - observed) < 0.05
+    all_rate = prepared["result"].eq("violation").mean()
+    assert all_rate - observed > 0.2  # a model blind to the stratum would be this far off
 
 
 def test_learned_model_is_deterministic(reg):
