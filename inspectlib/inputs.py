@@ -200,9 +200,34 @@ def archived_findings(store: str, as_of: dt.datetime | None = None) -> pd.DataFr
 
     with open_archive(store) as archive:
         found = archive.findings()
+        strata = archive.draw_strata(as_of)
     if as_of is not None and len(found):
         found = found[found["imported_at"] <= pd.Timestamp(as_of)]
+    found = fill_strata(found, strata)
     return found.drop(columns=["imported_at", "source_row"], errors="ignore")
+
+
+def fill_strata(findings: pd.DataFrame, strata: pd.DataFrame) -> pd.DataFrame:
+    """Findings whose ``stratum`` is unknown take it from the draw of the campaign's plan
+    for the year of the inspection (``strata``: ``campaign``, ``year``, ``firm_id``,
+    ``stratum``, as :meth:`~inspectlib.archive.Archive.draw_strata` returns). A stratum the
+    findings file gave is kept; an inspection outside every plan stays unknown.
+    """
+    if findings.empty or strata.empty:
+        return findings
+    keys = pd.DataFrame(
+        {
+            "campaign": findings["campaign"].to_numpy(),
+            "year": findings["inspection_date"].dt.year.to_numpy(),
+            "firm_id": findings["firm_id"].to_numpy(),
+        }
+    )
+    drawn = keys.merge(strata, on=["campaign", "year", "firm_id"], how="left")["stratum"]
+    out = findings.copy()
+    given = out["stratum"].where(out["stratum"].astype("str").str.strip() != "")
+    out["stratum"] = given.where(given.notna(), drawn.to_numpy()).astype(object)
+    out["stratum"] = out["stratum"].where(out["stratum"].notna(), None)
+    return out
 
 
 def combine_findings(files: pd.DataFrame, archived: pd.DataFrame) -> pd.DataFrame:

@@ -343,6 +343,30 @@ def test_record_plan_stores_a_plan_once(store, tmp_path):
             archive.draw(999)
 
 
+def test_findings_without_a_stratum_take_it_from_the_archived_draw(store):
+    from inspectlib.inputs import archived_findings
+
+    sheet = findings_frame([0, 1, 2, 3], year=2027)
+    sheet["firm_id"] = ["F1", "F3", "F9", "F2"]
+    sheet["campaign"] = "wage"
+    sheet["stratum"] = [None, None, None, "random"]  # inspectors' sheets rarely say
+    params, audit, selected, schedule = _plan()  # F3 random, F1 and F2 risk
+    with open_archive(store) as archive:
+        archive.record_findings(sheet, "sheet.xlsx")
+        between = pd.Timestamp.now(tz="UTC")
+        archive.record_plan("wage", 2027, params, audit, selected, schedule, "out/run-1")
+        assert archive.draw_strata().values.tolist() == [
+            ["wage", 2027, "F1", "risk"],
+            ["wage", 2027, "F2", "risk"],
+            ["wage", 2027, "F3", "random"],
+        ]
+        assert archive.draw_strata(between).empty
+    now = archived_findings(store).set_index("firm_id")["stratum"]
+    assert now.to_dict() == {"F1": "risk", "F3": "random", "F9": None, "F2": "random"}
+    before = archived_findings(store, between).set_index("firm_id")["stratum"]
+    assert before.to_dict() == {"F1": None, "F3": None, "F9": None, "F2": "random"}
+
+
 # --- checks --------------------------------------------------------------------------------------
 
 

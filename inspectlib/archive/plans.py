@@ -148,6 +148,29 @@ def read_plans(
     return out
 
 
+def read_draw_strata(engine: sa.Engine, as_of: pd.Timestamp | None = None) -> pd.DataFrame:
+    """How each firm was drawn in the latest plan of every campaign and year (see
+    :meth:`Archive.draw_strata`)."""
+    recorded = read_plans(engine)
+    if as_of is not None:
+        recorded = recorded[recorded["created_at"] <= as_of]
+    latest = recorded.groupby(["campaign", "year"])["id"].max()
+    columns = ["campaign", "year", "firm_id", "stratum"]
+    if latest.empty:
+        return pd.DataFrame(
+            {c: pd.Series(dtype="int64" if c == "year" else object) for c in columns}
+        )
+    query = sa.select(draws.c.plan_id, draws.c.firm_id, draws.c.stratum).where(
+        draws.c.plan_id.in_([int(i) for i in latest])
+    )
+    with engine.connect() as conn:
+        found = R.to_frame(conn.execute(query).all(), ("plan_id", "firm_id", "stratum"))
+    keys = latest.reset_index().rename(columns={"id": "plan_id"})
+    found["plan_id"] = found["plan_id"].astype("int64")
+    out = keys.merge(found, on="plan_id")[columns]
+    return out.sort_values(columns[:3], kind="stable").reset_index(drop=True)
+
+
 def _plan_rows(engine: sa.Engine, plan_id: int, query: sa.Select, columns: tuple[str, ...]):
     with engine.connect() as conn:
         if conn.execute(sa.select(plans.c.id).where(plans.c.id == plan_id)).first() is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Iterable
 from pathlib import Path
@@ -213,6 +214,23 @@ class Archive:
             When there is no such plan.
         """
         return _plans.read_draw(self.engine, plan_id)
+
+    def draw_strata(self, as_of: dt.datetime | pd.Timestamp | None = None) -> pd.DataFrame:
+        """How each drawn firm was drawn (``random`` or ``risk``) in the latest plan of every
+        campaign and year, counting only plans recorded at or before ``as_of`` (UTC).
+
+        Inspectors' findings sheets do not say how a firm was drawn; this is what tells the
+        learned risk model which past inspections were a random sample.
+
+        Returns
+        -------
+        DataFrame
+            ``campaign``, ``year``, ``firm_id``, ``stratum``.
+        """
+        stamp = None if as_of is None else pd.Timestamp(as_of)
+        if stamp is not None and stamp.tzinfo is None:
+            stamp = stamp.tz_localize("UTC")
+        return _plans.read_draw_strata(self.engine, stamp)
 
     def assignments(self, plan_id: int) -> pd.DataFrame:
         """The schedule of a plan: ``firm_id``, ``team``, ``date``, ``visit_order``,
