@@ -48,6 +48,12 @@ def run_one(
             return run_plan(
                 params_file, overrides, notebook=notebook, subdir=subdir, load=load_annual_params
             )
+        if kind == "report":
+            from inspectlib.review import latest_plan_id
+
+            return run_plan(
+                params_file, overrides, notebook=notebook, subdir=subdir, precheck=latest_plan_id
+            )
         record = archive_plan_run if kind == "plan" else None
         return run_plan(params_file, overrides, notebook=notebook, subdir=subdir, record=record)
     except InspectlibError as exc:

@@ -88,10 +88,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     """The campaign results report from the archived findings."""
     from inspectlib.params import parse_set
+    from inspectlib.review import latest_plan_id
     from inspectlib.run import REPORT_NOTEBOOK, run_plan
 
     result = run_plan(
-        args.params, parse_set(args.set or []), notebook=REPORT_NOTEBOOK, subdir="results"
+        args.params,
+        parse_set(args.set or []),
+        notebook=REPORT_NOTEBOOK,
+        subdir="results",
+        precheck=latest_plan_id,
     )
     print(f"{result.campaign}: results report in {result.output_dir}/report.html")
     return 0

@@ -85,6 +85,30 @@ class CampaignReview:
         return self.words["title"].format(year=self.params.year, name=name)
 
 
+def latest_plan_id(params: CampaignParams) -> int:
+    """Id of the latest archived plan of the params' campaign and year.
+
+    ``inspectlib report`` calls it before starting a kernel, so a missing plan is one clear
+    message and no run folder.
+
+    Raises
+    ------
+    PlanningError
+        When the params name no ``store`` or the archive holds no plan for this campaign
+        and year.
+    """
+    if not params.store:
+        raise PlanningError("the results report needs `store` (the archive) in the params")
+    with open_archive(params.store) as archive:
+        plans = archive.plans(params.campaign, params.year)
+    if plans.empty:
+        raise PlanningError(
+            f"no archived plan for {params.campaign} {params.year} in "
+            f"{params.store}: run `inspectlib plan` first"
+        )
+    return int(plans["id"].max())
+
+
 def load_review(params: CampaignParams) -> CampaignReview:
     """Read the latest archived plan of the campaign and its findings from ``params.store``.
 
@@ -93,16 +117,8 @@ def load_review(params: CampaignParams) -> CampaignReview:
     PlanningError
         When the archive holds no plan for this campaign and year.
     """
-    if not params.store:
-        raise PlanningError("the results report needs `store` (the archive) in the params")
+    plan_id = latest_plan_id(params)
     with open_archive(params.store) as archive:
-        plans = archive.plans(params.campaign, params.year)
-        if plans.empty:
-            raise PlanningError(
-                f"no archived plan for {params.campaign} {params.year} in "
-                f"{params.store}: run `inspectlib plan` first"
-            )
-        plan_id = int(plans["id"].max())
         draw = archive.draw(plan_id)
         findings = archive.findings(params.campaign, [params.year])
     boundaries = read_boundaries(params.boundaries)

@@ -184,7 +184,7 @@ def _training(stratum: pd.Series | None, y: np.ndarray) -> tuple[str, str]:
     n = len(y)
     if stratum is None:
         return "none", (
-            f"all {n} inspections: the findings have no stratum column, "
+            f"all {n} inspections: no finding says how the firm was drawn (no stratum), "
             "so selection bias is not corrected"
         )
     rnd = (stratum == "random").to_numpy()
@@ -203,6 +203,15 @@ def _training(stratum: pd.Series | None, y: np.ndarray) -> tuple[str, str]:
         "feature; scores are predicted as for a firm drawn at random (selection-bias "
         "correction)"
     )
+
+
+def _strata(labelled: pd.DataFrame) -> pd.Series | None:
+    """The draw stratum of each labelled inspection (``""`` when unknown), or None when
+    no inspection says how it was drawn."""
+    if "stratum" not in labelled:
+        return None
+    stratum = labelled["stratum"].fillna("").astype("str").str.strip().str.lower()
+    return None if (stratum == "").all() else stratum
 
 
 def _design(features: pd.DataFrame, risk_stratum: np.ndarray | None) -> np.ndarray:
@@ -331,7 +340,7 @@ def fit_risk_model(
     rows = register.iloc[_positions(register["firm_id"], lab["firm_id"])].reset_index(drop=True)
     table = factor_table(rows, campaign, today=lab["inspection_date"], findings=findings)
     features = model_features(table)
-    stratum = lab["stratum"].astype("str") if "stratum" in lab else None
+    stratum = _strata(lab)
     train_how, _ = _training(None if stratum is None else stratum[train], y[train])
     model = _fit(features[train], y[train], None if stratum is None else stratum[train], train_how)
     p_learned = model.predict(table[test])

@@ -194,6 +194,7 @@ def run_plan(
     subdir: str = "",
     record: Callable[[CampaignParams, Path], Any] | None = None,
     load: Callable[..., Any] = load_params,
+    precheck: Callable[[Any], Any] | None = None,
 ) -> RunResult:
     """Run one campaign plan end to end (what ``inspectlib plan`` does).
 
@@ -216,6 +217,10 @@ def run_plan(
     load : callable
         Reads and validates the params file (default :func:`~inspectlib.params.load_params`;
         the annual summary passes its own).
+    precheck : callable, optional
+        Called with the validated params before a kernel starts; raises
+        :class:`~inspectlib.errors.InspectlibError` when the run cannot succeed (the results
+        report passes :func:`inspectlib.review.latest_plan_id`: no archived plan).
 
     Returns
     -------
@@ -226,12 +231,16 @@ def run_plan(
     ------
     ParamsError
         Bad params, before anything runs.
+    InputError
+        An input file is missing, before anything runs (so is whatever ``precheck`` raises).
     RunError
         A cell failed; the partial notebook is kept and the latest good run is untouched.
     """
     started = time.perf_counter()
     params = load(params_file, dict(overrides or {}))
     _check_input_files(params, params_file)
+    if precheck is not None:
+        precheck(params)
     run_dir = rundirs.new_run_dir(params.output_dir / subdir if subdir else params.output_dir)
     parameters = notebook_parameters(params, run_dir, Path(params_file).resolve().parent)
     try:

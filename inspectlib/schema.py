@@ -29,7 +29,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-ValueType = Literal["text", "int", "float", "bool", "date", "count", "grade", "result", "campaign"]
+ValueType = Literal[
+    "text", "int", "float", "bool", "date", "count", "grade", "result", "campaign", "stratum"
+]
 
 RESULTS: tuple[str, ...] = ("compliant", "violation", "closed", "not_found", "refused")
 CAMPAIGN_IDS: tuple[str, ...] = ("wage", "illegal_employment", "heat", "service_sector")
@@ -104,11 +106,12 @@ FINDINGS: tuple[Column, ...] = (
     Column("fine_yuan", "float", ("罚款(元)", "罚款金额(元)", "罚款")),
     Column("rectification_due", "date", ("整改期限", "整改截止日期")),
     Column("notes", "text", ("备注", "说明")),
+    Column("stratum", "stratum", ("抽取方式", "抽查方式", "抽取类型", "抽样方式")),
 )
 
-FINDINGS_COLUMNS: tuple[str, ...] = (*(c.name for c in FINDINGS), "stratum")
-"""Canonical findings columns plus ``stratum`` (how the firm was drawn: random or risk),
-an extra column that archived and demo findings carry."""
+FINDINGS_COLUMNS: tuple[str, ...] = tuple(c.name for c in FINDINGS)
+"""Canonical findings columns. ``stratum`` says how the firm was drawn (``random`` or
+``risk``); inspectors' sheets rarely carry it, archived plans fill it in."""
 
 WEATHER: tuple[Column, ...] = (
     Column("date", "date", ("日期",), True),
@@ -149,6 +152,21 @@ RESULT_ALIASES: dict[str, str] = {
     "拒绝检查": "refused",
     "拒检": "refused",
     "not found": "not_found",
+}
+
+STRATA: tuple[str, ...] = ("random", "risk")
+"""How a firm was drawn: the purely random stratum or the risk stratum."""
+
+STRATUM_ALIASES: dict[str, str] = {
+    "随机": "random",
+    "随机抽取": "random",
+    "随机抽查": "random",
+    "纯随机": "random",
+    "风险": "risk",
+    "风险加权": "risk",
+    "重点": "risk",
+    "重点抽取": "risk",
+    "按风险": "risk",
 }
 
 CAMPAIGN_ALIASES: dict[str, str] = {

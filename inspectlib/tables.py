@@ -23,13 +23,24 @@ import pandas as pd
 from inspectlib import values
 from inspectlib.errors import InputError, Problems
 from inspectlib.headers import header_key, match_headers
-from inspectlib.schema import CAMPAIGN_ALIASES, CAMPAIGN_IDS, RESULT_ALIASES, RESULTS, Column
+from inspectlib.schema import (
+    CAMPAIGN_ALIASES,
+    CAMPAIGN_IDS,
+    RESULT_ALIASES,
+    RESULTS,
+    STRATA,
+    STRATUM_ALIASES,
+    Column,
+)
 
 log = logging.getLogger(__name__)
 
 MAX_ROW_PROBLEMS = 50
 """At most this many per-row problems are listed per column and kind of problem; the rest
 are summarised in one line."""
+
+MAX_SHOWN = 40
+"""Longest cell value quoted in a message."""
 
 _HEADER_SCAN_ROWS = 20
 _ENCODINGS = ("utf-8", "gb18030")
@@ -42,6 +53,7 @@ _EXPLAIN = {
     "grade": "a credit grade A, B or C",
     "result": f"one of {', '.join(RESULTS)} (or 合规/违法/关闭/未找到/拒绝)",
     "campaign": f"one of {', '.join(CAMPAIGN_IDS)} (or 工资/非法用工/高温/服务行业)",
+    "stratum": "random or risk (or 随机/风险)",
 }
 
 
@@ -177,7 +189,7 @@ def _parse_column(spec: Column, raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     if len(uniques) == 0:
         return _parse_values(spec, raw)
     taken = parsed.iloc[position].mask(missing).set_axis(raw.index)
-    if spec.kind in ("text", "grade", "result", "campaign"):
+    if spec.kind in ("text", "grade", "result", "campaign", "stratum"):
         taken = taken.fillna("").astype(object)
     flags = pd.Series(bad.to_numpy(dtype=bool)[position] & ~missing, index=raw.index)
     return taken, flags
@@ -200,6 +212,8 @@ def _parse_values(spec: Column, raw: pd.Series) -> tuple[pd.Series, pd.Series]:
         return values.parse_choice(raw, RESULTS, RESULT_ALIASES)
     if spec.kind == "campaign":
         return values.parse_choice(raw, CAMPAIGN_IDS, CAMPAIGN_ALIASES)
+    if spec.kind == "stratum":
+        return values.parse_choice(raw, STRATA, STRATUM_ALIASES)
     raise ValueError(f"unknown column kind {spec.kind!r}")
 
 
@@ -217,6 +231,14 @@ def _empty_column(spec: Column, index: pd.Index) -> pd.Series:
     return pd.Series("", index=index, dtype=object)
 
 
+def _quote(cell: object) -> str:
+    """A cell value as a short quoted text for a message."""
+    text = str(cell).strip()
+    if len(text) > MAX_SHOWN:
+        text = text[: MAX_SHOWN - 1] + "…"
+    return repr(text)
+
+
 def report_rows(
     problems: Problems,
     file: str | Path,
@@ -224,16 +246,23 @@ def report_rows(
     column: str | None,
     message: str,
     severity: str = "error",
+    shown: pd.Series | None = None,
 ) -> None:
-    """Add one problem per row number in ``rows`` (capped at :data:`MAX_ROW_PROBLEMS`)."""
+    """Add one problem per row number in ``rows`` (capped at :data:`MAX_ROW_PROBLEMS`).
+
+    With ``shown`` (the cell values, aligned with ``rows``), ``{value}`` in ``message`` is
+    replaced by each row's value, quoted and cut to :data:`MAX_SHOWN` characters.
+    """
     add = problems.error if severity == "error" else problems.warning
     row_list = [int(r) for r in rows.tolist()]
-    for row in row_list[:MAX_ROW_PROBLEMS]:
-        add(file, message, row, column)
+    cells = [None] * len(row_list) if shown is None else shown.tolist()
+    for row, cell in zip(row_list[:MAX_ROW_PROBLEMS], cells, strict=False):
+        add(file, message if shown is None else message.format(value=_quote(cell)), row, column)
     if len(row_list) > MAX_ROW_PROBLEMS:
         add(
             file,
-            f"{message} — and {len(row_list) - MAX_ROW_PROBLEMS:,} more rows like this "
+            f"{message.replace(' {value}', '')} — and {len(row_list) - MAX_ROW_PROBLEMS:,} "
+            "more rows like this "
             f"(rows {row_list[MAX_ROW_PROBLEMS]}–{row_list[-1]})",
             None,
             column,
@@ -312,7 +341,8 @@ def read_table(
                 path,
                 body.loc[bad, "__row__"],
                 header,
-                f"cannot read {spec.name} value — expected {_EXPLAIN[spec.kind]}",
+                f"cannot read {spec.name} value {{value}} — expected {_EXPLAIN[spec.kind]}",
+                shown=body.loc[bad, header],
             )
         out[spec.name] = parsed
     extra = [h for h in headers if h not in found.values()]

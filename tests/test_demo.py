@@ -19,7 +19,14 @@ from inspectlib.demo import DemoRegion, build_demo_region, vocab
 from inspectlib.demo.files import atomic_write
 from inspectlib.errors import ParamsError
 from inspectlib.industry import section_name, section_of
-from inspectlib.schema import CAMPAIGN_ALIASES, FINDINGS, REGISTER, RESULT_ALIASES, RESULTS
+from inspectlib.schema import (
+    CAMPAIGN_ALIASES,
+    FINDINGS,
+    REGISTER,
+    RESULT_ALIASES,
+    RESULTS,
+    STRATUM_ALIASES,
+)
 from inspectlib.workdays import is_workday, spring_festival
 
 SMALL = 1500
@@ -59,6 +66,7 @@ def read_findings(region: DemoRegion) -> pd.DataFrame:
         frame = frame.rename(columns=zh_to_en)
         frame["campaign"] = frame["campaign"].map(lambda v: CAMPAIGN_ALIASES.get(v, v))
         frame["result"] = frame["result"].map(lambda v: RESULT_ALIASES.get(v, v))
+        frame["stratum"] = frame["stratum"].map(lambda v: STRATUM_ALIASES.get(v, v))
         frame["inspection_date"] = pd.to_datetime(frame["inspection_date"])
         frame["file"] = path.name
         frames.append(frame)
@@ -296,9 +304,10 @@ def test_roster(small: DemoRegion) -> None:
 def test_findings_files_have_three_formats(small: DemoRegion) -> None:
     zh, en, csv = small.findings
     zh_headers = list(pd.read_excel(zh, nrows=0).columns)
-    assert zh_headers == [c.aliases[0] for c in FINDINGS] + ["stratum"]
+    assert zh_headers == [c.aliases[0] for c in FINDINGS]
     assert set(pd.read_excel(zh)["检查结果"]) <= set(RESULT_ALIASES)
-    assert list(pd.read_excel(en, nrows=0).columns) == [c.name for c in FINDINGS] + ["stratum"]
+    assert set(pd.read_excel(zh)["抽取方式"]) == {"随机", "风险"}
+    assert list(pd.read_excel(en, nrows=0).columns) == [c.name for c in FINDINGS]
     assert csv.read_bytes().startswith(b"\xef\xbb\xbf" + "统一社会信用代码".encode())
 
 

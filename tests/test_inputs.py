@@ -59,6 +59,20 @@ def test_findings_aliases_and_amounts(tmp_path):
     assert found["workers_affected"].tolist() == [12, 0]
 
 
+def test_findings_stratum_in_chinese_or_english_or_absent(tmp_path):
+    found = load_findings([write_csv(findings_rows(), tmp_path / "none.csv")])
+    assert found["stratum"].tolist() == ["", ""]
+    rows = findings_rows().assign(抽取方式=["随机", "Risk"])
+    found = load_findings([write_csv(rows, tmp_path / "f.csv")])
+    assert found["stratum"].tolist() == ["random", "risk"]
+    rows.loc[1, "抽取方式"] = "抽签"
+    with pytest.raises(InputError) as info:
+        load_findings([write_csv(rows, tmp_path / "bad.csv")])
+    (problem,) = info.value.problems
+    assert (problem.row, problem.column) == (3, "抽取方式")
+    assert "random or risk" in str(problem) and "抽签" in str(problem)
+
+
 def test_findings_missing_result_and_negative_fine(tmp_path):
     rows = findings_rows()
     rows.loc[0, "检查结果"] = ""

@@ -11,6 +11,7 @@ import pytest
 from inspectlib import rundirs
 from inspectlib.annual import load_annual_params
 from inspectlib.archive import open_archive
+from inspectlib.cli import main
 from inspectlib.demo_run import carry_out_plan
 from inspectlib.errors import ParamsError
 from inspectlib.geo import read_boundaries
@@ -167,3 +168,14 @@ def test_parameters_cell_lists_every_campaign_param(name):
         for t in node.targets
     }
     assert assigned == set(CampaignParams.model_fields) | {"params_dir"}
+
+
+def test_report_without_an_archived_plan_stops_before_the_kernel(small_world, capsys):
+    results = small_world.root / "heat" / "results"
+    before = set(results.glob("*")) if results.exists() else set()
+    code = main(["report", str(small_world.params["heat"]), "--set", "year=2031"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "no archived plan for heat 2031" in err and "run `inspectlib plan` first" in err
+    assert "Traceback" not in err
+    assert (set(results.glob("*")) if results.exists() else set()) == before

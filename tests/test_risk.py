@@ -210,7 +210,9 @@ def test_forced_expert_and_noise_history(reg):
 def test_selection_bias_handling_is_reported(reg):
     findings = make_findings(reg, per_year=120, signal="outdoor")
     _, report = fit(reg, findings.drop(columns="stratum"))
-    assert "no stratum column" in report.training and "not corrected" in report.training
+    assert "no stratum" in report.training and "not corrected" in report.training
+    _, blank = fit(reg, findings.assign(stratum=""))
+    assert blank.training == report.training
     many_random = make_findings(reg, per_year=200, signal="outdoor", random_share=0.6)
     _, report = fit(reg, many_random)
     assert report.training.startswith("random-stratum inspections only")

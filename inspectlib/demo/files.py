@@ -183,12 +183,12 @@ def findings_table(findings: pd.DataFrame, style: str) -> pd.DataFrame:
 
     ``style`` is ``zh`` (Chinese headers, Chinese campaign and result words), ``en``
     (canonical headers and values) or ``zh_headers`` (Chinese headers, English values).
-    The extra column ``stratum`` keeps its English name in every style.
     """
-    table = findings[[c.name for c in FINDINGS] + ["stratum"]].copy()
+    table = findings[[c.name for c in FINDINGS]].copy()
     if style == "zh":
         table["campaign"] = table["campaign"].map(vocab.CAMPAIGN_ZH)
         table["result"] = table["result"].map(vocab.RESULT_ZH)
+        table["stratum"] = table["stratum"].map({"random": "随机", "risk": "风险"})
     if style in ("zh", "zh_headers"):
         table = table.rename(columns={c.name: c.aliases[0] for c in FINDINGS})
     return table
