@@ -26,7 +26,8 @@ WORDS = {
             "从 {eligible:,} 家符合条件的企业中抽取 {selected:,} 家（其中纯随机层 {random:,} 家，"
             "占 {random_pct:.1f}%；按风险加权抽取 {risk:,} 家）。频次控制排除了 {excluded:,} 家"
             "近期已检查且未发现问题的企业。{teams} 个检查组、每组 {team_size} 人，"
-            "在 {workdays} 个工作日内（{start} 至 {end}）完成检查，路线总长 {km:,.0f} 公里。"
+            "在检查窗口（{start} 至 {end}，共 {workdays} 个工作日）中用 {days} 个工作日"
+            "（{first} 至 {last}）完成检查，路线总长 {km:,.0f} 公里。"
         ),
         "unscheduled": "有 {n} 家企业无法排入日程（原因见下表）。",
         "by_town": "按镇（区）",
@@ -53,6 +54,9 @@ WORDS = {
         "files": "输入文件（SHA-256）",
         "model": "风险模型",
         "warnings": "提示",
+        "file_kind": "文件类型",
+        "file": "文件",
+        "kinds": "企业名录|检查人员名册|检查结果|镇区边界|气温|预警点",
         "firm": "企业",
         "reason": "原因",
         "chart": "各镇（区）抽中企业数",
@@ -67,8 +71,9 @@ WORDS = {
             "{selected:,} firms drawn from {eligible:,} eligible ({random:,} in the purely "
             "random stratum, {random_pct:.1f}%; {risk:,} drawn with risk weights). The "
             "frequency cap excluded {excluded:,} firms inspected recently with no "
-            "violation. {teams} teams of {team_size} visit them on {workdays} workdays "
-            "({start} to {end}); total route {km:,.0f} km."
+            "violation. {teams} teams of {team_size} visit them on {days} of the window's "
+            "{workdays} workdays ({first} to {last}; window {start} to {end}); total route "
+            "{km:,.0f} km."
         ),
         "unscheduled": "{n} firms could not be scheduled (reasons below).",
         "by_town": "By town",
@@ -95,6 +100,9 @@ WORDS = {
         "files": "input files (SHA-256)",
         "model": "risk model",
         "warnings": "notes",
+        "file_kind": "kind",
+        "file": "file",
+        "kinds": "register|roster|findings|boundaries|weather|warning points",
         "firm": "firm",
         "reason": "reason",
         "chart": "Selected firms by town",
@@ -104,6 +112,10 @@ WORDS = {
         "h_audit": "Audit and re-check",
     },
 }
+
+
+_FILE_KINDS = ("register", "roster", "findings", "boundaries", "weather", "warning_points")
+"""Input kinds of ``audit["files"]``, in the order of the ``kinds`` words."""
 
 
 class HTMLBlock:
@@ -138,6 +150,7 @@ def summary(plan: CampaignPlan) -> HTMLBlock:
     w = _words(plan)
     selected = plan.draw.selected
     n_random = int((selected["stratum"] == "random").sum())
+    dates = pd.to_datetime(plan.schedule.plan["date"]).dt.date
     text = w["summary"].format(
         eligible=len(plan.draw.eligible),
         selected=len(selected),
@@ -150,6 +163,9 @@ def summary(plan: CampaignPlan) -> HTMLBlock:
         workdays=len(plan.window.workdays),
         start=plan.window.start,
         end=plan.window.end,
+        days=dates.nunique(),
+        first=dates.min() if len(dates) else plan.window.start,
+        last=dates.max() if len(dates) else plan.window.end,
         km=plan.schedule.route_km,
     )
     parts = [f"<h2>{escape_text(plan.title)}</h2>"]
@@ -162,7 +178,8 @@ def summary(plan: CampaignPlan) -> HTMLBlock:
         parts.append(
             f"<p>{escape_text(w['unscheduled'].format(n=len(plan.schedule.unscheduled)))}</p>"
         )
-    parts.append(f"<p><i>{escape_text(plan.draw.model_report.summary())}</i></p>")
+    model = plan.draw.model_report.summary(plan.params.language)
+    parts.append(f"<p><i>{escape_text(model)}</i></p>")
     return HTMLBlock("\n".join(parts))
 
 
@@ -304,13 +321,17 @@ def checklist(plan: CampaignPlan) -> HTMLBlock:
 def audit_summary(plan: CampaignPlan, audit_path: str = "audit.json") -> HTMLBlock:
     """Seed, input hashes, model and the command anyone can use to re-check the draw."""
     w = _words(plan)
+    kind_words = dict(zip(_FILE_KINDS, w["kinds"].split("|"), strict=True))
     files = [
-        (kind, entry["path"].rsplit("/", 1)[-1], entry["sha256"][:16] + "…")
+        (kind_words.get(kind, kind), entry["path"].rsplit("/", 1)[-1], entry["sha256"][:16] + "…")
         for kind, entries in plan.audit["files"].items()
         for entry in entries
     ]
-    frame = pd.DataFrame(files, columns=["kind", "file", "sha256"])
-    notes: Sequence[str] = list(plan.draw.warnings) + list(plan.audit["schedule"]["warnings"])
+    frame = pd.DataFrame(files, columns=[w["file_kind"], w["file"], "SHA-256"])
+    # the draw and the schedule may note the same thing (e.g. an unofficial holiday year)
+    notes: Sequence[str] = list(
+        dict.fromkeys([*plan.draw.warnings, *plan.audit["schedule"]["warnings"]])
+    )
     notes_html = "".join(f"<li>{escape_text(n)}</li>" for n in notes)
     return HTMLBlock(
         f"<h3>{escape_text(w['h_audit'])}</h3>"

@@ -161,6 +161,48 @@ def prevalence(done: pd.DataFrame, level: float = 0.95) -> Estimate:
     return Estimate.of(int((sample["result"] == "violation").sum()), len(sample), level)
 
 
+POOLED_YEARS = 4
+"""Years of random-stratum inspections pooled for the prevalence (this year and 3 before)."""
+
+
+@dataclass(frozen=True)
+class Pooled:
+    """The random-stratum violation rate over several years of one campaign."""
+
+    estimate: Estimate
+    first: int
+    last: int
+
+
+def pooled_random_stratum(
+    history: pd.DataFrame,
+    campaign: str,
+    year: int,
+    *,
+    years: int = POOLED_YEARS,
+    level: float = 0.95,
+) -> Pooled:
+    """Violation rate of the campaign's random-stratum inspections of ``year`` and the
+    ``years - 1`` years before it, pooled.
+
+    A 5 % random stratum is a handful of firms a year, so its interval is wide; pooling the
+    random strata of recent years narrows it, assuming the prevalence changed little
+    (the report says so). ``history`` is the archived findings with their strata (see
+    :func:`inspectlib.inputs.fill_strata`).
+    """
+    since = year - years + 1
+    day = history["inspection_date"].dt.year
+    rows = history[
+        (history["campaign"] == campaign)
+        & day.between(since, year)
+        & (history["stratum"] == "random")
+        & history["result"].isin(DECIDED)
+    ]
+    found = sorted(set(rows["inspection_date"].dt.year))
+    estimate = Estimate.of(int((rows["result"] == "violation").sum()), len(rows), level)
+    return Pooled(estimate, found[0] if found else year, found[-1] if found else year)
+
+
 def targeting_lift(done: pd.DataFrame, level: float = 0.95) -> Lift:
     """Risk stratum hit rate against the random stratum's: above 1 means targeting works."""
 

@@ -16,6 +16,7 @@ from inspectlib.archive import open_archive
 from inspectlib.campaigns import get_campaign
 from inspectlib.errors import PlanningError
 from inspectlib.geo import read_boundaries
+from inspectlib.inputs import fill_strata
 from inspectlib.params import CampaignParams
 from inspectlib.register import load_register
 from inspectlib.report import HTMLBlock, escape_text, html_table, map_frame
@@ -28,7 +29,15 @@ WORDS = {
             "存在违法行为，涉及职工 {workers:,} 人，追发工资 {back} 元，罚款 {fines} 元。"
         ),
         "prevalence": "据纯随机层估计，符合条件企业的违法率为 {est}。",
+        "pooled": (
+            "本年随机层样本较小；合并 {first}–{last} 年的随机层检查（假定各年违法率相近），"
+            "估计为 {est}。"
+        ),
         "lift": "风险层违法发现率 {risk}，随机层 {random}：定向抽查效率是随机抽查的 {lift} 倍。",
+        "lift_pooled": (
+            "风险层违法发现率 {risk}，{first}–{last} 年随机层合计 {random}：定向抽查效率是随机"
+            "抽查的 {lift} 倍。"
+        ),
         "lift_na": "随机层或风险层没有可比较的检查结果，无法计算定向效率。",
         "h_plan": "计划与完成",
         "h_town": "按镇（区）",
@@ -37,6 +46,12 @@ WORDS = {
         "h_map": "检查结果地图",
         "h_public": "检查结果公示（一公开）",
         "synthetic": "合成示例数据：本报告中的企业、人员和结果均为虚构。",
+        "columns": (
+            "stratum=抽取层|planned=计划|inspected=已检查|not inspected=未检查|town=镇（区）|"
+            "industry_section=行业门类|decided=有结论|violating=违法|workers_affected=涉及职工|"
+            "back_wages_yuan=追发工资（元）|fine_yuan=罚款（元）|violation rate=违法率"
+        ),
+        "strata": "random=随机层|risk=风险层|outside plan=计划外|total=合计",
     },
     "en": {
         "title": "{year} {name} · results",
@@ -46,6 +61,14 @@ WORDS = {
             "back wages recovered {back} yuan, fines {fines} yuan."
         ),
         "prevalence": "Estimated from the random stratum, {est} of eligible firms violate.",
+        "pooled": (
+            "This year's random stratum is small; pooling the random strata of {first}–{last} "
+            "(assuming the rate changed little) gives {est}."
+        ),
+        "lift_pooled": (
+            "Risk stratum hit rate {risk} against {random} in the random strata of "
+            "{first}–{last}: targeting finds violations {lift}× as often as random selection."
+        ),
         "lift": (
             "Risk stratum hit rate {risk} against the random stratum's {random}: targeting "
             "finds violations {lift}× as often as random selection."
@@ -58,6 +81,11 @@ WORDS = {
         "h_map": "Results map",
         "h_public": "Public results list (一公开)",
         "synthetic": "SYNTHETIC DEMO DATA: every firm, person and result here is made up.",
+        "columns": (
+            "industry_section=industry section|workers_affected=workers affected|"
+            "back_wages_yuan=back wages (yuan)|fine_yuan=fines (yuan)"
+        ),
+        "strata": "risk=risk-weighted",
     },
 }
 
@@ -71,6 +99,8 @@ class CampaignReview:
     draw: pd.DataFrame
     done: pd.DataFrame
     boundaries: gpd.GeoDataFrame
+    history: pd.DataFrame
+    """The campaign's archived findings up to the report's year, with their strata."""
 
     @property
     def words(self) -> dict[str, str]:
@@ -118,13 +148,15 @@ def load_review(params: CampaignParams) -> CampaignReview:
         When the archive holds no plan for this campaign and year.
     """
     plan_id = latest_plan_id(params)
+    first = params.year - results.POOLED_YEARS + 1
     with open_archive(params.store) as archive:
         draw = archive.draw(plan_id)
-        findings = archive.findings(params.campaign, [params.year])
+        history = archive.findings(params.campaign, range(first, params.year + 1))
+        history = fill_strata(history, archive.draw_strata())
     boundaries = read_boundaries(params.boundaries)
     register = load_register(params.register, boundaries, coords=params.coords)
-    done = results.inspections(findings, draw, register, params.campaign, params.year)
-    return CampaignReview(params, plan_id, draw, done, boundaries)
+    done = results.inspections(history, draw, register, params.campaign, params.year)
+    return CampaignReview(params, plan_id, draw, done, boundaries, history)
 
 
 def summary(review: CampaignReview) -> HTMLBlock:
@@ -140,19 +172,28 @@ def summary(review: CampaignReview) -> HTMLBlock:
         fines=results.money(float(done["fine_yuan"].sum())),
     )
     lift = results.targeting_lift(done)
+    this_year = results.prevalence(done)
+    pooled = results.pooled_random_stratum(
+        review.history, review.params.campaign, review.params.year
+    )
+    use_pooled = pooled.estimate.n > this_year.n and pooled.first < pooled.last
     parts = [f"<h2>{escape_text(review.title)}</h2>"]
     if review.params.synthetic:
         parts.append(
             f'<p style="background:#fff3cd;padding:6px"><b>{escape_text(w["synthetic"])}</b></p>'
         )
     parts.append(f"<p>{escape_text(text)}</p>")
-    parts.append(
-        f"<p><b>{escape_text(w['prevalence'].format(est=results.prevalence(done)))}</b></p>"
-    )
-    if pd.notna(lift.value):
+    parts.append(f"<p><b>{escape_text(w['prevalence'].format(est=this_year))}</b></p>")
+    span = {"first": pooled.first, "last": pooled.last}
+    if use_pooled:
         parts.append(
-            f"<p><b>{escape_text(w['lift'].format(risk=lift.risk, random=lift.random, lift=f'{lift.value:.2f}'))}</b></p>"
+            f"<p><b>{escape_text(w['pooled'].format(est=pooled.estimate, **span))}</b></p>"
         )
+        lift = results.Lift(risk=lift.risk, random=pooled.estimate)
+    if pd.notna(lift.value):
+        words = w["lift_pooled"] if use_pooled else w["lift"]
+        text = words.format(risk=lift.risk, random=lift.random, lift=f"{lift.value:.2f}", **span)
+        parts.append(f"<p><b>{escape_text(text)}</b></p>")
     else:
         parts.append(f"<p>{escape_text(w['lift_na'])}</p>")
     return HTMLBlock("\n".join(parts))
@@ -170,7 +211,29 @@ def tables(review: CampaignReview) -> HTMLBlock:
             ("h_stratum", "stratum"),
         )
     ]
-    return HTMLBlock("".join(f"<h3>{escape_text(h)}</h3>{html_table(t)}" for h, t in blocks))
+    return HTMLBlock(
+        "".join(f"<h3>{escape_text(h)}</h3>{html_table(_shown(t, w))}" for h, t in blocks)
+    )
+
+
+def _pairs(text: str) -> dict[str, str]:
+    return dict(item.split("=", 1) for item in text.split("|") if item)
+
+
+def _shown(table: pd.DataFrame, words: dict[str, str]) -> pd.DataFrame:
+    """A results table as the report shows it: amounts with thousands separators, rates in
+    per cent, strata and column names in the report's language."""
+    out = table.copy()
+    for name in ("back_wages_yuan", "fine_yuan"):
+        if name in out:
+            out[name] = out[name].map(results.money)
+    if "violation rate" in out:
+        out["violation rate"] = out["violation rate"].map(
+            lambda r: "—" if pd.isna(r) else f"{100 * r:.1f}%"
+        )
+    if "stratum" in out:
+        out["stratum"] = out["stratum"].replace(_pairs(words["strata"]))
+    return out.rename(columns=_pairs(words["columns"]))
 
 
 def results_maps(review: CampaignReview) -> dict[str, str]:

@@ -78,15 +78,47 @@ FEATURES: tuple[str, ...] = (*FACTORS, *SIZE_FEATURES)
 LABELLED_RESULTS = ("compliant", "violation", "refused")
 
 
+def _percent(x: float | None) -> str:
+    return "n/a" if x is None else f"{100 * x:.0f}%"
+
+
+_SUMMARY: dict[str, dict[str, Any]] = {
+    "en": {
+        "methods": {},
+        "used": "Risk model used: {method}. {reason}",
+        "split": (
+            "Time split: trained on {r.n_train} inspections before {r.test_year}, tested on "
+            "{r.n_test} in {r.test_year}. Violations among the top {r.k}: learned {learned}, "
+            "expert {expert}; random-stratum base rate {random} (n={r.n_random_test}); all "
+            "{r.test_year} inspections {everyone}."
+        ),
+        "training": "Training sample: {training}",
+    },
+    "zh": {
+        "methods": {"learned": "学习模型（逻辑回归）", "expert": "专家评分"},
+        "used": "使用的风险模型：{method}。{reason}",
+        "split": (
+            "时间切分检验：用 {r.test_year} 年以前的 {r.n_train} 次检查训练，在 {r.test_year} 年的 "
+            "{r.n_test} 次检查上检验。风险最高的 {r.k} 家中违法比例：学习模型 {learned}，专家评分 "
+            "{expert}；随机层基准 {random}（n={r.n_random_test}）；{r.test_year} 年全部检查 "
+            "{everyone}。"
+        ),
+        "training": "训练样本：{training}",
+    },
+}
+
+
 @dataclass(frozen=True)
 class ModelReport:
     """Which risk model scored the draw, and why (time-split evaluation or fallback)."""
 
     method: str
     reason: str
+    reason_zh: str = ""
     n_labelled: int = 0
     n_violations: int = 0
     training: str = ""
+    training_zh: str = ""
     test_year: int | None = None
     n_train: int = 0
     n_test: int = 0
@@ -104,24 +136,25 @@ class ModelReport:
         """JSON-ready dict."""
         return asdict(self)
 
-    def summary(self) -> str:
-        """A few lines in plain English for the plan and the report."""
-        lines = [f"Risk model used: {self.method}. {self.reason}"]
+    def summary(self, language: str = "en") -> str:
+        """A few lines in plain words for the plan and the report (``en`` or ``zh``)."""
+        zh = language == "zh" and bool(self.reason_zh)
+        words = _SUMMARY["zh" if zh else "en"]
+        method = words["methods"].get(self.method, self.method)
+        lines = [words["used"].format(method=method, reason=self.reason_zh if zh else self.reason)]
         if self.test_year is not None:
-
-            def pct(x: float | None) -> str:
-                return "n/a" if x is None else f"{100 * x:.0f}%"
-
             lines.append(
-                f"Time split: trained on {self.n_train} inspections before {self.test_year}, "
-                f"tested on {self.n_test} in {self.test_year}. Violations among the top "
-                f"{self.k}: learned {pct(self.precision_learned)}, expert "
-                f"{pct(self.precision_expert)}; random-stratum base rate "
-                f"{pct(self.base_rate_random)} (n={self.n_random_test}); all {self.test_year} "
-                f"inspections {pct(self.base_rate_test)}."
+                words["split"].format(
+                    r=self,
+                    learned=_percent(self.precision_learned),
+                    expert=_percent(self.precision_expert),
+                    random=_percent(self.base_rate_random),
+                    everyone=_percent(self.base_rate_test),
+                )
             )
-        if self.training:
-            lines.append(f"Training sample: {self.training}")
+        training = self.training_zh if zh else self.training
+        if training:
+            lines.append(words["training"].format(training=training))
         return "\n".join(lines)
 
     def __str__(self) -> str:
@@ -178,30 +211,39 @@ def precision_at_k(score: np.ndarray, y: np.ndarray, k: int) -> float:
     return float(round(hits / k, 6))
 
 
-def _training(stratum: pd.Series | None, y: np.ndarray) -> tuple[str, str]:
+def _training(stratum: pd.Series | None, y: np.ndarray) -> tuple[str, str, str]:
     """How selection bias is handled: ``"random_only"``, ``"stratum_aware"`` or ``"none"``,
-    and a sentence for the report (see the module docstring)."""
+    and a sentence for the report in English and Chinese (see the module docstring)."""
     n = len(y)
     if stratum is None:
-        return "none", (
+        return (
+            "none",
             f"all {n} inspections: no finding says how the firm was drawn (no stratum), "
-            "so selection bias is not corrected"
+            "so selection bias is not corrected",
+            f"全部 {n} 次检查；检查结果未注明抽取方式，未校正选择偏差",
         )
     rnd = (stratum == "random").to_numpy()
     n_r = int(rnd.sum())
     if n_r >= MIN_LABELLED and int(y[rnd].sum()) >= MIN_VIOLATIONS:
-        return "random_only", (
-            f"random-stratum inspections only ({n_r}): an unbiased sample of eligible firms"
+        return (
+            "random_only",
+            f"random-stratum inspections only ({n_r}): an unbiased sample of eligible firms",
+            f"仅用随机层检查（{n_r} 次）：符合条件企业的无偏样本",
         )
     if n_r == 0:
-        return "none", (
+        return (
+            "none",
             f"all {n} inspections: none was drawn in the random stratum, "
-            "so selection bias is not corrected"
+            "so selection bias is not corrected",
+            f"全部 {n} 次检查；其中没有随机层抽取的企业，未校正选择偏差",
         )
-    return "stratum_aware", (
+    return (
+        "stratum_aware",
         f"all {n} inspections ({n_r} in the random stratum) with the draw stratum as a "
         "feature; scores are predicted as for a firm drawn at random (selection-bias "
-        "correction)"
+        "correction)",
+        f"全部 {n} 次检查（随机层 {n_r} 次），以抽取层作为特征；评分按随机抽取的企业预测"
+        "（校正选择偏差）",
     )
 
 
@@ -296,9 +338,15 @@ def fit_risk_model(
     """
     campaign = get_campaign(campaign)
     if mode == "expert":
-        return None, ModelReport("expert", "params.risk_model is 'expert'.")
+        return None, ModelReport(
+            "expert", "params.risk_model is 'expert'.", "参数 risk_model 设为 expert。"
+        )
     if findings is None or findings.empty:
-        return None, ModelReport("expert", "No findings history: the expert score is used.")
+        return None, ModelReport(
+            "expert",
+            "No findings history: the expert score is used.",
+            "没有历史检查结果，使用专家评分。",
+        )
     start = pd.Timestamp(today)
     lab = findings[
         (findings["campaign"] == campaign.id)
@@ -312,6 +360,7 @@ def fit_risk_model(
     y = lab["result"].isin(("violation", "refused")).to_numpy(dtype=int)
     n, nv = len(lab), int(y.sum())
     note = f" ({unknown} inspections of firms not in the register left out)" if unknown else ""
+    note_zh = f"（{unknown} 次检查的企业不在名录中，未计入）" if unknown else ""
     years = lab["inspection_date"].dt.year.to_numpy()
     base = {"n_labelled": n, "n_violations": nv}
     if n < MIN_LABELLED or nv < MIN_VIOLATIONS:
@@ -321,6 +370,10 @@ def fit_risk_model(
                 f"Too few labelled {campaign.id} inspections to learn from: {n} with {nv} "
                 f"violations (need ≥{MIN_LABELLED} with ≥{MIN_VIOLATIONS}){note}; the expert "
                 "score is used."
+            ),
+            (
+                f"可供学习的{campaign.name_zh}记录太少：{n} 次，其中违法 {nv} 次（至少需要 "
+                f"{MIN_LABELLED} 次且违法 {MIN_VIOLATIONS} 次）{note_zh}，使用专家评分。"
             ),
             **base,
         )
@@ -335,13 +388,18 @@ def fit_risk_model(
                 f"{int(test.sum())} in it (need ≥{MIN_TEST} each, with both outcomes before); the "
                 "expert score is used."
             ),
+            (
+                f"无法做时间切分：{test_year} 年以前 {int(train.sum())} 次检查，{test_year} 年 "
+                f"{int(test.sum())} 次（各需至少 {MIN_TEST} 次，且此前须有违法和合规两种结果），"
+                "使用专家评分。"
+            ),
             **base,
         )
     rows = register.iloc[_positions(register["firm_id"], lab["firm_id"])].reset_index(drop=True)
     table = factor_table(rows, campaign, today=lab["inspection_date"], findings=findings)
     features = model_features(table)
     stratum = _strata(lab)
-    train_how, _ = _training(None if stratum is None else stratum[train], y[train])
+    train_how, _, _ = _training(None if stratum is None else stratum[train], y[train])
     model = _fit(features[train], y[train], None if stratum is None else stratum[train], train_how)
     p_learned = model.predict(table[test])
     p_expert = score_from_table(table[test], weights)
@@ -351,11 +409,12 @@ def fit_risk_model(
     rnd_test = (stratum[test] == "random").to_numpy() if stratum is not None else None
     n_rnd = int(rnd_test.sum()) if rnd_test is not None else 0
     both = len(set(yt)) == 2
-    how, training = _training(stratum, y)
+    how, training, training_zh = _training(stratum, y)
     final = _fit(features, y, stratum, how)
     coefs = _coefficients(final)
     evaluation = dict(
         training=training + ". Non-history features come from the current register snapshot.",
+        training_zh=training_zh + "。历史以外的特征取自当前企业名录。",
         test_year=test_year,
         n_train=int(train.sum()),
         n_test=int(test.sum()),
@@ -376,13 +435,22 @@ def fit_risk_model(
             f"The learned model found {prec_l:.0%} violations in the top {k} of "
             f"{test_year} vs {prec_e:.0%} for the expert score."
         )
+        why_zh = (
+            f"在 {test_year} 年风险最高的 {k} 家中，学习模型发现违法 {prec_l:.0%}，专家评分 "
+            f"{prec_e:.0%}。"
+        )
         if not wins:
             why = "params.risk_model is 'learned' although it did not beat the expert score: " + why
+            why_zh = "参数 risk_model 设为 learned（学习模型未胜过专家评分）：" + why_zh
         logger.info("learned risk model used for %s: %s", campaign.id, why)
-        return final, ModelReport("learned", why + note, **evaluation)
+        return final, ModelReport("learned", why + note, why_zh + note_zh, **evaluation)
     why = (
         f"The learned model did not beat the expert score on the {test_year} time split "
         f"by at least one violation ({prec_l:.0%} vs {prec_e:.0%} violations in the top "
         f"{k}); the expert score is used."
     )
-    return None, ModelReport("expert", why + note, **evaluation)
+    why_zh = (
+        f"学习模型在 {test_year} 年时间切分检验中未比专家评分多发现至少一家违法企业（风险最高的 "
+        f"{k} 家中 {prec_l:.0%} 对 {prec_e:.0%}），使用专家评分。"
+    )
+    return None, ModelReport("expert", why + note, why_zh + note_zh, **evaluation)

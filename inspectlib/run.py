@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 PLAN_NOTEBOOK = NOTEBOOKS / "plan_campaign.ipynb"
 REPORT_NOTEBOOK = NOTEBOOKS / "campaign_report.ipynb"
+NOTEBOOK_ONLY = "notebook-only"
+"""Cell tag: shown in the notebook, left out of the exported report."""
 ANNUAL_NOTEBOOK = NOTEBOOKS / "annual_summary.ipynb"
 KERNEL_NAME = "inspectlib"
 START_TIMEOUT_S = 180
@@ -126,6 +128,8 @@ def export_report(notebook: Path, html_path: Path, title: str | None = None) -> 
     from nbconvert import HTMLExporter
 
     nb = nbformat.read(notebook, as_version=4)
+    # notes for whoever opens the notebook itself (how to run it) stay out of the report
+    nb.cells = [c for c in nb.cells if NOTEBOOK_ONLY not in c.get("metadata", {}).get("tags", [])]
     for cell in nb.cells:  # log noise (stderr) stays in report.ipynb, not in the report
         if cell.get("cell_type") == "code":
             cell.outputs = [

@@ -55,6 +55,11 @@ def test_plan_notebook_publishes_every_output(published_wage_plan):
     assert "nb.make_plan" not in report  # no code cells
     assert "inspectlib verify-draw" in report and "<svg" in report
     assert "合成示例数据" in report
+    assert "Thin notebook" not in report  # notebook-only notes stay in the notebook
+    assert (
+        "使用的风险模型" in report and "Risk model used" not in report
+    )  # in the report's language
+    assert "Thin notebook" in (out / "report.ipynb").read_text(encoding="utf-8")
 
 
 def test_bad_params_are_caught_before_papermill(small_world):
@@ -160,7 +165,8 @@ def test_parameters_cell_lists_every_campaign_param(name):
     from inspectlib.params import CampaignParams
 
     nb = json.loads((NOTEBOOKS / f"{name}.ipynb").read_text(encoding="utf-8"))
-    source = "".join(nb["cells"][1]["source"])
+    (cell,) = [c for c in nb["cells"] if "parameters" in c["metadata"].get("tags", [])]
+    source = "".join(cell["source"])
     assigned = {
         t.id
         for node in ast.parse(source).body

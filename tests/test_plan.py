@@ -135,3 +135,12 @@ def test_the_draw_learns_from_the_archive_and_stays_verifiable(small_world, tmp_
     engine.dispose()
     assert main(["verify-draw", str(files["audit.json"])]) == 1
     assert "archived findings up to" in capsys.readouterr().out
+
+
+def test_report_summary_says_which_days_the_schedule_uses(wage_plan):
+    from inspectlib.report import summary
+
+    days = pd.to_datetime(wage_plan.schedule.plan["date"]).dt.date
+    text = str(summary(wage_plan))
+    assert f"用 {days.nunique()} 个工作日（{days.min()} 至 {days.max()}）" in text
+    assert f"共 {len(wage_plan.window.workdays)} 个工作日" in text

@@ -115,6 +115,66 @@ def test_targeting_lift(done):
     assert lift.value == pytest.approx(2.0)
 
 
+def history_with_past_random_strata() -> pd.DataFrame:
+    # this year's random stratum (A compliant, B violation) plus earlier years' random rows:
+    # 2024 1/2, 2025 0/1 (+ a closed firm: no answer), 2026 2/2 (P5 and the fixture's 2026
+    # row of A); 2023 is too old; risk rows and other campaigns do not count.
+    rows = [
+        ("P1", "wage", "2024-01-10", "violation", "random"),
+        ("P2", "wage", "2024-01-11", "compliant", "random"),
+        ("P3", "wage", "2025-01-10", "compliant", "random"),
+        ("P4", "wage", "2025-01-12", "closed", "random"),
+        ("P5", "wage", "2026-01-10", "violation", "random"),
+        ("P6", "wage", "2023-01-10", "violation", "random"),
+        ("P7", "wage", "2026-01-11", "violation", "risk"),
+        ("P8", "heat", "2026-08-11", "violation", "random"),
+    ]
+    past = pd.DataFrame(
+        rows, columns=["firm_id", "campaign", "inspection_date", "result", "stratum"]
+    )
+    past["inspection_date"] = pd.to_datetime(past["inspection_date"])
+    now = findings().assign(
+        stratum=DRAW.set_index("firm_id")["stratum"].reindex(findings()["firm_id"]).to_numpy()
+    )
+    history = pd.concat([past, now], ignore_index=True)
+    return history
+
+
+def test_pooled_random_stratum_over_recent_years():
+    history = history_with_past_random_strata()
+    pooled = results.pooled_random_stratum(history, "wage", 2027)
+    assert (pooled.estimate.hits, pooled.estimate.n) == (4, 7)
+    assert (pooled.first, pooled.last) == (2024, 2027)
+    two = results.pooled_random_stratum(history, "wage", 2027, years=2)
+    assert (two.estimate.hits, two.estimate.n, two.first) == (3, 4, 2026)
+
+
+def test_results_summary_pools_a_small_random_stratum_and_tables_read_well(done):
+    from inspectlib.params import validate_params
+    from inspectlib.review import CampaignReview, summary, tables
+
+    params = validate_params(
+        {
+            "campaign": "wage",
+            "year": 2027,
+            "seed": 1,
+            "register": "r.csv",
+            "boundaries": "b.geojson",
+            "roster": "o.csv",
+            "language": "zh",
+        }
+    )
+    review = CampaignReview(params, 1, DRAW, done, None, history_with_past_random_strata())
+    text = str(summary(review))
+    assert "符合条件企业的违法率为 50.0% (1/2;" in text  # this year alone
+    assert "合并 2024–2027 年的随机层检查" in text and "57.1% (4/7;" in text
+    assert "2024–2027 年随机层合计 57.1% (4/7;" in text and "的 1.75 倍" in text
+    shown = str(tables(review))
+    assert "违法率" in shown and "75.0%" in shown and "追发工资（元）" in shown
+    assert "25,500" in shown and "随机层" in shown and "计划外" in shown
+    assert "violation rate" not in shown and "back_wages_yuan" not in shown
+
+
 def test_public_list_has_no_confidential_fields(done):
     public = results.public_results(done, "en")
     assert list(public.columns) == list(results.PUBLIC_COLUMNS)

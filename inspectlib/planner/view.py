@@ -211,7 +211,7 @@ def summary_html(summary: PlannerSummary, language: str = "zh") -> str:
             if hit.base_rate is not None
             else words["no_base"]
         )
-    model = esc(draw.model_report.summary().split("\n")[0])
+    model = esc(draw.model_report.summary(language).split("\n")[0])
     notes = "".join(f"<li>{esc(n)}</li>" for n in draw.warnings)
     return (
         f'<div class="inspectlib-planner-result" data-draw="{esc(summary.fingerprint)}" '

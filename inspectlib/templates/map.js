@@ -199,8 +199,10 @@
       return box;
     }
   });
-  new Legend({ position: "bottomright" }).addTo(map);
-  L.control.scale({ imperial: false }).addTo(map);
+  // Bottom left, away from the layer list at the top right (in a report's short frame the
+  // two would overlap); the scale bar is added first so that it stays at the very bottom.
+  L.control.scale({ imperial: false, position: "bottomleft" }).addTo(map);
+  new Legend({ position: "bottomleft" }).addTo(map);
 
   function fitToData() {
     if (data.bounds) {
