@@ -27,7 +27,7 @@ WORDS = {
             "占 {random_pct:.1f}%；按风险加权抽取 {risk:,} 家）。频次控制排除了 {excluded:,} 家"
             "近期已检查且未发现问题的企业。{teams} 个检查组、每组 {team_size} 人，"
             "在检查窗口（{start} 至 {end}，共 {workdays} 个工作日）中用 {days} 个工作日"
-            "（{first} 至 {last}）完成检查，路线总长 {km:,.0f} 公里。"
+            "（{first} 至 {last}）完成检查，路线总长约 {km:,.0f} 公里（按直线距离计）。"
         ),
         "unscheduled": "有 {n} 家企业无法排入日程（原因见下表）。",
         "by_town": "按镇（区）",
@@ -46,7 +46,7 @@ WORDS = {
         "team": "检查组",
         "members": "组员",
         "visits": "检查企业（按路线顺序）",
-        "km": "公里",
+        "km": "直线距离（公里）",
         "rule": "高温规则",
         "check": "检查要点",
         "verify": "任何人都可以用下面的命令复核本次抽取：",
@@ -73,7 +73,7 @@ WORDS = {
             "frequency cap excluded {excluded:,} firms inspected recently with no "
             "violation. {teams} teams of {team_size} visit them on {days} of the window's "
             "{workdays} workdays ({first} to {last}; window {start} to {end}); total route "
-            "{km:,.0f} km."
+            "about {km:,.0f} km in straight lines."
         ),
         "unscheduled": "{n} firms could not be scheduled (reasons below).",
         "by_town": "By town",
@@ -92,7 +92,7 @@ WORDS = {
         "team": "team",
         "members": "members",
         "visits": "firms (route order)",
-        "km": "km",
+        "km": "straight-line km",
         "rule": "heat rule",
         "check": "checklist",
         "verify": "Anyone can re-check this draw with:",

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from inspectlib import values
 from inspectlib.errors import InputError, Problems
@@ -102,6 +103,23 @@ def decode_text(data: bytes, file: str | Path) -> str:
     )
 
 
+def _parquet_grid(path: Path) -> pd.DataFrame:
+    """A Parquet file as a grid whose first row is the header. Text columns stay Arrow
+    strings (no Python object per cell, as for CSV); other columns become objects."""
+    frame = pd.read_parquet(path, dtype_backend="pyarrow")
+    columns = {}
+    for i, name in enumerate(frame.columns):
+        col = frame[name]
+        text = pa.types.is_string(col.dtype.pyarrow_dtype) or pa.types.is_large_string(
+            col.dtype.pyarrow_dtype
+        )
+        dtype = "string[pyarrow]" if text else object
+        body = col.astype(dtype) if text else pd.Series(col.to_numpy(dtype=object))
+        head = pd.Series(pd.array([str(name)], dtype=dtype))
+        columns[i] = pd.concat([head, body.reset_index(drop=True)], ignore_index=True)
+    return pd.DataFrame(columns)
+
+
 def _read_grid(path: Path, sheet: str | int | None) -> pd.DataFrame:
     """The file as a grid of raw cells with no header interpretation."""
     suffix = path.suffix.lower()
@@ -117,10 +135,7 @@ def _read_grid(path: Path, sheet: str | int | None) -> pd.DataFrame:
         except ValueError as exc:
             raise InputError.single(path, f"cannot read sheet {sheet!r}: {exc}") from None
     if suffix == ".parquet":
-        frame = pd.read_parquet(path)
-        header = pd.DataFrame([list(frame.columns)], columns=range(frame.shape[1]))
-        frame.columns = range(frame.shape[1])
-        return pd.concat([header, frame.astype(object)], ignore_index=True)
+        return _parquet_grid(path)
     text = decode_text(path.read_bytes(), path)
     try:
         dialect = csv.Sniffer().sniff(text[:20_000], delimiters=",;\t|")

@@ -49,6 +49,28 @@ def test_parquet_with_canonical_headers(tmp_path):
     assert table.frame["date"].iloc[1] == pd.Timestamp("2027-08-02")
 
 
+def test_parquet_with_typed_and_missing_values(tmp_path):
+    frame = pd.DataFrame(
+        {
+            "统一社会信用代码": ["A1", "B2", None],
+            "从业人数": pd.array([120, None, 7], dtype="Int64"),
+            "是否建会": pd.array([True, None, False], dtype="boolean"),
+            "上次检查日期": pd.to_datetime(["2025-03-04", None, "2024-12-31"]),
+            "经度": [120.5, None, 121.0],
+        }
+    )
+    frame.to_parquet(tmp_path / "r.parquet")
+    table = read_table(tmp_path / "r.parquet", REGISTER, Problems())
+    out = table.frame
+    assert out["firm_id"].tolist() == ["A1", "B2", ""]
+    assert out["employees"].tolist()[::2] == [120, 7] and pd.isna(out["employees"].iloc[1])
+    assert out["has_union"].iloc[0] and not out["has_union"].iloc[2]
+    assert pd.isna(out["has_union"].iloc[1])
+    assert out["last_inspected"].iloc[0] == pd.Timestamp("2025-03-04")
+    assert pd.isna(out["last_inspected"].iloc[1]) and pd.isna(out["lon"].iloc[1])
+    assert out["source_row"].tolist() == [2, 3, 4]
+
+
 def test_bad_cells_are_reported_by_row_and_column(tmp_path):
     rows = register_rows()
     rows.loc[2, "从业人数"] = "很多"
