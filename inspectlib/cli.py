@@ -205,10 +205,11 @@ def cmd_record(args: argparse.Namespace) -> int:
         return 1
     with open_archive(args.store or DEFAULT_STORE) as archive:
         for name, frame, warnings in checked:
-            result = archive.record_findings(frame, name)
+            result = archive.record_findings(frame, name, replace=args.replace)
             shown = [*warnings, *result.warnings]
+            replaced = f"{result.replaced:,} replaced, " if args.replace else ""
             print(
-                f"{name}: {result.rows:,} rows, {result.added:,} added, "
+                f"{name}: {result.rows:,} rows, {result.added:,} added, {replaced}"
                 f"{result.already_present:,} already in the archive, {len(shown):,} warnings"
             )
             _print_problems(shown, None if args.all else 200)
@@ -297,6 +298,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar=("START", "END"),
         help="warn about inspections outside START…END (default: each "
         "campaign's own window in the year of the inspection)",
+    )
+    p.add_argument(
+        "--replace",
+        action="store_true",
+        help="corrections: findings already archived with other values take this file's "
+        "values (the earlier version is kept, so earlier draws still verify)",
     )
     p.add_argument("--all", action="store_true", help="print every problem (default: 200)")
     p.set_defaults(func=cmd_record)

@@ -194,15 +194,14 @@ FINDINGS_KEY = ("firm_id", "campaign", "inspection_date")
 
 
 def archived_findings(store: str, as_of: dt.datetime | None = None) -> pd.DataFrame:
-    """Findings recorded in the archive ``store``, optionally only those imported at or
-    before ``as_of`` (UTC), so that a recorded draw can be redone as it was."""
+    """Findings recorded in the archive ``store``, optionally as they stood at ``as_of``
+    (UTC): imported by then, and corrected findings in the version valid then, so that a
+    recorded draw can be redone as it was. Unknown strata come from the archived draws."""
     from inspectlib.archive import open_archive
 
     with open_archive(store) as archive:
-        found = archive.findings()
+        found = archive.findings(as_of=as_of)
         strata = archive.draw_strata(as_of)
-    if as_of is not None and len(found):
-        found = found[found["imported_at"] <= pd.Timestamp(as_of)]
     found = fill_strata(found, strata)
     return found.drop(columns=["imported_at", "source_row"], errors="ignore")
 

@@ -126,8 +126,9 @@ def test_version_1_archive_is_upgraded_in_place(store):
     engine.dispose()
 
     with open_archive(store) as archive:
-        assert archive.schema_version == 2
+        assert archive.schema_version == 3
         inspector = sa.inspect(archive.engine)
+        assert inspector.has_table("superseded_findings")
         assert "source_row" in {c["name"] for c in inspector.get_columns("findings")}
         assert "ix_findings_campaign_date" in {i["name"] for i in inspector.get_indexes("findings")}
         old = archive.findings(campaign="heat", years=2024)
@@ -135,7 +136,7 @@ def test_version_1_archive_is_upgraded_in_place(store):
         assert archive.record_findings(findings_frame(range(5)), "new.csv").added == 5
         with archive.engine.connect() as conn:
             steps = conn.execute(sa.text("SELECT version FROM schema_version ORDER BY 1")).all()
-        assert [s[0] for s in steps] == [1, 2]
+        assert [s[0] for s in steps] == [1, 2, 3]
 
 
 def test_archive_from_a_newer_inspectlib_is_refused(store):
@@ -221,6 +222,33 @@ def test_key_archived_with_other_values_keeps_the_archived_row_and_warns(store):
         assert warning.row == 4 and warning.column == "fine_yuan"
         assert "first.csv row 4" in warning.message
         assert 9999.0 not in archive.findings()["fine_yuan"].tolist()
+
+
+def test_replace_corrects_a_finding_and_keeps_the_version_earlier_draws_saw(store):
+    with open_archive(store) as archive:
+        archive.record_findings(findings_frame(range(4)), "first.csv")
+        before = pd.Timestamp.now(tz="UTC")
+        corrected = findings_frame(range(4)).assign(stratum=None)  # blank stratum: kept
+        corrected.loc[2, ["result", "fine_yuan"]] = ["violation", 9999.0]
+        result = archive.record_findings(corrected, "second.csv", replace=True)
+        assert (result.added, result.replaced, result.already_present) == (0, 1, 3)
+        assert result.warnings == ()
+        now = archive.findings().set_index("firm_id")
+        key = corrected.loc[2, "firm_id"]
+        assert now.loc[key, "fine_yuan"] == 9999.0 and now.loc[key, "result"] == "violation"
+        assert now.loc[key, "source_file"] == "second.csv"
+        assert now.loc[key, "stratum"] == findings_frame([2])["stratum"].iloc[0]
+        then = archive.findings(as_of=before).set_index("firm_id")
+        assert then.loc[key, "fine_yuan"] == findings_frame([2])["fine_yuan"].iloc[0]
+        assert then.loc[key, "source_file"] == "first.csv" and len(then) == 4
+        pd.testing.assert_frame_equal(
+            canonical(archive.findings(as_of=before)), canonical(findings_frame(range(4)))
+        )
+        again = archive.record_findings(corrected, "second.csv", replace=True)
+        assert (again.added, again.replaced, again.already_present) == (0, 0, 4)
+        with archive.engine.connect() as conn:
+            kept = conn.execute(sa.text("SELECT count(*) FROM superseded_findings")).scalar()
+        assert kept == 1
 
 
 def test_a_row_the_database_refuses_rolls_back_the_whole_file(store, monkeypatch):
@@ -443,6 +471,22 @@ def test_record_command_refuses_a_key_twice_with_other_values(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "appears in row 2 and row 4 with different values" in out
     assert count(store) == 0
+
+
+def test_record_command_replace_corrects_what_a_plain_record_keeps(tmp_path, capsys):
+    store = f"sqlite:///{tmp_path / 'a.sqlite'}"
+    ids, dates = [valid_uscc(1), valid_uscc(2)], ["2026-01-05", "2026-01-06"]
+    first = write_csv(inspector_file(ids, dates), tmp_path / "first.csv")
+    fixed = write_csv(inspector_file(ids, dates, results=["违法", "违法"]), tmp_path / "fix.csv")
+    assert main(["record", str(first), "--store", store]) == 0
+    assert main(["record", str(fixed), "--store", store]) == 0
+    out = capsys.readouterr().out
+    assert "0 added, 2 already in the archive, 1 warnings" in out
+    assert "the archived row is kept (record with --replace to correct it)" in out
+    assert main(["record", str(fixed), "--store", store, "--replace"]) == 0
+    assert "0 added, 1 replaced, 1 already in the archive, 0 warnings" in capsys.readouterr().out
+    with open_archive(store) as archive:
+        assert archive.findings()["result"].tolist() == ["violation", "violation"]
 
 
 def test_record_command_warns_on_unknown_firms_and_dates_outside_the_window(tmp_path, capsys):

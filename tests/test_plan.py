@@ -123,6 +123,11 @@ def test_the_draw_learns_from_the_archive_and_stays_verifiable(small_world, tmp_
 
     with open_archive(store) as archive:  # imported after the plan: not part of it
         archive.record_findings(load_findings(history[1:2]), source="2025")
+        # a correction after the plan: the plan learned from the earlier version
+        fixed = load_findings(history[-1:])
+        flip = {"compliant": "violation", "violation": "compliant"}
+        fixed.loc[:9, "result"] = fixed.loc[:9, "result"].map(lambda r: flip.get(r, r))
+        assert archive.record_findings(fixed, "2026-corrected", replace=True).replaced >= 9
     assert main(["verify-draw", str(files["audit.json"])]) == 0
     assert capsys.readouterr().out.startswith("MATCH")
 

@@ -28,8 +28,12 @@ from .schema import FINDINGS_KEY
 
 log = logging.getLogger(__name__)
 
-VALUE_COLUMNS: tuple[str, ...] = tuple(c for c in FINDINGS_COLUMNS if c not in FINDINGS_KEY)
-"""Columns of a finding besides its key; two rows with one key must agree on all of them."""
+VALUE_COLUMNS: tuple[str, ...] = tuple(
+    c for c in FINDINGS_COLUMNS if c not in (*FINDINGS_KEY, "stratum")
+)
+"""What an inspection found: the columns besides the key and ``stratum``; two rows with one
+key must agree on all of them. (``stratum`` says how the firm was drawn, a fact of the draw
+that inspectors' sheets usually leave blank; a blank never contradicts a known stratum.)"""
 
 MAX_LISTED = 200
 """At most this many warnings of one kind are listed per file; the rest in one line."""

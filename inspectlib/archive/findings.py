@@ -5,6 +5,11 @@ The natural key is firm + campaign + inspection date. Rows are inserted with
 import or by a concurrent importer) is skipped, and the returned keys are exactly the rows this
 import added. Rows go in key order, so two importers of overlapping files lock shared keys in
 the same order and cannot deadlock.
+
+Corrections (``replace=True``, ``inspectlib record --replace``): a key archived with other
+values gets this file's values, in the same transaction; the archived version moves to
+``superseded_findings`` with the time it was replaced, so the findings as they stood at any
+moment (what a recorded draw learned from) can still be read back.
 """
 
 from __future__ import annotations
@@ -58,13 +63,17 @@ class RecordResult:
     warnings : tuple of Problem
         Rows repeated within the file, and findings archived earlier with other values.
     rows : int
-        Rows in the frame (``added + already_present`` plus exact repeats within the file).
+        Rows in the frame (``added + already_present + replaced`` plus exact repeats within
+        the file).
+    replaced : int
+        Findings archived with other values whose values this file replaced (``replace``).
     """
 
     added: int
     already_present: int
     warnings: tuple[Problem, ...] = field(default_factory=tuple)
     rows: int = 0
+    replaced: int = 0
 
 
 def finding_rows(
@@ -97,7 +106,11 @@ def finding_rows(
 
 
 def record_findings(
-    engine: sa.Engine, frame: pd.DataFrame, source: str | Path | None = None
+    engine: sa.Engine,
+    frame: pd.DataFrame,
+    source: str | Path | None = None,
+    *,
+    replace: bool = False,
 ) -> RecordResult:
     """Archive the findings of one file in one transaction (see :meth:`Archive.record_findings`)."""
     if source is None:
@@ -111,10 +124,11 @@ def record_findings(
     if not problems.errors:
         problems.extend(key_problems(frame, source))
     problems.raise_if_errors()
-    rows = finding_rows(frame, source, dt.datetime.now(dt.UTC))
+    now = dt.datetime.now(dt.UTC)
+    rows = finding_rows(frame, source, now)
     table = schema.findings
 
-    def work(conn: Connection) -> tuple[int, list[Problem]]:
+    def work(conn: Connection) -> tuple[int, int, list[Problem]]:
         added: set[tuple] = set()
         if rows:
             stmt = (
@@ -124,67 +138,131 @@ def record_findings(
             )
             added = {tuple(r) for r in conn.execute(stmt, rows)}
         present = [r for r in rows if tuple(r[k] for k in FINDINGS_KEY) not in added]
-        return len(added), _differences(conn, present, source)
+        changed = _changed(conn, present)
+        if replace:
+            _replace(conn, changed, source, now)
+            return len(added), len(changed), []
+        return len(added), 0, _differences(changed, source)
 
     try:
-        added, differences = write_transaction(engine, work)
+        added, replaced, differences = write_transaction(engine, work)
     except IntegrityError as exc:
         raise InputError.single(
             source, f"the archive refused these findings; nothing was recorded: {exc.orig}"
         ) from None
     result = RecordResult(
         added=added,
-        already_present=len(rows) - added,
+        already_present=len(rows) - added - replaced,
         warnings=(*problems.warnings, *differences),
         rows=len(frame),
+        replaced=replaced,
     )
     log.info(
-        "archive: %s: %d rows, %d added, %d already present",
+        "archive: %s: %d rows, %d added, %d replaced, %d already present",
         source,
         result.rows,
         result.added,
+        result.replaced,
         result.already_present,
     )
     return result
 
 
-def _differences(conn: Connection, present: list[dict[str, Any]], source: str) -> list[Problem]:
-    """Warnings for findings archived earlier with values other than this file's."""
-    problems = Problems()
+Changed = list[tuple[dict[str, Any], dict[str, Any]]]
+"""Pairs of (archived row, this file's row) for keys whose values differ."""
+
+
+def _changed(conn: Connection, present: list[dict[str, Any]]) -> Changed:
+    """The archived rows (locked for update on PostgreSQL) of keys this file gives other
+    values, each with this file's row, in key order."""
     wanted = {tuple(r[k] for k in FINDINGS_KEY): r for r in present}
     firms = sorted({r["firm_id"] for r in present})
     table = schema.findings
-    columns = [*FINDINGS_KEY, *VALUE_COLUMNS, "source_file", "source_row"]
+    pairs: Changed = []
     for start in range(0, len(firms), _CHUNK):
         chunk = firms[start : start + _CHUNK]
-        query = sa.select(*(table.c[c] for c in columns)).where(table.c.firm_id.in_(chunk))
+        query = sa.select(table).where(table.c.firm_id.in_(chunk)).with_for_update()
         for archived in conn.execute(query).mappings():
-            key = tuple(archived[k] for k in FINDINGS_KEY)
-            mine = wanted.get(key)
-            differ = [c for c in VALUE_COLUMNS if mine and archived[c] != mine[c]]
-            if not mine or not differ:
-                continue
-            c = differ[0]
-            row = archived["source_row"]
-            where = archived["source_file"] + (f" row {row}" if row is not None else "")
-            more = f"; {len(differ) - 1} more columns differ" if len(differ) > 1 else ""
-            problems.warning(
-                source,
-                f"{describe_key(*key)} is already archived with other values ({c}: archived "
-                f"{archived[c]!r} from {where}, {mine[c]!r} here{more}); the archived row is "
-                "kept",
-                mine["source_row"],
-                c,
-            )
+            mine = wanted.get(tuple(archived[k] for k in FINDINGS_KEY))
+            if mine and any(archived[c] != mine[c] for c in VALUE_COLUMNS):
+                pairs.append((dict(archived), mine))
+    return sorted(pairs, key=lambda pair: tuple(pair[1][k] for k in FINDINGS_KEY))
+
+
+def _replace(conn: Connection, changed: Changed, source: str, now: dt.datetime) -> None:
+    """Move each archived version to ``superseded_findings`` and store this file's values
+    (a blank stratum keeps the archived one)."""
+    if not changed:
+        return
+    old = schema.superseded_findings
+    history = [
+        {c.name: archived[c.name] for c in old.columns if c.name in archived and c.name != "id"}
+        | {"replaced_at": now, "replaced_by": source}
+        for archived, _ in changed
+    ]
+    conn.execute(sa.insert(old), history)
+    table = schema.findings
+    for archived, mine in changed:
+        values = {c: mine[c] for c in (*VALUE_COLUMNS, "source_file", "source_row")}
+        values["stratum"] = mine["stratum"] or archived["stratum"]
+        values["imported_at"] = now
+        conn.execute(sa.update(table).where(table.c.id == archived["id"]).values(**values))
+
+
+def _differences(changed: Changed, source: str) -> list[Problem]:
+    """Warnings for findings archived earlier with values other than this file's."""
+    problems = Problems()
+    for archived, mine in changed:
+        differ = [c for c in VALUE_COLUMNS if archived[c] != mine[c]]
+        c = differ[0]
+        row = archived["source_row"]
+        where = archived["source_file"] + (f" row {row}" if row is not None else "")
+        more = f"; {len(differ) - 1} more columns differ" if len(differ) > 1 else ""
+        key = tuple(archived[k] for k in FINDINGS_KEY)
+        problems.warning(
+            source,
+            f"{describe_key(*key)} is already archived with other values ({c}: archived "
+            f"{archived[c]!r} from {where}, {mine[c]!r} here{more}); the archived row is "
+            "kept (record with --replace to correct it)",
+            mine["source_row"],
+            c,
+        )
     return problems.items
 
 
 def read_findings(
-    engine: sa.Engine, campaign: str | None = None, years: int | Iterable[int] | None = None
+    engine: sa.Engine,
+    campaign: str | None = None,
+    years: int | Iterable[int] | None = None,
+    as_of: pd.Timestamp | None = None,
 ) -> pd.DataFrame:
     """Archived findings (see :meth:`Archive.findings`)."""
-    table = schema.findings
-    query = sa.select(*(table.c[c] for c in FINDINGS_COLUMNS))
+    with engine.connect() as conn:
+        out = _typed(_select(conn, schema.findings, campaign, years, FINDINGS_COLUMNS))
+        if as_of is None:
+            return out
+        out = out[out["imported_at"] <= as_of]
+        old = _select(conn, schema.superseded_findings, campaign, years, _SUPERSEDED_COLUMNS)
+    old = _typed(old)
+    old = old[(old["imported_at"] <= as_of) & (old["replaced_at"] > as_of)]
+    both = pd.concat([out, old[list(FINDINGS_COLUMNS)]], ignore_index=True)
+    return both.sort_values(["inspection_date", "firm_id", "campaign"], kind="stable").reset_index(
+        drop=True
+    )
+
+
+_SUPERSEDED_COLUMNS = (*FINDINGS_COLUMNS, "replaced_at")
+
+
+def _select(
+    conn: Connection,
+    table: sa.Table,
+    campaign: str | None,
+    years: int | Iterable[int] | None,
+    columns: tuple[str, ...],
+) -> pd.DataFrame:
+    """Rows of ``table`` (findings or their superseded versions) of a campaign and years."""
+    query = sa.select(*(table.c[c] for c in columns))
     if campaign is not None:
         query = query.where(table.c.campaign == campaign)
     if years is not None:
@@ -197,15 +275,20 @@ def read_findings(
             )
         )
     query = query.order_by(table.c.inspection_date, table.c.firm_id, table.c.campaign)
-    with engine.connect() as conn:
-        out = R.to_frame(conn.execute(query).all(), FINDINGS_COLUMNS)
+    return R.to_frame(conn.execute(query).all(), columns)
+
+
+def _typed(out: pd.DataFrame) -> pd.DataFrame:
+    """The loader's dtypes for rows read from the archive."""
     for name in ("inspection_date", "rectification_due"):
         out[name] = R.as_datetime(out[name])
     for name in ("workers_affected", "source_row"):
         out[name] = out[name].astype("Int64")
     for name in ("back_wages_yuan", "fine_yuan"):
         out[name] = out[name].astype("float64")
-    out["imported_at"] = R.as_utc(out["imported_at"])
+    for name in ("imported_at", "replaced_at"):
+        if name in out:
+            out[name] = R.as_utc(out[name])
     for name in ("firm_id", "campaign", "team", "result", "violation_codes", "notes"):
         out[name] = out[name].astype(object)
     out["stratum"] = out["stratum"].astype(object).where(out["stratum"].notna(), None)

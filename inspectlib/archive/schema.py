@@ -143,6 +143,41 @@ findings = sa.Table(
 )
 
 
+def _superseded_columns_v3() -> list[sa.Column]:
+    """Columns of ``superseded_findings`` as version 3 made them (frozen: a later change
+    gets its own migration step and a new definition in METADATA, never an edit here)."""
+    return [
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("firm_id", sa.String, nullable=False),
+        sa.Column("campaign", sa.String, nullable=False),
+        sa.Column("inspection_date", sa.Date, nullable=False),
+        sa.Column("team", sa.String, nullable=False),
+        sa.Column("result", sa.String, nullable=False),
+        sa.Column("violation_codes", sa.String, nullable=False),
+        sa.Column("workers_affected", sa.Integer, nullable=True),
+        sa.Column("back_wages_yuan", sa.Float, nullable=True),
+        sa.Column("fine_yuan", sa.Float, nullable=True),
+        sa.Column("rectification_due", sa.Date, nullable=True),
+        sa.Column("notes", sa.Text, nullable=False),
+        sa.Column("stratum", sa.String, nullable=True),
+        sa.Column("source_file", sa.String, nullable=False),
+        sa.Column("source_row", sa.Integer, nullable=True),
+        sa.Column("imported_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("replaced_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("replaced_by", sa.String, nullable=False),
+    ]
+
+
+superseded_findings = sa.Table(
+    "superseded_findings",
+    METADATA,
+    *_superseded_columns_v3(),
+    sa.Index("ix_superseded_findings_key", *FINDINGS_KEY),
+)
+"""Earlier versions of corrected findings (``inspectlib record --replace``): each was valid
+from its ``imported_at`` until ``replaced_at``, so a draw can be redone as it was."""
+
+
 # ---------------------------------------------------------------------------------------------
 # Migration steps.
 # ---------------------------------------------------------------------------------------------
@@ -245,6 +280,18 @@ def _v2(conn: Connection) -> None:
     next(i for i in findings.indexes if i.name == "ix_findings_campaign_date").create(conn)
 
 
+def _v3(conn: Connection) -> None:
+    """Version 3: ``superseded_findings``, the earlier versions of corrected findings."""
+    v3 = sa.MetaData()
+    sa.Table(
+        "superseded_findings",
+        v3,
+        *_superseded_columns_v3(),
+        sa.Index("ix_superseded_findings_key", *FINDINGS_KEY),
+    )
+    v3.create_all(conn)
+
+
 @dataclass(frozen=True)
 class Migration:
     """One step of the archive's schema history.
@@ -267,6 +314,7 @@ class Migration:
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "plans, draws, assignments and findings", _v1),
     Migration(2, "findings.source_row; index findings(campaign, inspection_date)", _v2),
+    Migration(3, "superseded_findings: earlier versions of corrected findings", _v3),
 )
 
 SCHEMA_VERSION: int = MIGRATIONS[-1].version

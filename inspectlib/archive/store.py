@@ -79,7 +79,7 @@ class Archive:
         return f"Archive({self.url!r})"
 
     def record_findings(
-        self, frame: pd.DataFrame, source: str | Path | None = None
+        self, frame: pd.DataFrame, source: str | Path | None = None, *, replace: bool = False
     ) -> RecordResult:
         """Archive the findings of one file, all or nothing.
 
@@ -91,6 +91,10 @@ class Archive:
         source : str or Path, optional
             The file the findings came from (stored with each finding and used in
             messages); default: the frame's ``source_file`` column.
+        replace : bool
+            Corrections: findings archived earlier with other values take this file's
+            values; the earlier version is kept in ``superseded_findings`` (see
+            :meth:`findings` with ``as_of``). Default: keep the archived values and warn.
 
         Returns
         -------
@@ -99,7 +103,7 @@ class Archive:
             same rows again adds nothing. Concurrent importers of overlapping rows each count
             only the rows they stored, and every row is stored exactly once. Findings whose
             key was archived earlier with other values keep the archived values and get a
-            warning.
+            warning, unless ``replace``.
 
         Raises
         ------
@@ -109,10 +113,14 @@ class Archive:
         ArchiveError
             When the archive cannot be written (e.g. locked for too long).
         """
-        return _findings.record_findings(self.engine, frame, source)
+        return _findings.record_findings(self.engine, frame, source, replace=replace)
 
     def findings(
-        self, campaign: str | None = None, years: int | Iterable[int] | None = None
+        self,
+        campaign: str | None = None,
+        years: int | Iterable[int] | None = None,
+        *,
+        as_of: dt.datetime | pd.Timestamp | None = None,
     ) -> pd.DataFrame:
         """Archived findings, optionally of one campaign and some years of inspection.
 
@@ -122,6 +130,9 @@ class Archive:
             Campaign id (``wage``, ``illegal_employment``, ``heat``, ``service_sector``).
         years : int or iterable of int, optional
             Calendar years of the inspection date.
+        as_of : datetime, optional
+            The findings as they stood at this moment (UTC when naive): only those imported
+            by then, and for findings corrected since, the version valid then.
 
         Returns
         -------
@@ -131,7 +142,7 @@ class Archive:
             then ``stratum`` (None when unknown), ``source_file``, ``source_row``,
             ``imported_at`` (UTC); sorted by inspection date, firm and campaign.
         """
-        return _findings.read_findings(self.engine, campaign, years)
+        return _findings.read_findings(self.engine, campaign, years, _utc(as_of))
 
     def record_plan(
         self,
@@ -227,10 +238,7 @@ class Archive:
         DataFrame
             ``campaign``, ``year``, ``firm_id``, ``stratum``.
         """
-        stamp = None if as_of is None else pd.Timestamp(as_of)
-        if stamp is not None and stamp.tzinfo is None:
-            stamp = stamp.tz_localize("UTC")
-        return _plans.read_draw_strata(self.engine, stamp)
+        return _plans.read_draw_strata(self.engine, _utc(as_of))
 
     def assignments(self, plan_id: int) -> pd.DataFrame:
         """The schedule of a plan: ``firm_id``, ``team``, ``date``, ``visit_order``,
@@ -242,6 +250,14 @@ class Archive:
             When there is no such plan.
         """
         return _plans.read_assignments(self.engine, plan_id)
+
+
+def _utc(moment: dt.datetime | pd.Timestamp | None) -> pd.Timestamp | None:
+    """A moment as a UTC timestamp (naive moments are taken as UTC)."""
+    if moment is None:
+        return None
+    stamp = pd.Timestamp(moment)
+    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
 
 
 def open_archive(store: str | URL = DEFAULT_STORE) -> Archive:
