@@ -4,7 +4,9 @@ inspections."""
 
 from __future__ import annotations
 
+import datetime as dt
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -27,6 +29,7 @@ from inspectlib.params import (
 from inspectlib.register import load_register
 from inspectlib.report import HTMLBlock, escape_text, html_table, map_frame
 from inspectlib.schema import CAMPAIGN_IDS
+from inspectlib.workdays import campaign_window
 
 warnings.filterwarnings("ignore", message='Field name "register"', category=UserWarning)
 
@@ -73,9 +76,16 @@ def load_annual_params(path: str | Path, overrides: dict | None = None) -> Annua
     )
 
 
-def annual_table(findings: pd.DataFrame, year: int, language: str = "zh") -> pd.DataFrame:
-    """One row per campaign: window (first and last inspection), partner agencies, firms
-    inspected, violations found, workers covered, back wages recovered, fines."""
+def annual_table(
+    findings: pd.DataFrame,
+    year: int,
+    language: str = "zh",
+    windows: Mapping[str, tuple[dt.date, dt.date]] | None = None,
+) -> pd.DataFrame:
+    """One row per campaign: window (as planned, see :func:`planned_windows`), inspection
+    dates (first and last), partner agencies, firms inspected, violations found, workers
+    covered, back wages recovered, fines."""
+    windows = windows or {}
     rows = []
     for campaign_id in CAMPAIGN_IDS:
         campaign = get_campaign(campaign_id)
@@ -83,10 +93,12 @@ def annual_table(findings: pd.DataFrame, year: int, language: str = "zh") -> pd.
             (findings["campaign"] == campaign_id) & (findings["inspection_date"].dt.year == year)
         ]
         first, last = done["inspection_date"].min(), done["inspection_date"].max()
+        window = windows.get(campaign_id)
         rows.append(
             {
                 "campaign": campaign.name_zh if language == "zh" else campaign.name_en,
-                "window": f"{first:%m-%d} – {last:%m-%d}" if len(done) else "—",
+                "window": f"{window[0]:%m-%d} – {window[1]:%m-%d}" if window else "—",
+                "inspection dates": f"{first:%m-%d} – {last:%m-%d}" if len(done) else "—",
                 "partners": "、".join(campaign.agencies)
                 if language == "zh"
                 else ", ".join(campaign.agencies),
@@ -98,7 +110,12 @@ def annual_table(findings: pd.DataFrame, year: int, language: str = "zh") -> pd.
             }
         )
     table = pd.DataFrame(rows)
-    total = {"campaign": "合计" if language == "zh" else "total", "window": "", "partners": ""}
+    total = {
+        "campaign": "合计" if language == "zh" else "total",
+        "window": "",
+        "inspection dates": "",
+        "partners": "",
+    }
     total |= {c: table[c].sum() for c in table.columns if c not in total}
     return pd.concat([table, pd.DataFrame([total])], ignore_index=True)
 
@@ -114,7 +131,7 @@ def paragraph(table: pd.DataFrame, year: int, language: str) -> str:
             f"{int(total['workers covered']):,}人，追发工资{results.money(total['back wages (yuan)'])}元。"
         ]
         parts += [
-            f"{r['campaign']}检查{r['firms inspected']}家，发现违法{r['violations found']}起。"
+            f"{r['campaign']}：检查企业{r['firms inspected']}家，发现违法{r['violations found']}起。"
             for _, r in done.iterrows()
         ]
         return "".join(parts)
@@ -140,12 +157,14 @@ class AnnualSummary:
     text_en: str
     map_html: str
     synthetic: bool = False
+    language: str = "zh"
 
 
 def annual_summary(params: AnnualParams) -> AnnualSummary:
     """Build the annual summary from the archived findings of ``params.year``."""
     with open_archive(params.store) as archive:
         findings = archive.findings(years=[params.year])
+        windows = planned_windows(archive.plans(year=params.year), params.year)
     boundaries = read_boundaries(params.boundaries)
     register = load_register(params.register, boundaries, coords=params.coords)
     located = findings.merge(
@@ -172,12 +191,40 @@ def annual_summary(params: AnnualParams) -> AnnualSummary:
         language=params.language,
     )
     return AnnualSummary(
-        table=annual_table(findings, params.year, params.language),
+        table=annual_table(findings, params.year, params.language, windows),
         text_zh=paragraph(annual_table(findings, params.year, "zh"), params.year, "zh"),
         text_en=paragraph(annual_table(findings, params.year, "en"), params.year, "en"),
         map_html=html,
         synthetic=params.synthetic,
+        language=params.language,
     )
+
+
+def planned_windows(plans: pd.DataFrame, year: int) -> dict[str, tuple[dt.date, dt.date]]:
+    """Each campaign's window in ``year``: that of its latest archived plan (its params'
+    ``window_start``/``window_end`` or the campaign default), or the default with no plan."""
+    latest = plans.sort_values("id").drop_duplicates("campaign", keep="last").set_index("campaign")
+    out = {}
+    for campaign_id in CAMPAIGN_IDS:
+        given = latest["params"].get(campaign_id, {}) if len(latest) else {}
+        span = campaign_window(
+            campaign_id, year, given.get("window_start"), given.get("window_end")
+        )
+        out[campaign_id] = (span.start, span.end)
+    return out
+
+
+_ZH_COLUMNS = {
+    "campaign": "专项检查",
+    "window": "检查窗口",
+    "inspection dates": "检查日期",
+    "partners": "协同部门",
+    "firms inspected": "检查企业（家）",
+    "violations found": "发现违法（起）",
+    "workers covered": "涉及职工（人）",
+    "back wages (yuan)": "追发工资（元）",
+    "fines (yuan)": "罚款（元）",
+}
 
 
 def show(summary: AnnualSummary) -> HTMLBlock:
@@ -185,6 +232,8 @@ def show(summary: AnnualSummary) -> HTMLBlock:
     shown = summary.table.copy()
     for column in ("back wages (yuan)", "fines (yuan)"):
         shown[column] = shown[column].map(results.money)
+    if summary.language == "zh":
+        shown = shown.rename(columns=_ZH_COLUMNS)
     banner = (
         '<p style="background:#fff3cd;padding:6px"><b>合成示例数据 / SYNTHETIC DEMO DATA: every '
         "firm, person and result here is made up.</b></p>"

@@ -1,0 +1,63 @@
+"""The annual summary's table, paragraphs and windows, on a small hand-made year."""
+
+import datetime as dt
+
+import pandas as pd
+
+from inspectlib.annual import AnnualSummary, annual_table, paragraph, planned_windows, show
+
+
+def findings() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "firm_id": ["A", "B", "B", "C", "D"],
+            "campaign": ["wage", "wage", "heat", "heat", "wage"],
+            "inspection_date": pd.to_datetime(
+                ["2027-01-05", "2027-01-20", "2027-08-03", "2027-08-09", "2026-01-05"]
+            ),
+            "result": ["violation", "compliant", "violation", "violation", "violation"],
+            "workers_affected": pd.array([4, 0, 10, 2, 99], dtype="Int64"),
+            "back_wages_yuan": [12000.0, 0.0, 0.0, 300.0, 5.0],
+            "fine_yuan": [0.0, 0.0, 5000.0, 0.0, 0.0],
+        }
+    )
+
+
+def test_planned_windows_take_the_latest_plan_or_the_default():
+    plans = pd.DataFrame(
+        {
+            "id": [1, 2],
+            "campaign": ["heat", "heat"],
+            "params": [
+                {"window_start": "2027-07-01", "window_end": "2027-07-31"},
+                {"window_start": "2027-08-10", "window_end": "2027-09-20"},
+            ],
+        }
+    )
+    windows = planned_windows(plans, 2027)
+    assert windows["heat"] == (dt.date(2027, 8, 10), dt.date(2027, 9, 20))
+    assert windows["wage"][0].month == 1 and windows["service_sector"][0].month == 10
+    assert planned_windows(plans.iloc[:0], 2027)["heat"][0].month == 8
+
+
+def test_table_counts_the_year_and_shows_windows_and_dates():
+    windows = {"wage": (dt.date(2027, 1, 1), dt.date(2027, 2, 4))}
+    table = annual_table(findings(), 2027, "zh", windows).set_index("campaign")
+    wage = table.loc["企业工资专项检查"]
+    assert wage["window"] == "01-01 – 02-04" and wage["inspection dates"] == "01-05 – 01-20"
+    assert (wage["firms inspected"], wage["violations found"], wage["workers covered"]) == (2, 1, 4)
+    heat = table.loc["夏季高温专项检查"]
+    assert heat["window"] == "—" and heat["fines (yuan)"] == 5000.0
+    total = table.loc["合计"]
+    assert total["firms inspected"] == 4 and total["back wages (yuan)"] == 12300.0
+
+
+def test_paragraphs_and_chinese_headers():
+    table = annual_table(findings(), 2027, "zh")
+    text = paragraph(table, 2027, "zh")
+    assert text.startswith("2027年共开展2项专项检查，检查企业4家，发现违法行为3起")
+    assert "企业工资专项检查：检查企业2家，发现违法1起。" in text and "检查检查" not in text
+    assert "inspected 4 firms" in paragraph(annual_table(findings(), 2027, "en"), 2027, "en")
+    html = str(show(AnnualSummary(table, text, "", "<p>map</p>", language="zh")))
+    assert "检查企业（家）" in html and "追发工资（元）" in html and "12,300" in html
+    assert "firms inspected" not in html
