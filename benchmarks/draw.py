@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from inspectlib.draw import plan_draw
+from inspectlib.industry import section_of
 from inspectlib.params import validate_params
 from inspectlib.risk import expert_scores
 
@@ -53,7 +54,6 @@ CODES = np.array(
         "6510",
     ]
 )
-SECTIONS = np.array(["C", "C", "C", "C", "C", "E", "E", "G", "F", "H", "H", "O", "R", "L", "I"])
 SIZES = (20_000, 200_000, 1_000_000)
 
 
@@ -85,7 +85,7 @@ def build_register(n: int, seed: int = 1) -> pd.DataFrame:
             "lon": 120 + rng.random(n),
             "lat": 31 + rng.random(n),
             "industry_code": pd.Series(CODES[ind], dtype="str"),
-            "industry_section": pd.Series(SECTIONS[ind], dtype="str"),
+            "industry_section": section_of(pd.Series(CODES[ind], dtype="str")),
             "industry": pd.Series(CODES[ind], dtype="str"),
             "employees": pd.array(rng.integers(1, 2000, n), dtype="Int64"),
             "ownership": pd.Series([""] * n, dtype="str"),

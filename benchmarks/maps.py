@@ -34,19 +34,9 @@ import xstatic.pkg.leaflet as xleaflet
 from playwright.sync_api import sync_playwright
 from shapely.geometry import box
 
+from inspectlib.htmlcheck import CHROMIUM, CHROMIUM_ARGS
 from inspectlib.maps import campaign_map
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 LOCAL = {
     "leaflet.js": Path(xleaflet.BASE_DIR) / "leaflet.js",
     "leaflet.css": Path(xleaflet.BASE_DIR) / "leaflet.css",
@@ -153,7 +143,7 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
     rows = []
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS))
         for n in sizes:
             plan, boundaries, eligible = region(n, 120)
             t0 = time.perf_counter()

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from inspectlib.routes import nearest_neighbour_days, route_length_m, to_metres
-from inspectlib.schedule import plan_schedule
+from inspectlib.schedule import Schedule, plan_schedule
 from inspectlib.workdays import campaign_window
 
 YEAR = 2027
@@ -163,32 +163,25 @@ def synthetic_cases(seed: int = 7) -> list[Case]:
 
 def measure(case: Case) -> dict[str, object]:
     window = campaign_window(case.campaign, YEAR)
+
+    def solve() -> Schedule:
+        return plan_schedule(
+            case.selected,
+            case.teams,
+            case.assignments,
+            case.roster,
+            window,
+            firms_per_team_day=FIRMS_PER_TEAM_DAY,
+            office_lon=case.office[0],
+            office_lat=case.office[1],
+            weather=case.weather,
+            campaign_id=case.campaign,
+        )
+
     started = time.perf_counter()
-    schedule = plan_schedule(
-        case.selected,
-        case.teams,
-        case.assignments,
-        case.roster,
-        window,
-        firms_per_team_day=FIRMS_PER_TEAM_DAY,
-        office_lon=case.office[0],
-        office_lat=case.office[1],
-        weather=case.weather,
-        campaign_id=case.campaign,
-    )
+    schedule = solve()
     seconds = time.perf_counter() - started
-    again = plan_schedule(
-        case.selected,
-        case.teams,
-        case.assignments,
-        case.roster,
-        window,
-        firms_per_team_day=FIRMS_PER_TEAM_DAY,
-        office_lon=case.office[0],
-        office_lat=case.office[1],
-        weather=case.weather,
-        campaign_id=case.campaign,
-    )
+    again = solve()
     firms = case.selected.merge(case.assignments[["firm_id", "team"]], on="firm_id")
     firms = firms.sort_values("draw_order", kind="stable")
     draw_m = nn_m = 0.0

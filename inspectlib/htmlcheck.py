@@ -2,8 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import re
 from html.parser import HTMLParser
+
+CHROMIUM = os.environ.get("INSPECTLIB_CHROMIUM", "/usr/bin/chromium")
+"""The browser that checks shared HTML the way a planner opens it (Debian's ``chromium``,
+installed by ``make test``; ``INSPECTLIB_CHROMIUM`` points elsewhere)."""
+CHROMIUM_ARGS: tuple[str, ...] = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+"""Headless, offline-friendly launch flags (no background calls home)."""
 
 _URL_ATTRS = {"src", "href", "data", "poster", "action", "formaction", "xlink:href"}
 _CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)""", re.I)

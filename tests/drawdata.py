@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from inspectlib.industry import section_of
 from inspectlib.params import CampaignParams, validate_params
 from inspectlib.schema import FINDINGS_COLUMNS
 
@@ -57,37 +58,6 @@ INDUSTRIES = (
     ("7212", 0.0, 4),
     ("6510", 0.0, 3),  # K, L, I (office)
 )
-SECTION = {
-    "13": "C",
-    "18": "C",
-    "19": "C",
-    "21": "C",
-    "31": "C",
-    "30": "C",
-    "33": "C",
-    "17": "C",
-    "26": "C",
-    "35": "C",
-    "39": "C",
-    "47": "E",
-    "48": "E",
-    "49": "E",
-    "54": "G",
-    "59": "G",
-    "60": "G",
-    "51": "F",
-    "52": "F",
-    "61": "H",
-    "62": "H",
-    "80": "O",
-    "81": "O",
-    "90": "R",
-    "70": "K",
-    "72": "L",
-    "65": "I",
-}
-
-
 @dataclass(frozen=True)
 class FakeInputs:
     """Stand-in for ``inspectlib.inputs.CampaignInputs`` (same attribute names)."""
@@ -128,7 +98,7 @@ def make_register(n: int = 1500, seed: int = 7) -> pd.DataFrame:
             "lon": 120.3 + 0.05 * (town_i % 5) + rng.normal(0, 0.01, n),
             "lat": 31.5 + 0.05 * (town_i // 5) + rng.normal(0, 0.01, n),
             "industry_code": pd.Series(codes[ind], dtype="str"),
-            "industry_section": pd.Series([SECTION[c[:2]] for c in codes[ind]], dtype="str"),
+            "industry_section": section_of(pd.Series(codes[ind], dtype="str")),
             "industry": pd.Series([f"行业{c}" for c in codes[ind]], dtype="str"),
             "employees": emp,
             "ownership": pd.Series(["私营"] * n, dtype="str"),

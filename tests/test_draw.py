@@ -196,6 +196,21 @@ def test_risk_weighted_prefers_high_risk_firms(synth_inputs):
     assert np.mean(top_share["random"]) < 0.28
 
 
+def _risk_weighted_draw(risk, towns, seed: int, **options):
+    """20 firms drawn risk-weighted with no random stratum, streams from ``seed``."""
+    rngs = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2)]
+    return draw_firms(
+        risk,
+        towns,
+        target=20,
+        n_random=0,
+        selection="risk_weighted",
+        rng_random=rngs[0],
+        rng_risk=rngs[1],
+        **options,
+    )
+
+
 def test_risk_weighted_first_pick_is_proportional_to_weight():
     # 100 firms of score 0.95 (weight 1.0) and 900 of score 0 (weight 0.05, the floor):
     # P(first pick is high) = 100 / (100 + 45) = 0.69.
@@ -203,17 +218,8 @@ def test_risk_weighted_first_pick_is_proportional_to_weight():
     towns = np.array(["A"] * 1000)
     firsts = []
     for seed in range(400):
-        rngs = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2)]
-        pos, strata = draw_firms(
-            risk,
-            towns,
-            target=20,
-            n_random=0,
-            selection="risk_weighted",
-            rng_random=rngs[0],
-            rng_risk=rngs[1],
-            risk_pool_factor=1000,  # the whole pool: plain proportional sampling
-        )
+        # risk_pool_factor 1000: the whole pool, plain proportional sampling
+        pos, strata = _risk_weighted_draw(risk, towns, seed, risk_pool_factor=1000)
         firsts.append(pos[0] < 100)
         assert set(strata) == {"risk"}
     assert 0.62 < np.mean(firsts) < 0.76
@@ -225,16 +231,7 @@ def test_risk_weighted_draws_from_the_high_risk_band():
     towns = np.array(["A"] * 1000)
     picked = []
     for seed in range(50):
-        rngs = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2)]
-        pos, _ = draw_firms(
-            risk,
-            towns,
-            target=20,
-            n_random=0,
-            selection="risk_weighted",
-            rng_random=rngs[0],
-            rng_risk=rngs[1],
-        )
+        pos, _ = _risk_weighted_draw(risk, towns, seed)
         assert (pos >= 900).all()
         picked.extend(pos.tolist())
     # random within the band: far more than the 20 firms a top-risk list would always take

@@ -69,50 +69,28 @@ def test_bad_params_are_caught_before_papermill(small_world):
     assert set(small_world.params["heat"].parent.parent.glob("heat/*")) == before
 
 
-def test_plain_papermill_run_works(small_world, tmp_path):
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "papermill",
-            str(PLAN_NOTEBOOK),
-            str(tmp_path / "out.ipynb"),
-            "-f",
-            "params/service_sector.yaml",
-            "-k",
-            "inspectlib",
-            "--no-progress-bar",
-        ],
-        cwd=small_world.root,
+def _papermill(world, out: Path, params: str, *extra: str) -> subprocess.CompletedProcess:
+    """Plain ``papermill`` on the plan notebook, as a user would type it in the world's folder."""
+    command = [sys.executable, "-m", "papermill", str(PLAN_NOTEBOOK), str(out), "-f", params]
+    return subprocess.run(
+        [*command, *extra, "-k", "inspectlib", "--no-progress-bar"],
+        cwd=world.root,
         capture_output=True,
         text=True,
         timeout=300,
     )
+
+
+def test_plain_papermill_run_works(small_world, tmp_path):
+    result = _papermill(small_world, tmp_path / "out.ipynb", "params/service_sector.yaml")
     assert result.returncode == 0, result.stderr[-2000:]
     runs = list((small_world.root / "service_sector").glob("run-*"))
     assert len(runs) == 1 and (runs[0] / "map.html").exists()
 
 
 def test_unknown_injected_parameter_fails_the_notebook(small_world, tmp_path):
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "papermill",
-            str(PLAN_NOTEBOOK),
-            str(tmp_path / "out.ipynb"),
-            "-f",
-            "params/illegal_employment.yaml",
-            "-p",
-            "colour",
-            "red",
-            "-k",
-            "inspectlib",
-        ],
-        cwd=small_world.root,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    result = _papermill(
+        small_world, tmp_path / "out.ipynb", "params/illegal_employment.yaml", "-p", "colour", "red"
     )
     assert result.returncode != 0
     assert "unknown key(s) 'colour'" in result.stderr + result.stdout
