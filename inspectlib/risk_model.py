@@ -19,12 +19,13 @@ already looked risky. The model is therefore trained
 1. on the **random stratum only** (``stratum == "random"`` in the findings) when the training
    years hold enough random-stratum inspections — an unbiased sample of eligible firms;
 2. otherwise on **all** inspections with the draw stratum as an extra feature
-   (``risk_stratum``: 1 for firms drawn for their risk). Firms drawn for risk were picked
-   partly on things the register does not show (a tip-off, an inspector's knowledge), so at
-   the same features they violate more often; the indicator absorbs that difference instead
-   of letting it bend the other coefficients, and scores are predicted as for a firm drawn at
-   random (``risk_stratum = 0``), i.e. for the eligible population. On the demo world this
-   keeps 71–79 % of the oracle's lift, where weighting the few random-stratum rows up to
+   (``risk_stratum``: 1 for firms drawn for their risk; ``unknown_stratum``: 1 for
+   inspections whose draw the findings do not record, e.g. complaint-driven visits). Firms
+   drawn for risk were picked partly on things the register does not show (a tip-off, an
+   inspector's knowledge), so at the same features they violate more often; the flags absorb
+   that difference instead of letting it bend the other coefficients, and scores are
+   predicted as for a firm drawn at random (both flags 0), i.e. for the eligible population.
+   On the demo world this keeps 75–78 % of the oracle's lift, where weighting the few random-stratum rows up to
    equal the risk stratum (a stand-in for inverse-probability weighting, whose exact draw
    probabilities the findings do not record) kept only 63 % on the wage campaign: with a
    few dozen random rows per campaign the weights cost more in variance than they remove
@@ -52,17 +53,16 @@ import datetime as dt
 import logging
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import roc_auc_score
-from sklearn.pipeline import Pipeline, make_pipeline
-from sklearn.preprocessing import StandardScaler
 
 from inspectlib.campaigns import Campaign, get_campaign
-from inspectlib.risk import FACTORS, SCORE_DECIMALS, factor_table, score_from_table
+from inspectlib.risk import BAD_RESULTS, FACTORS, SCORE_DECIMALS, factor_table, score_from_table
+
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
 
 logger = logging.getLogger(__name__)
 
@@ -72,10 +72,12 @@ MIN_TEST = 20
 SMALL_FIRM = 20
 """Employees below which a firm counts as small (the ``small_firm`` feature)."""
 SIZE_FEATURES: tuple[str, ...] = ("small_firm", "log_employees")
-STRATUM_FEATURE = "risk_stratum"
+STRATUM_FEATURES: tuple[str, ...] = ("risk_stratum", "unknown_stratum")
+"""Flags of a stratum-aware fit: drawn for risk; drawn some way the findings do not say
+(both 0 = drawn at random, which is how every firm is scored)."""
 FEATURES: tuple[str, ...] = (*FACTORS, *SIZE_FEATURES)
 """Columns the learned model reads (see :func:`model_features`)."""
-LABELLED_RESULTS = ("compliant", "violation", "refused")
+LABELLED_RESULTS = ("compliant", *BAD_RESULTS)
 
 
 def _percent(x: float | None) -> str:
@@ -179,17 +181,18 @@ def model_features(table: pd.DataFrame) -> pd.DataFrame:
 class LearnedModel:
     """A fitted model over :data:`FEATURES` (and, when trained with it, the stratum flag)."""
 
-    estimator: Pipeline
+    estimator: Pipeline  # StandardScaler, then LogisticRegression
     stratum_aware: bool = False
 
     def predict(self, table: pd.DataFrame) -> np.ndarray:
         """Probability of a violation per row of a factor table, rounded to 6 decimals.
 
-        A stratum-aware model predicts as for a firm drawn at random (``risk_stratum = 0``).
+        A stratum-aware model predicts as for a firm drawn at random (every stratum flag 0).
         """
         if len(table) == 0:
             return np.zeros(0)
-        x = _design(model_features(table), np.zeros(len(table)) if self.stratum_aware else None)
+        flags = np.zeros((len(table), len(STRATUM_FEATURES))) if self.stratum_aware else None
+        x = _design(model_features(table), flags)
         return np.round(self.estimator.predict_proba(x)[:, 1], SCORE_DECIMALS)
 
 
@@ -237,13 +240,14 @@ def _training(stratum: pd.Series | None, y: np.ndarray) -> tuple[str, str, str]:
             "so selection bias is not corrected",
             f"全部 {n} 次检查；其中没有随机层抽取的企业，未校正选择偏差",
         )
+    n_u = int((~stratum.isin(["random", "risk"])).sum())
     return (
         "stratum_aware",
-        f"all {n} inspections ({n_r} in the random stratum) with the draw stratum as a "
-        "feature; scores are predicted as for a firm drawn at random (selection-bias "
-        "correction)",
-        f"全部 {n} 次检查（随机层 {n_r} 次），以抽取层作为特征；评分按随机抽取的企业预测"
-        "（校正选择偏差）",
+        f"all {n} inspections ({n_r} in the random stratum, {n_u} drawn in no recorded "
+        "stratum) with the draw stratum as a feature; scores are predicted as for a firm "
+        "drawn at random (selection-bias correction)",
+        f"全部 {n} 次检查（随机层 {n_r} 次，抽取方式不明 {n_u} 次），以抽取层作为特征；"
+        "评分按随机抽取的企业预测（校正选择偏差）",
     )
 
 
@@ -256,12 +260,17 @@ def _strata(labelled: pd.DataFrame) -> pd.Series | None:
     return None if (stratum == "").all() else stratum
 
 
-def _design(features: pd.DataFrame, risk_stratum: np.ndarray | None) -> np.ndarray:
-    """Feature matrix, with the stratum flag as the last column when given."""
+def _design(features: pd.DataFrame, flags: np.ndarray | None) -> np.ndarray:
+    """Feature matrix, with the stratum flags (:data:`STRATUM_FEATURES`) last when given."""
     x = features[list(FEATURES)].to_numpy(dtype=float)
-    if risk_stratum is None:
-        return x
-    return np.column_stack([x, risk_stratum.astype(float)])
+    return x if flags is None else np.column_stack([x, flags.astype(float)])
+
+
+def _stratum_flags(stratum: pd.Series) -> np.ndarray:
+    """``risk_stratum`` and ``unknown_stratum`` per inspection (see :data:`STRATUM_FEATURES`)."""
+    return np.column_stack(
+        [(stratum == "risk").to_numpy(), (~stratum.isin(["random", "risk"])).to_numpy()]
+    )
 
 
 def _positions(ids: pd.Series, wanted: pd.Series) -> np.ndarray:
@@ -286,16 +295,27 @@ def _fit(
     if how == "random_only":
         rows = (stratum == "random").to_numpy()
     elif how == "stratum_aware":
-        flag = (stratum != "random").to_numpy()
+        flag = _stratum_flags(stratum)
     x = _design(features[rows], None if flag is None else flag[rows])
+    # scikit-learn is imported here, not at import time: most sessions never fit a model
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
     pipeline = make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=1000))
     return LearnedModel(pipeline.fit(x, y[rows]), stratum_aware=flag is not None)
+
+
+def _auc(y: np.ndarray, score: np.ndarray) -> float:
+    from sklearn.metrics import roc_auc_score
+
+    return float(roc_auc_score(y, score))
 
 
 def _coefficients(model: LearnedModel) -> dict[str, float]:
     """Coefficients per unit of each feature (undoing the standardisation)."""
     scaler, logit = model.estimator[0], model.estimator[-1]
-    names = [*FEATURES, STRATUM_FEATURE] if model.stratum_aware else list(FEATURES)
+    names = [*FEATURES, *STRATUM_FEATURES] if model.stratum_aware else list(FEATURES)
     raw = logit.coef_[0] / scaler.scale_
     out = {name: round(float(c), 4) for name, c in zip(names, raw, strict=True)}
     out["intercept"] = round(float(logit.intercept_[0] - (raw * scaler.mean_).sum()), 4)
@@ -355,9 +375,10 @@ def fit_risk_model(
     ]
     pos = _positions(register["firm_id"], lab["firm_id"])
     unknown = int((pos < 0).sum())
-    lab = lab[pos >= 0].sort_values(["inspection_date", "firm_id"], kind="stable")
+    lab = lab.assign(_position=pos)[pos >= 0]
+    lab = lab.sort_values(["inspection_date", "firm_id"], kind="stable")
     lab = lab.reset_index(drop=True)
-    y = lab["result"].isin(("violation", "refused")).to_numpy(dtype=int)
+    y = lab["result"].isin(BAD_RESULTS).to_numpy(dtype=int)
     n, nv = len(lab), int(y.sum())
     note = f" ({unknown} inspections of firms not in the register left out)" if unknown else ""
     note_zh = f"（{unknown} 次检查的企业不在名录中，未计入）" if unknown else ""
@@ -395,7 +416,7 @@ def fit_risk_model(
             ),
             **base,
         )
-    rows = register.iloc[_positions(register["firm_id"], lab["firm_id"])].reset_index(drop=True)
+    rows = register.iloc[lab["_position"].to_numpy()].reset_index(drop=True)
     table = factor_table(rows, campaign, today=lab["inspection_date"], findings=findings)
     features = model_features(table)
     stratum = _strata(lab)
@@ -424,8 +445,8 @@ def fit_risk_model(
         base_rate_random=round(float(yt[rnd_test].mean()), 6) if n_rnd else None,
         n_random_test=n_rnd,
         base_rate_test=round(float(yt.mean()), 6),
-        auc_learned=round(float(roc_auc_score(yt, p_learned)), 4) if both else None,
-        auc_expert=round(float(roc_auc_score(yt, p_expert)), 4) if both else None,
+        auc_learned=round(float(_auc(yt, p_learned)), 4) if both else None,
+        auc_expert=round(float(_auc(yt, p_expert)), 4) if both else None,
         coefficients=coefs,
         **base,
     )
