@@ -29,25 +29,28 @@ from inspectlib.params import (
 from inspectlib.register import load_register
 from inspectlib.report import HTMLBlock, escape_text, html_table, map_frame
 from inspectlib.schema import CAMPAIGN_IDS
-from inspectlib.workdays import campaign_window
+from inspectlib.workdays import window_dates
 
-warnings.filterwarnings("ignore", message='Field name "register"', category=UserWarning)
+# ``register`` is the contract's name for the firm register; it shadows
+# ABCMeta.register on the class, which nothing uses, so pydantic's warning about it is
+# silenced while the class is made (and only then).
+with warnings.catch_warnings():
+    warnings.filterwarnings("ignore", message='Field name "register"', category=UserWarning)
 
+    class AnnualParams(BaseModel):
+        """Parameters of the annual summary (``params/annual.yaml``)."""
 
-class AnnualParams(BaseModel):
-    """Parameters of the annual summary (``params/annual.yaml``)."""
+        model_config = ConfigDict(extra="forbid")
 
-    model_config = ConfigDict(extra="forbid")
-
-    year: int = Field(..., ge=2000, le=2100)
-    store: str
-    register: Path
-    boundaries: Path
-    coords: Literal["wgs84", "gcj02", "bd09"] = "wgs84"
-    tiles: Literal["none", "osm", "gaode"] = "none"
-    language: Literal["zh", "en"] = "zh"
-    synthetic: bool = False
-    output_dir: Path = Path("outputs/annual")
+        year: int = Field(..., ge=2000, le=2100)
+        store: str
+        register: Path
+        boundaries: Path
+        coords: Literal["wgs84", "gcj02", "bd09"] = "wgs84"
+        tiles: Literal["none", "osm", "gaode"] = "none"
+        language: Literal["zh", "en"] = "zh"
+        synthetic: bool = False
+        output_dir: Path = Path("outputs/annual")
 
 
 def validate_annual(raw: dict[str, Any], source: str, base: Path | None) -> AnnualParams:
@@ -117,6 +120,9 @@ def annual_table(
         "partners": "",
     }
     total |= {c: table[c].sum() for c in table.columns if c not in total}
+    # a firm inspected in two campaigns is one firm of the year
+    of_year = findings[findings["inspection_date"].dt.year == year]
+    total["firms inspected"] = int(of_year["firm_id"].nunique())
     return pd.concat([table, pd.DataFrame([total])], ignore_index=True)
 
 
@@ -167,18 +173,7 @@ def annual_summary(params: AnnualParams) -> AnnualSummary:
         windows = planned_windows(archive.plans(year=params.year), params.year)
     boundaries = read_boundaries(params.boundaries)
     register = load_register(params.register, boundaries, coords=params.coords)
-    located = findings.merge(
-        register[["firm_id", "name", "town", "industry_section", "lon", "lat"]],
-        on="firm_id",
-        how="left",
-    )
-    located["violations"] = (
-        located["violation_codes"]
-        .fillna("")
-        .map(lambda c: len([x for x in str(c).split(";") if x.strip()]))
-    )
-    located["violations"] = located["violations"].where(located["result"] == "violation", 0)
-    located["date"] = located["inspection_date"]
+    located = results.with_firms(findings, register)
     title = (
         f"{params.year} 年度专项检查" if params.language == "zh" else f"{params.year} inspections"
     )
@@ -190,10 +185,11 @@ def annual_summary(params: AnnualParams) -> AnnualSummary:
         synthetic=params.synthetic,
         language=params.language,
     )
+    tables = {lang: annual_table(findings, params.year, lang, windows) for lang in ("zh", "en")}
     return AnnualSummary(
-        table=annual_table(findings, params.year, params.language, windows),
-        text_zh=paragraph(annual_table(findings, params.year, "zh"), params.year, "zh"),
-        text_en=paragraph(annual_table(findings, params.year, "en"), params.year, "en"),
+        table=tables[params.language],
+        text_zh=paragraph(tables["zh"], params.year, "zh"),
+        text_en=paragraph(tables["en"], params.year, "en"),
         map_html=html,
         synthetic=params.synthetic,
         language=params.language,
@@ -207,10 +203,9 @@ def planned_windows(plans: pd.DataFrame, year: int) -> dict[str, tuple[dt.date, 
     out = {}
     for campaign_id in CAMPAIGN_IDS:
         given = latest["params"].get(campaign_id, {}) if len(latest) else {}
-        span = campaign_window(
+        out[campaign_id] = window_dates(
             campaign_id, year, given.get("window_start"), given.get("window_end")
         )
-        out[campaign_id] = (span.start, span.end)
     return out
 
 

@@ -197,13 +197,19 @@ def archived_findings(store: str, as_of: dt.datetime | None = None) -> pd.DataFr
     """Findings recorded in the archive ``store``, optionally as they stood at ``as_of``
     (UTC): imported by then, and corrected findings in the version valid then, so that a
     recorded draw can be redone as it was. Unknown strata come from the archived draws."""
+    found, strata = _read_archive(store, as_of)
+    return fill_strata(found, strata)
+
+
+def _read_archive(store: str, as_of: dt.datetime | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The archive's findings as of ``as_of`` (without provenance columns) and the strata of
+    its draws (:meth:`~inspectlib.archive.Archive.draw_strata`), in one visit."""
     from inspectlib.archive import open_archive
 
     with open_archive(store) as archive:
         found = archive.findings(as_of=as_of)
         strata = archive.draw_strata(as_of)
-    found = fill_strata(found, strata)
-    return found.drop(columns=["imported_at", "source_row"], errors="ignore")
+    return found.drop(columns=["imported_at", "source_row"], errors="ignore"), strata
 
 
 def fill_strata(findings: pd.DataFrame, strata: pd.DataFrame) -> pd.DataFrame:
@@ -231,10 +237,14 @@ def fill_strata(findings: pd.DataFrame, strata: pd.DataFrame) -> pd.DataFrame:
 
 def combine_findings(files: pd.DataFrame, archived: pd.DataFrame) -> pd.DataFrame:
     """Findings from files and from the archive, each inspection (firm + campaign + date)
-    once; a row in a file wins over the same inspection in the archive."""
+    once; a row in a file wins over the same inspection in the archive, except that a file
+    row with no stratum takes the archived row's."""
     if archived.empty:
         return files
     both = pd.concat([files, archived], ignore_index=True)
+    known = both["stratum"].where(both["stratum"].fillna("").astype("str").str.strip() != "")
+    both["stratum"] = known.groupby([both[k] for k in FINDINGS_KEY]).transform("first")
+    both["stratum"] = both["stratum"].astype(object).where(both["stratum"].notna(), None)
     both = both.drop_duplicates(list(FINDINGS_KEY), keep="first")
     return both.sort_values(["inspection_date", "firm_id", "campaign"], kind="stable").reset_index(
         drop=True
@@ -298,8 +308,10 @@ def load_campaign_inputs(
     if params.store:
         as_of = pd.Timestamp(archive_as_of or dt.datetime.now(dt.UTC))
         as_of = as_of.tz_localize("UTC") if as_of.tzinfo is None else as_of.tz_convert("UTC")
-        archived = archived_findings(params.store, as_of)
-        findings = combine_findings(findings, archived)
+        archived, strata = _read_archive(params.store, as_of)
+        archived = fill_strata(archived, strata)
+        # file rows too: inspectors' sheets rarely say how a firm was drawn
+        findings = fill_strata(combine_findings(findings, archived), strata)
         archive = {
             "store": params.store,
             "as_of": as_of.isoformat(),

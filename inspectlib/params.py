@@ -49,77 +49,80 @@ class Office(BaseModel):
         return self
 
 
-# ``register`` is the contract's name for the firm register; it shadows ABCMeta.register on
-# the class, which nothing here uses, so pydantic's warning about it is silenced.
-warnings.filterwarnings("ignore", message='Field name "register"', category=UserWarning)
+# ``register`` is the contract's name for the firm register; it shadows
+# ABCMeta.register on the class, which nothing uses, so pydantic's warning about it is
+# silenced while the class is made (and only then).
+with warnings.catch_warnings():
+    warnings.filterwarnings("ignore", message='Field name "register"', category=UserWarning)
 
+    class CampaignParams(BaseModel):
+        """Parameters of one campaign run (DESIGN.md §5).
 
-class CampaignParams(BaseModel):
-    """Parameters of one campaign run (DESIGN.md §5).
+        Relative paths are relative to the params file. ``None`` for a window or a count means
+        "the campaign's default" (see :mod:`inspectlib.campaigns`).
+        """
 
-    Relative paths are relative to the params file. ``None`` for a window or a count means
-    "the campaign's default" (see :mod:`inspectlib.campaigns`).
-    """
+        model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+        campaign: CampaignId
+        year: int = Field(..., ge=2000, le=2100)
+        window_start: dt.date | None = None
+        window_end: dt.date | None = None
+        target_firms: int | None = Field(None, ge=1, le=100_000)
+        random_share: float = Field(0.05, ge=0.0, le=1.0)
+        selection: Literal["risk_weighted", "top_risk", "random"] = "risk_weighted"
+        risk_pool_factor: float = Field(5.0, ge=1.0, le=10_000.0)  # risk_weighted band size
+        seed: int = Field(..., ge=0, le=2**63 - 1)
+        register: Path
+        boundaries: Path
+        roster: Path
+        weather: Path | None = None
+        findings: list[Path] = Field(default_factory=list)
+        warning_points: Path | None = None
+        store: str | None = None
+        agencies: list[str] | None = None
+        team_size: int = Field(2, ge=2, le=10)
+        firms_per_team_day: int = Field(4, ge=1, le=30)
+        teams: int | None = Field(
+            None, ge=1, le=200
+        )  # number of inspection teams; None = automatic
+        risk_model: Literal["auto", "expert", "learned"] = "auto"  # auto: learned only if it wins
+        exclude_inspected_within_days: int = Field(365, ge=0, le=3650)
+        towns: list[str] | None = None
+        town_quota: Literal["none", "proportional", "minimum"] = "none"
+        town_minimum: int = Field(0, ge=0)
+        office: Office | None = None
+        coords: Literal["wgs84", "gcj02", "bd09"] = "wgs84"
+        tiles: Literal["none", "osm", "gaode"] = "none"
+        language: Literal["zh", "en"] = "zh"
+        weights: dict[str, float] = Field(default_factory=dict)
+        synthetic: bool = False
+        output_dir: Path = Path("outputs")
 
-    campaign: CampaignId
-    year: int = Field(..., ge=2000, le=2100)
-    window_start: dt.date | None = None
-    window_end: dt.date | None = None
-    target_firms: int | None = Field(None, ge=1, le=100_000)
-    random_share: float = Field(0.05, ge=0.0, le=1.0)
-    selection: Literal["risk_weighted", "top_risk", "random"] = "risk_weighted"
-    risk_pool_factor: float = Field(5.0, ge=1.0, le=10_000.0)  # risk_weighted band size
-    seed: int = Field(..., ge=0, le=2**63 - 1)
-    register: Path
-    boundaries: Path
-    roster: Path
-    weather: Path | None = None
-    findings: list[Path] = Field(default_factory=list)
-    warning_points: Path | None = None
-    store: str | None = None
-    agencies: list[str] | None = None
-    team_size: int = Field(2, ge=2, le=10)
-    firms_per_team_day: int = Field(4, ge=1, le=30)
-    teams: int | None = Field(None, ge=1, le=200)  # number of inspection teams; None = automatic
-    risk_model: Literal["auto", "expert", "learned"] = "auto"  # auto: learned only if it wins
-    exclude_inspected_within_days: int = Field(365, ge=0, le=3650)
-    towns: list[str] | None = None
-    town_quota: Literal["none", "proportional", "minimum"] = "none"
-    town_minimum: int = Field(0, ge=0)
-    office: Office | None = None
-    coords: Literal["wgs84", "gcj02", "bd09"] = "wgs84"
-    tiles: Literal["none", "osm", "gaode"] = "none"
-    language: Literal["zh", "en"] = "zh"
-    weights: dict[str, float] = Field(default_factory=dict)
-    synthetic: bool = False
-    output_dir: Path = Path("outputs")
+        @model_validator(mode="after")
+        def _window_order(self) -> CampaignParams:
+            if self.window_start and self.window_end and self.window_end < self.window_start:
+                raise ValueError(
+                    f"window_end {self.window_end} is before window_start {self.window_start}"
+                )
+            for name in ("window_start", "window_end"):
+                day = getattr(self, name)
+                if day is not None and day.year != self.year:
+                    raise ValueError(f"{name} {day} is not in year {self.year}")
+            return self
 
-    @model_validator(mode="after")
-    def _window_order(self) -> CampaignParams:
-        if self.window_start and self.window_end and self.window_end < self.window_start:
-            raise ValueError(
-                f"window_end {self.window_end} is before window_start {self.window_start}"
-            )
-        for name in ("window_start", "window_end"):
-            day = getattr(self, name)
-            if day is not None and day.year != self.year:
-                raise ValueError(f"{name} {day} is not in year {self.year}")
-        return self
-
-    def resolve_paths(self, base: Path) -> CampaignParams:
-        """Return a copy whose relative paths are made absolute against ``base``."""
-        update: dict[str, Any] = {}
-        for name in PATH_FIELDS:
-            value = getattr(self, name)
-            if isinstance(value, list):
-                update[name] = [resolve_path(p, base) for p in value]
-            elif isinstance(value, Path):
-                update[name] = resolve_path(value, base)
-        if self.store:
-            update["store"] = resolve_store(self.store, base)
-        return self.model_copy(update=update)
+        def resolve_paths(self, base: Path) -> CampaignParams:
+            """Return a copy whose relative paths are made absolute against ``base``."""
+            update: dict[str, Any] = {}
+            for name in PATH_FIELDS:
+                value = getattr(self, name)
+                if isinstance(value, list):
+                    update[name] = [resolve_path(p, base) for p in value]
+                elif isinstance(value, Path):
+                    update[name] = resolve_path(value, base)
+            if self.store:
+                update["store"] = resolve_store(self.store, base)
+            return self.model_copy(update=update)
 
 
 def resolve_path(path: Path, base: Path) -> Path:

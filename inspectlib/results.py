@@ -47,13 +47,18 @@ class Estimate:
         ci = binomtest(int(hits), int(n)).proportion_ci(confidence_level=level, method="wilson")
         return cls(int(hits), int(n), hits / n, float(ci.low), float(ci.high), level)
 
-    def __str__(self) -> str:
+    def text(self, language: str = "en") -> str:
+        """The estimate in words, e.g. ``42.9% (3/7; 95% CI 15.8–75.0%)``."""
+        zh = language == "zh"
         if self.n == 0:
-            return "n/a (no decided inspections)"
-        return (
-            f"{100 * self.rate:.1f}% ({self.hits}/{self.n}; {100 * self.level:.0f}% CI "
-            f"{100 * self.low:.1f}–{100 * self.high:.1f}%)"
-        )
+            return "无数据（没有得出结论的检查）" if zh else "n/a (no decided inspections)"
+        ci = f"{100 * self.low:.1f}–{100 * self.high:.1f}%"
+        if zh:
+            return f"{100 * self.rate:.1f}%（{self.hits}/{self.n}；{100 * self.level:.0f}% 置信区间 {ci}）"
+        return f"{100 * self.rate:.1f}% ({self.hits}/{self.n}; {100 * self.level:.0f}% CI {ci})"
+
+    def __str__(self) -> str:
+        return self.text()
 
 
 @dataclass(frozen=True)
@@ -102,13 +107,21 @@ def inspections(
     rows = rows.merge(strata, on="firm_id", how="left", validate="many_to_one")
     rows["planned"] = rows["stratum"].notna()
     rows["stratum"] = rows["stratum"].fillna("outside plan")
+    rows = with_firms(rows, register)
+    return rows.sort_values(["inspection_date", "firm_id"]).reset_index(drop=True)
+
+
+def with_firms(findings: pd.DataFrame, register: pd.DataFrame) -> pd.DataFrame:
+    """Findings with each firm's name, town, industry section and location from the
+    register, ``violations`` (number of violation codes of a violation, else 0) and ``date``
+    (the inspection date, as the results maps want it)."""
     firm_columns = ["firm_id", "name", "town", "industry_section", "lon", "lat"]
-    rows = rows.merge(register[firm_columns], on="firm_id", how="left", validate="many_to_one")
+    rows = findings.merge(register[firm_columns], on="firm_id", how="left", validate="many_to_one")
     codes = rows["violation_codes"].fillna("").astype(str)
     rows["violations"] = codes.map(lambda c: len([x for x in c.split(";") if x.strip()]))
     rows["violations"] = rows["violations"].where(rows["result"] == "violation", 0)
     rows["date"] = rows["inspection_date"]
-    return rows.sort_values(["inspection_date", "firm_id"]).reset_index(drop=True)
+    return rows
 
 
 def planned_vs_done(draw: pd.DataFrame, done: pd.DataFrame) -> pd.DataFrame:
@@ -157,8 +170,17 @@ def prevalence(done: pd.DataFrame, level: float = 0.95) -> Estimate:
     it was chosen for being risky). Closed, not-found and refused inspections carry no
     answer and are left out of the denominator.
     """
-    sample = done[(done["stratum"] == "random") & done["result"].isin(DECIDED)]
-    return Estimate.of(int((sample["result"] == "violation").sum()), len(sample), level)
+    return stratum_rate(done, "random", level)
+
+
+def stratum_rate(inspections: pd.DataFrame, stratum: str, level: float = 0.95) -> Estimate:
+    """Violation rate of the firms of one stratum: each firm counts once a year, by its
+    first inspection with a decided result (a follow-up visit is not a second sample)."""
+    rows = inspections[(inspections["stratum"] == stratum) & inspections["result"].isin(DECIDED)]
+    year = rows["inspection_date"].dt.year.rename("year")
+    first = rows.assign(year=year).sort_values("inspection_date", kind="stable")
+    first = first.drop_duplicates(["firm_id", "campaign", "year"])
+    return Estimate.of(int((first["result"] == "violation").sum()), len(first), level)
 
 
 POOLED_YEARS = 4
@@ -172,6 +194,11 @@ class Pooled:
     estimate: Estimate
     first: int
     last: int
+
+    @property
+    def years(self) -> str:
+        """``2024–2027``, or one year."""
+        return str(self.first) if self.first == self.last else f"{self.first}–{self.last}"
 
 
 def pooled_random_stratum(
@@ -192,25 +219,16 @@ def pooled_random_stratum(
     """
     since = year - years + 1
     day = history["inspection_date"].dt.year
-    rows = history[
-        (history["campaign"] == campaign)
-        & day.between(since, year)
-        & (history["stratum"] == "random")
-        & history["result"].isin(DECIDED)
-    ]
-    found = sorted(set(rows["inspection_date"].dt.year))
-    estimate = Estimate.of(int((rows["result"] == "violation").sum()), len(rows), level)
+    rows = history[(history["campaign"] == campaign) & day.between(since, year)]
+    sampled = rows[(rows["stratum"] == "random") & rows["result"].isin(DECIDED)]
+    found = sorted(set(sampled["inspection_date"].dt.year))
+    estimate = stratum_rate(rows, "random", level)
     return Pooled(estimate, found[0] if found else year, found[-1] if found else year)
 
 
 def targeting_lift(done: pd.DataFrame, level: float = 0.95) -> Lift:
     """Risk stratum hit rate against the random stratum's: above 1 means targeting works."""
-
-    def rate(stratum: str) -> Estimate:
-        rows = done[(done["stratum"] == stratum) & done["result"].isin(DECIDED)]
-        return Estimate.of(int((rows["result"] == "violation").sum()), len(rows), level)
-
-    return Lift(risk=rate("risk"), random=rate("random"))
+    return Lift(risk=stratum_rate(done, "risk", level), random=stratum_rate(done, "random", level))
 
 
 PUBLIC_COLUMNS = ("name", "town", "industry", "inspection_date", "result", "rectification_due")

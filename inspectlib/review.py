@@ -12,7 +12,7 @@ import geopandas as gpd
 import pandas as pd
 
 from inspectlib import maps, results
-from inspectlib.archive import open_archive
+from inspectlib.archive import Archive, open_archive
 from inspectlib.campaigns import get_campaign
 from inspectlib.errors import PlanningError
 from inspectlib.geo import read_boundaries
@@ -30,14 +30,14 @@ WORDS = {
         ),
         "prevalence": "据纯随机层估计，符合条件企业的违法率为 {est}。",
         "pooled": (
-            "本年随机层样本较小；合并 {first}–{last} 年的随机层检查（假定各年违法率相近），"
-            "估计为 {est}。"
+            "本年随机层样本较小；合并 {years} 年的随机层检查（假定各年违法率相近），估计为 {est}。"
         ),
         "lift": "风险层违法发现率 {risk}，随机层 {random}：定向抽查效率是随机抽查的 {lift} 倍。",
         "lift_pooled": (
-            "风险层违法发现率 {risk}，{first}–{last} 年随机层合计 {random}：定向抽查效率是随机"
+            "风险层违法发现率 {risk}，{years} 年随机层合计 {random}：定向抽查效率是随机"
             "抽查的 {lift} 倍。"
         ),
+        "lift_zero": "风险层违法发现率 {risk}；随机层未发现违法（{random}），无法计算倍数。",
         "lift_na": "随机层或风险层没有可比较的检查结果，无法计算定向效率。",
         "h_plan": "计划与完成",
         "h_town": "按镇（区）",
@@ -62,12 +62,16 @@ WORDS = {
         ),
         "prevalence": "Estimated from the random stratum, {est} of eligible firms violate.",
         "pooled": (
-            "This year's random stratum is small; pooling the random strata of {first}–{last} "
+            "This year's random stratum is small; pooling the random strata of {years} "
             "(assuming the rate changed little) gives {est}."
         ),
         "lift_pooled": (
             "Risk stratum hit rate {risk} against {random} in the random strata of "
-            "{first}–{last}: targeting finds violations {lift}× as often as random selection."
+            "{years}: targeting finds violations {lift}× as often as random selection."
+        ),
+        "lift_zero": (
+            "Risk stratum hit rate {risk}; the random stratum found no violation ({random}), "
+            "so the lift has no finite value."
         ),
         "lift": (
             "Risk stratum hit rate {risk} against the random stratum's {random}: targeting "
@@ -130,7 +134,11 @@ def latest_plan_id(params: CampaignParams) -> int:
     if not params.store:
         raise PlanningError("the results report needs `store` (the archive) in the params")
     with open_archive(params.store) as archive:
-        plans = archive.plans(params.campaign, params.year)
+        return _latest_plan_id(archive, params)
+
+
+def _latest_plan_id(archive: Archive, params: CampaignParams) -> int:
+    plans = archive.plans(params.campaign, params.year)
     if plans.empty:
         raise PlanningError(
             f"no archived plan for {params.campaign} {params.year} in "
@@ -147,9 +155,11 @@ def load_review(params: CampaignParams) -> CampaignReview:
     PlanningError
         When the archive holds no plan for this campaign and year.
     """
-    plan_id = latest_plan_id(params)
+    if not params.store:
+        raise PlanningError("the results report needs `store` (the archive) in the params")
     first = params.year - results.POOLED_YEARS + 1
     with open_archive(params.store) as archive:
+        plan_id = _latest_plan_id(archive, params)
         draw = archive.draw(plan_id)
         history = archive.findings(params.campaign, range(first, params.year + 1))
         history = fill_strata(history, archive.draw_strata())
@@ -161,39 +171,44 @@ def load_review(params: CampaignParams) -> CampaignReview:
 
 def summary(review: CampaignReview) -> HTMLBlock:
     """Planned versus done, totals, prevalence and targeting lift in words."""
-    w, done = review.words, review.done
+    w, done, lang = review.words, review.done, review.params.language
+    firms = done.groupby("planned")["firm_id"].nunique()
     text = w["summary"].format(
         planned=len(review.draw),
-        inspected=int(done["planned"].sum()),
-        outside=int((~done["planned"]).sum()),
-        violating=int((done["result"] == "violation").sum()),
+        inspected=int(firms.get(True, 0)),
+        outside=int(firms.get(False, 0)),
+        violating=done.loc[done["result"] == "violation", "firm_id"].nunique(),
         workers=int(done["workers_affected"].fillna(0).sum()),
         back=results.money(float(done["back_wages_yuan"].sum())),
         fines=results.money(float(done["fine_yuan"].sum())),
     )
     lift = results.targeting_lift(done)
-    this_year = results.prevalence(done)
+    this_year = lift.random
     pooled = results.pooled_random_stratum(
         review.history, review.params.campaign, review.params.year
     )
-    use_pooled = pooled.estimate.n > this_year.n and pooled.first < pooled.last
+    use_pooled = pooled.estimate.n > this_year.n
     parts = [f"<h2>{escape_text(review.title)}</h2>"]
     if review.params.synthetic:
         parts.append(
             f'<p style="background:#fff3cd;padding:6px"><b>{escape_text(w["synthetic"])}</b></p>'
         )
     parts.append(f"<p>{escape_text(text)}</p>")
-    parts.append(f"<p><b>{escape_text(w['prevalence'].format(est=this_year))}</b></p>")
-    span = {"first": pooled.first, "last": pooled.last}
+    parts.append(f"<p><b>{escape_text(w['prevalence'].format(est=this_year.text(lang)))}</b></p>")
     if use_pooled:
+        est = pooled.estimate.text(lang)
         parts.append(
-            f"<p><b>{escape_text(w['pooled'].format(est=pooled.estimate, **span))}</b></p>"
+            f"<p><b>{escape_text(w['pooled'].format(est=est, years=pooled.years))}</b></p>"
         )
         lift = results.Lift(risk=lift.risk, random=pooled.estimate)
+    rates = {"risk": lift.risk.text(lang), "random": lift.random.text(lang), "years": pooled.years}
     if pd.notna(lift.value):
         words = w["lift_pooled"] if use_pooled else w["lift"]
-        text = words.format(risk=lift.risk, random=lift.random, lift=f"{lift.value:.2f}", **span)
-        parts.append(f"<p><b>{escape_text(text)}</b></p>")
+        parts.append(
+            f"<p><b>{escape_text(words.format(lift=f'{lift.value:.2f}', **rates))}</b></p>"
+        )
+    elif lift.risk.n and lift.random.n:
+        parts.append(f"<p>{escape_text(w['lift_zero'].format(**rates))}</p>")
     else:
         parts.append(f"<p>{escape_text(w['lift_na'])}</p>")
     return HTMLBlock("\n".join(parts))

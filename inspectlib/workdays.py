@@ -302,6 +302,26 @@ def default_window(campaign_id: str, year: int) -> tuple[dt.date, dt.date]:
     return start, dt.date(year, last_month, calendar.monthrange(year, last_month)[1])
 
 
+def window_dates(
+    campaign_id: str,
+    year: int,
+    start: dt.date | str | None = None,
+    end: dt.date | str | None = None,
+) -> tuple[dt.date, dt.date]:
+    """First and last day of a campaign window: the params' dates where given, else the
+    defaults (no calendar lookup; :func:`campaign_window` adds the workdays and checks).
+
+    Examples
+    --------
+    >>> window_dates("heat", 2027, end="2027-09-15")
+    (datetime.date(2027, 8, 1), datetime.date(2027, 9, 15))
+    """
+    d_start, d_end = default_window(campaign_id, year)
+    first = _as_date(start) if start is not None else d_start
+    last = _as_date(end) if end is not None else d_end
+    return first, last
+
+
 def campaign_window(
     campaign_id: str,
     year: int,
@@ -336,9 +356,7 @@ def campaign_window(
     >>> w.end, len(w.workdays), w.warnings
     (datetime.date(2025, 1, 27), 19, [])
     """
-    d_start, d_end = default_window(campaign_id, year)
-    first = _as_date(start) if start is not None else d_start
-    last = _as_date(end) if end is not None else d_end
+    first, last = window_dates(campaign_id, year, start, end)
     if last < first:
         hint = "window_end" if end is None else "window_start/window_end"
         raise PlanningError(

@@ -58,6 +58,8 @@ INDUSTRIES = (
     ("7212", 0.0, 4),
     ("6510", 0.0, 3),  # K, L, I (office)
 )
+
+
 @dataclass(frozen=True)
 class FakeInputs:
     """Stand-in for ``inspectlib.inputs.CampaignInputs`` (same attribute names)."""

@@ -49,15 +49,16 @@ def test_table_counts_the_year_and_shows_windows_and_dates():
     heat = table.loc["夏季高温专项检查"]
     assert heat["window"] == "—" and heat["fines (yuan)"] == 5000.0
     total = table.loc["合计"]
-    assert total["firms inspected"] == 4 and total["back wages (yuan)"] == 12300.0
+    # B was inspected in both campaigns: one firm of the year
+    assert total["firms inspected"] == 3 and total["back wages (yuan)"] == 12300.0
 
 
 def test_paragraphs_and_chinese_headers():
     table = annual_table(findings(), 2027, "zh")
     text = paragraph(table, 2027, "zh")
-    assert text.startswith("2027年共开展2项专项检查，检查企业4家，发现违法行为3起")
+    assert text.startswith("2027年共开展2项专项检查，检查企业3家，发现违法行为3起")
     assert "企业工资专项检查：检查企业2家，发现违法1起。" in text and "检查检查" not in text
-    assert "inspected 4 firms" in paragraph(annual_table(findings(), 2027, "en"), 2027, "en")
+    assert "inspected 3 firms" in paragraph(annual_table(findings(), 2027, "en"), 2027, "en")
     html = str(show(AnnualSummary(table, text, "", "<p>map</p>", language="zh")))
     assert "检查企业（家）" in html and "追发工资（元）" in html and "12,300" in html
     assert "firms inspected" not in html

@@ -125,3 +125,26 @@ def test_findings_without_optional_amount_columns(tmp_path):
     found = load_findings([write_csv(rows, tmp_path / "f.csv")])
     assert found["back_wages_yuan"].tolist() == [0.0, 0.0]
     assert found["fine_yuan"].tolist() == [0.0, 0.0]
+
+
+def test_file_findings_without_stratum_keep_the_archived_or_drawn_one():
+    from inspectlib.inputs import combine_findings, fill_strata
+
+    day = pd.Timestamp("2026-01-12")
+    files = pd.DataFrame(
+        {
+            "firm_id": ["A", "B", "C"],
+            "campaign": ["wage"] * 3,
+            "inspection_date": [day] * 3,
+            "result": ["violation", "compliant", "compliant"],
+            "stratum": ["", "", "risk"],
+        }
+    )
+    archived = files.iloc[:1].assign(result="compliant", stratum="random")
+    strata = pd.DataFrame(
+        {"campaign": ["wage", "wage"], "year": [2026, 2026], "firm_id": ["B", "C"]}
+    ).assign(stratum=["risk", "random"])
+    both = fill_strata(combine_findings(files, archived), strata).set_index("firm_id")
+    assert both["result"].to_dict() == {"A": "violation", "B": "compliant", "C": "compliant"}
+    # A: the file's row wins but keeps the archived stratum; B: from the draw; C: as given
+    assert both["stratum"].to_dict() == {"A": "random", "B": "risk", "C": "risk"}

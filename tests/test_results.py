@@ -166,13 +166,53 @@ def test_results_summary_pools_a_small_random_stratum_and_tables_read_well(done)
     )
     review = CampaignReview(params, 1, DRAW, done, None, history_with_past_random_strata())
     text = str(summary(review))
-    assert "符合条件企业的违法率为 50.0% (1/2;" in text  # this year alone
-    assert "合并 2024–2027 年的随机层检查" in text and "57.1% (4/7;" in text
-    assert "2024–2027 年随机层合计 57.1% (4/7;" in text and "的 1.75 倍" in text
+    assert "符合条件企业的违法率为 50.0%（1/2；95% 置信区间" in text  # this year alone
+    assert "合并 2024–2027 年的随机层检查" in text and "57.1%（4/7；" in text
+    assert "2024–2027 年随机层合计 57.1%（4/7；" in text and "的 1.75 倍" in text
+    assert "已检查 5 家（计划外 1 家）；发现 4 家存在违法行为" in text
     shown = str(tables(review))
     assert "违法率" in shown and "75.0%" in shown and "追发工资（元）" in shown
     assert "25,500" in shown and "随机层" in shown and "计划外" in shown
     assert "violation rate" not in shown and "back_wages_yuan" not in shown
+
+
+def test_a_follow_up_visit_is_not_a_second_sample():
+    again = (
+        findings().iloc[[1]].assign(inspection_date=pd.Timestamp("2027-02-01"), result="compliant")
+    )
+    done = results.inspections(
+        pd.concat([findings(), again], ignore_index=True), DRAW, REGISTER, "wage", 2027
+    )
+    est = results.prevalence(done)
+    assert (est.hits, est.n) == (1, 2)  # B counts once, by its first visit (a violation)
+
+
+def test_no_violation_in_the_random_stratum_is_said_so(done):
+    from inspectlib.params import validate_params
+    from inspectlib.review import CampaignReview, summary
+
+    params = validate_params(
+        {
+            "campaign": "wage",
+            "year": 2027,
+            "seed": 1,
+            "register": "r.csv",
+            "boundaries": "b.geojson",
+            "roster": "o.csv",
+            "language": "en",
+        }
+    )
+    clean = done.assign(result=done["result"].where(done["stratum"] != "random", "compliant"))
+    text = str(summary(CampaignReview(params, 1, DRAW, clean, None, clean)))
+    assert "the random stratum found no violation (0.0% (0/2;" in text
+    assert "No comparable results" not in text
+    # no random inspection this year, only in 2025: pooled anyway, said as one year
+    risk_only = clean[clean["stratum"] != "random"]
+    past = clean.assign(stratum="random", inspection_date=pd.Timestamp("2025-03-01"))
+    history = pd.concat([past, risk_only])
+    text = str(summary(CampaignReview(params, 1, DRAW, risk_only, None, history)))
+    assert "pooling the random strata of 2025 (assuming" in text
+    assert "against 60.0% (3/5;" in text and "in the random strata of 2025:" in text
 
 
 def test_public_list_has_no_confidential_fields(done):
