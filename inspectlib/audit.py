@@ -9,6 +9,7 @@ exactly what differs, if anything.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -35,7 +36,18 @@ MAX_LISTED = 20
 
 
 def sha256_file(path: str | Path) -> str:
-    """Hex sha256 of a file's bytes, read in 1 MiB blocks."""
+    """Hex sha256 of a file's bytes, read in 1 MiB blocks.
+
+    Remembered per path, size and modification time, so that a verification (which hashes
+    the recorded files, then redoes the draw, whose audit hashes them again) reads each file
+    once; a changed file has another size or time and is read afresh.
+    """
+    stat = Path(path).stat()
+    return _sha256(str(Path(path).resolve()), stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=256)
+def _sha256(path: str, size: int, mtime_ns: int) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -215,10 +227,26 @@ def compare_draws(recorded: dict[str, Any], now: dict[str, Any]) -> list[str]:
     return out
 
 
+def _redo_draw(
+    params: CampaignParams,
+    as_of: str | None,
+    loader: Callable[[CampaignParams], CampaignInputs] | None,
+) -> dict[str, Any]:
+    """Load the inputs (archived findings as of ``as_of``), redo the draw, audit it."""
+    if loader is None:
+        from inspectlib.inputs import load_campaign_inputs
+
+        inputs = load_campaign_inputs(params, archive_as_of=as_of)
+    else:
+        inputs = loader(params)
+    return build_audit(params, inputs, plan_draw(params, inputs))
+
+
 def verify_draw(
     audit_path: str | Path,
     *,
     loader: Callable[[CampaignParams], CampaignInputs] | None = None,
+    redo: Callable[[CampaignParams, str | None], dict[str, Any]] | None = None,
 ) -> VerifyResult:
     """Re-run a recorded draw from its inputs and say whether it matches.
 
@@ -229,6 +257,10 @@ def verify_draw(
     loader : callable, optional
         ``params -> CampaignInputs``; defaults to
         :func:`inspectlib.inputs.load_campaign_inputs`.
+    redo : callable, optional
+        ``(params, archive_as_of) -> audit``: redoes the run and returns its audit, instead
+        of loading the inputs and redoing only the draw (:func:`inspectlib.plan.verify_plan`
+        redoes the whole plan once and checks the schedule from the same audit).
 
     Returns
     -------
@@ -269,17 +301,11 @@ def verify_draw(
     version = recorded.get("inspectlib_version")
     if version != inspectlib.__version__:
         notes.append(f"recorded with inspectlib {version}, verified with {inspectlib.__version__}")
-    if loader is None:
-        from functools import partial
-
-        from inspectlib.inputs import load_campaign_inputs
-
-        as_of = (recorded.get("archive") or {}).get("as_of")
-        loader = partial(load_campaign_inputs, archive_as_of=as_of)
+    as_of = (recorded.get("archive") or {}).get("as_of")
+    if redo is None:
+        redo = functools.partial(_redo_draw, loader=loader)
     try:
-        inputs = loader(params)
-        result = plan_draw(params, inputs)
-        now = build_audit(params, inputs, result)
+        now = redo(params, as_of)
     except (InspectlibError, OSError) as exc:
         differences.append(f"the draw cannot be redone: {exc}")
         return VerifyResult(False, differences, notes, str(audit_path))

@@ -87,41 +87,30 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """The campaign results report from the archived findings."""
+    from inspectlib.batch import run_kind
     from inspectlib.params import parse_set
-    from inspectlib.review import latest_plan_id
-    from inspectlib.run import REPORT_NOTEBOOK, run_plan
 
-    result = run_plan(
-        args.params,
-        parse_set(args.set or []),
-        notebook=REPORT_NOTEBOOK,
-        subdir="results",
-        precheck=latest_plan_id,
-    )
+    result = run_kind("report", args.params, parse_set(args.set or []))
     print(f"{result.campaign}: results report in {result.output_dir}/report.html")
     return 0
 
 
 def cmd_annual(args: argparse.Namespace) -> int:
     """The annual summary of all campaigns of a year from the archive."""
-    from inspectlib.annual import load_annual_params
+    from inspectlib.batch import run_kind
     from inspectlib.params import parse_set
-    from inspectlib.run import ANNUAL_NOTEBOOK, run_plan
 
-    result = run_plan(
-        args.params, parse_set(args.set or []), notebook=ANNUAL_NOTEBOOK, load=load_annual_params
-    )
+    result = run_kind("annual", args.params, parse_set(args.set or []))
     print(f"annual summary in {result.output_dir}/report.html")
     return 0
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
     """Run one campaign plan through papermill and print where its outputs are."""
+    from inspectlib.batch import run_kind
     from inspectlib.params import parse_set
-    from inspectlib.plan import archive_plan_run
-    from inspectlib.run import run_plan
 
-    result = run_plan(args.params, parse_set(args.set or []), record=archive_plan_run)
+    result = run_kind("plan", args.params, parse_set(args.set or []))
     print(f"{result.campaign}: ok in {result.seconds:.1f} s — outputs in {result.output_dir}")
     for name in ("report.html", "map.html", "map_public.html", "plan.xlsx", "audit.json"):
         path = Path(result.output_dir) / name

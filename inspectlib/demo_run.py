@@ -23,7 +23,7 @@ from inspectlib.geo import read_boundaries
 from inspectlib.inputs import load_findings, load_roster, load_warning_points, load_weather
 from inspectlib.params import load_params
 from inspectlib.register import load_register
-from inspectlib.run import ANNUAL_NOTEBOOK, REPORT_NOTEBOOK, RunResult
+from inspectlib.run import RunResult
 
 log = logging.getLogger(__name__)
 
@@ -170,21 +170,8 @@ def run_demo(
     say(f"archived the inspectors' {region.plan_year} findings: {added:,} added")
 
     say("writing the results reports…")
-    reports = run_batch(
-        campaign_files,
-        workers=workers,
-        notebook=REPORT_NOTEBOOK,
-        kind="report",
-        subdir="results",
-        progress=_progress(say),
-    )
-    annual = run_batch(
-        [params_files[4]],
-        workers=1,
-        notebook=ANNUAL_NOTEBOOK,
-        kind="annual",
-        progress=_progress(say),
-    )[0]
+    reports = run_batch(campaign_files, workers=workers, kind="report", progress=_progress(say))
+    annual = run_batch([params_files[4]], workers=1, kind="annual", progress=_progress(say))[0]
     return DemoRun(region, plans, reports, annual)
 
 

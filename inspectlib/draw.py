@@ -58,7 +58,7 @@ from inspectlib.risk import (
 from inspectlib.risk_model import ModelReport, fit_risk_model
 from inspectlib.sampling import draw_firms, random_count
 from inspectlib.teams import draw_inspectors
-from inspectlib.workdays import campaign_window
+from inspectlib.workdays import Window, campaign_window
 
 if TYPE_CHECKING:
     from inspectlib.inputs import CampaignInputs
@@ -266,7 +266,9 @@ def _scope(
     return mask
 
 
-def plan_draw(params: CampaignParams, inputs: CampaignInputs) -> DrawResult:
+def plan_draw(
+    params: CampaignParams, inputs: CampaignInputs, window: Window | None = None
+) -> DrawResult:
     """Draw the firms and the inspectors of one campaign.
 
     Parameters
@@ -277,6 +279,8 @@ def plan_draw(params: CampaignParams, inputs: CampaignInputs) -> DrawResult:
         exclude_inspected_within_days, weights, risk_model, language).
     inputs : CampaignInputs
         Loaded register, roster and findings.
+    window : Window, optional
+        The campaign window when the caller has it already (default: computed from params).
 
     Returns
     -------
@@ -296,7 +300,9 @@ def plan_draw(params: CampaignParams, inputs: CampaignInputs) -> DrawResult:
     >>> result.selected[["draw_order", "firm_id", "stratum", "reasons"]].head()  # doctest: +SKIP
     """
     campaign = get_campaign(params.campaign)
-    span = campaign_window(campaign.id, params.year, params.window_start, params.window_end)
+    span = window or campaign_window(
+        campaign.id, params.year, params.window_start, params.window_end
+    )
     prepared = prepare_inputs(inputs)
     pool = prepare_pool(params, prepared, (span.start, span.end))
     return draw_from_pool(params, pool, prepared, inputs.roster)

@@ -46,6 +46,8 @@ class _References(HTMLParser):
                 self.found.append(f"<{tag} {name}={value!r}>")
             if name == "style" and value:
                 self._css(value)
+            if name == "srcdoc" and value:  # an embedded document (the report's maps)
+                self.found += external_references(value)
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "style":

@@ -19,7 +19,7 @@ from inspectlib.draw import DrawResult, plan_draw
 from inspectlib.errors import ParamsError
 from inspectlib.geo import town_centroids
 from inspectlib.inputs import CampaignInputs, load_campaign_inputs
-from inspectlib.params import CampaignParams, validate_params
+from inspectlib.params import CampaignParams
 from inspectlib.schedule import Schedule, plan_schedule
 from inspectlib.workdays import Window, campaign_window
 
@@ -102,7 +102,7 @@ def make_plan(params: CampaignParams, archive_as_of: str | None = None) -> Campa
     """
     inputs = load_campaign_inputs(params, archive_as_of=archive_as_of)
     window = campaign_window(params.campaign, params.year, params.window_start, params.window_end)
-    draw = plan_draw(params, inputs)
+    draw = plan_draw(params, inputs, window)
     office = resolve_office(params, inputs)
     selected = draw.selected.merge(
         inputs.register[["firm_id", "outdoor_work"]],
@@ -154,7 +154,7 @@ def schedule_audit(schedule: Schedule, window: Window, office: tuple[float, floa
                 schedule.unscheduled["firm_id"], schedule.unscheduled["reason"], strict=True
             )
         ],
-        "warnings": list(window.warnings) + list(schedule.warnings),
+        "warnings": list(schedule.warnings),  # the window's warnings come first in them
     }
 
 
@@ -178,9 +178,9 @@ def plan_table(draw: DrawResult, schedule: Schedule) -> pd.DataFrame:
     return table[list(PLAN_CSV_COLUMNS) + extra].sort_values("draw_order").reset_index(drop=True)
 
 
-def _maps(plan: CampaignPlan) -> dict[str, str]:
-    table = plan.table
-    table["industry"] = table["industry"].fillna("")
+def _maps(plan: CampaignPlan, table: pd.DataFrame) -> dict[str, str]:
+    """The internal and public maps of the plan (``table``: :attr:`CampaignPlan.table`)."""
+    table = table.assign(industry=table["industry"].fillna(""))
     eligible = plan.draw.eligible[["firm_id", "town", "lon", "lat"]]
     common = {
         "title": plan.title,
@@ -214,7 +214,7 @@ def write_outputs(plan: CampaignPlan, out_dir: str | Path) -> dict[str, Path]:
     table.to_csv(csv_tmp, index=False, encoding="utf-8", date_format="%Y-%m-%d")
     written["plan.csv"] = csv_tmp.replace(out / "plan.csv")
     written["plan.xlsx"] = _write_xlsx(plan, table, out / "plan.xlsx")
-    for name, html in _maps(plan).items():
+    for name, html in _maps(plan, table).items():
         written[name] = maps.write_html(html, out / name)
     written["audit.json"] = write_audit(plan.audit, out / "audit.json")
     return written
@@ -291,13 +291,17 @@ def verify_plan(audit_path: str | Path) -> VerifyResult:
     """
     import json
 
-    result = verify_draw(audit_path)
+    redone: dict[str, Any] = {}
+
+    def redo(params: CampaignParams, as_of: str | None) -> dict[str, Any]:
+        redone.update(make_plan(params, archive_as_of=as_of).audit)
+        return redone
+
+    result = verify_draw(audit_path, redo=redo)
     recorded = json.loads(Path(audit_path).read_text(encoding="utf-8"))
     if not result.matches or "schedule" not in recorded:
         return result
-    params = validate_params(recorded["params"], source=f"{audit_path} params")
-    as_of = (recorded.get("archive") or {}).get("as_of")
-    now = make_plan(params, archive_as_of=as_of).audit["schedule"]
+    now = redone["schedule"]
     differences = []
     for key in ("window", "office", "visits", "unscheduled"):
         if recorded["schedule"].get(key) != now.get(key):

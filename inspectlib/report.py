@@ -10,7 +10,8 @@ import io
 import logging
 import warnings
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -56,7 +57,14 @@ WORDS = {
         "warnings": "提示",
         "file_kind": "文件类型",
         "file": "文件",
-        "kinds": "企业名录|检查人员名册|检查结果|镇区边界|气温|预警点",
+        "kinds": {
+            "register": "企业名录",
+            "roster": "检查人员名册",
+            "findings": "检查结果",
+            "boundaries": "镇区边界",
+            "weather": "气温",
+            "warning_points": "预警点",
+        },
         "firm": "企业",
         "reason": "原因",
         "chart": "各镇（区）抽中企业数",
@@ -102,7 +110,7 @@ WORDS = {
         "warnings": "notes",
         "file_kind": "kind",
         "file": "file",
-        "kinds": "register|roster|findings|boundaries|weather|warning points",
+        "kinds": {"warning_points": "warning points"},
         "firm": "firm",
         "reason": "reason",
         "chart": "Selected firms by town",
@@ -112,10 +120,6 @@ WORDS = {
         "h_audit": "Audit and re-check",
     },
 }
-
-
-_FILE_KINDS = ("register", "roster", "findings", "boundaries", "weather", "warning_points")
-"""Input kinds of ``audit["files"]``, in the order of the ``kinds`` words."""
 
 
 class HTMLBlock:
@@ -141,7 +145,7 @@ def html_table(frame: pd.DataFrame) -> str:
     return frame.to_html(index=False, escape=True, na_rep="", border=0, classes="inspectlib-table")
 
 
-def _words(plan: CampaignPlan) -> dict[str, str]:
+def _words(plan: CampaignPlan) -> dict[str, Any]:
     return WORDS[plan.params.language]
 
 
@@ -318,25 +322,21 @@ def checklist(plan: CampaignPlan) -> HTMLBlock:
     return HTMLBlock(f"<h3>{escape_text(_words(plan)['h_checklist'])}</h3><ol>{items}</ol>")
 
 
-def audit_summary(plan: CampaignPlan, audit_path: str = "audit.json") -> HTMLBlock:
+def audit_summary(plan: CampaignPlan) -> HTMLBlock:
     """Seed, input hashes, model and the command anyone can use to re-check the draw."""
     w = _words(plan)
-    kind_words = dict(zip(_FILE_KINDS, w["kinds"].split("|"), strict=True))
     files = [
-        (kind_words.get(kind, kind), entry["path"].rsplit("/", 1)[-1], entry["sha256"][:16] + "…")
+        (w["kinds"].get(kind, kind), Path(entry["path"]).name, entry["sha256"][:16] + "…")
         for kind, entries in plan.audit["files"].items()
         for entry in entries
     ]
     frame = pd.DataFrame(files, columns=[w["file_kind"], w["file"], "SHA-256"])
-    # the draw and the schedule may note the same thing (e.g. an unofficial holiday year)
-    notes: Sequence[str] = list(
-        dict.fromkeys([*plan.draw.warnings, *plan.audit["schedule"]["warnings"]])
-    )
+    notes: Sequence[str] = [*plan.draw.warnings, *plan.audit["schedule"]["warnings"]]
     notes_html = "".join(f"<li>{escape_text(n)}</li>" for n in notes)
     return HTMLBlock(
         f"<h3>{escape_text(w['h_audit'])}</h3>"
         f"<p>{escape_text(w['seed'])}: <code>{escape_text(plan.params.seed)}</code></p>"
         f"<p>{escape_text(w['files'])}</p>{html_table(frame)}"
-        f"<p>{escape_text(w['verify'])}</p><pre>inspectlib verify-draw {escape_text(audit_path)}</pre>"
+        f"<p>{escape_text(w['verify'])}</p><pre>inspectlib verify-draw audit.json</pre>"
         + (f"<h4>{escape_text(w['warnings'])}</h4><ul>{notes_html}</ul>" if notes else "")
     )

@@ -117,7 +117,7 @@ def execute_notebook(
             time.sleep(wait)
 
 
-def export_report(notebook: Path, html_path: Path, title: str | None = None) -> Path:
+def export_report(notebook: Path, html_path: Path) -> Path:
     """Export an executed notebook to self-contained HTML without code cells.
 
     Images are embedded, input cells, prompts and stderr are left out, and nbconvert's CDN
@@ -137,8 +137,6 @@ def export_report(notebook: Path, html_path: Path, title: str | None = None) -> 
                 for o in cell.get("outputs", [])
                 if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
             ]
-    if title:
-        nb.metadata["title"] = title
     exporter = HTMLExporter(
         template_name="lab",
         exclude_input=True,
@@ -183,7 +181,11 @@ def _check_input_files(params: Any, params_file: str | Path) -> None:
 
 
 def _check_outputs(run_dir: Path) -> None:
+    """The notebook's own HTML files (maps) must not reference the network either
+    (``report.html`` was checked, embedded maps included, when it was exported)."""
     for html in sorted(run_dir.glob("*.html")):
+        if html.name == "report.html":
+            continue
         found = external_references(html.read_text(encoding="utf-8"))
         if found:
             raise InspectlibError(f"{html}: references the network: {', '.join(found[:5])}")
@@ -194,7 +196,6 @@ def run_plan(
     overrides: Mapping[str, Any] | None = None,
     *,
     notebook: Path = PLAN_NOTEBOOK,
-    kernel_name: str = KERNEL_NAME,
     subdir: str = "",
     record: Callable[[CampaignParams, Path], Any] | None = None,
     load: Callable[..., Any] = load_params,
@@ -210,8 +211,6 @@ def run_plan(
         ``--set key=value`` values, applied before validation.
     notebook : Path
         The notebook to run (default ``notebooks/plan_campaign.ipynb``).
-    kernel_name : str
-        Jupyter kernel (default: the project's ``inspectlib`` kernel).
     subdir : str
         Sub-folder of ``output_dir`` that receives the run folders (the results report uses
         ``results``).
@@ -248,9 +247,7 @@ def run_plan(
     run_dir = rundirs.new_run_dir(params.output_dir / subdir if subdir else params.output_dir)
     parameters = notebook_parameters(params, run_dir, Path(params_file).resolve().parent)
     try:
-        execute_notebook(
-            notebook, run_dir / "report.ipynb", parameters, kernel_name=kernel_name, cwd=run_dir
-        )
+        execute_notebook(notebook, run_dir / "report.ipynb", parameters, cwd=run_dir)
         export_report(run_dir / "report.ipynb", run_dir / "report.html")
         _check_outputs(run_dir)
     except RunError as exc:

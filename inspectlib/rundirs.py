@@ -19,6 +19,8 @@ import secrets
 from pathlib import Path
 
 LATEST = "latest"
+LATEST_TEXT = "LATEST.txt"
+"""Name of the latest good run, also where symlinks cannot be made."""
 
 
 def _stamp() -> str:
@@ -42,12 +44,15 @@ def promote(run_dir: Path) -> Path:
     """Publish a finished run: give it its final name and point ``latest`` at it."""
     final = run_dir.with_name(run_dir.name.removeprefix(".running-"))
     run_dir.rename(final)
-    link_tmp = final.parent / f".{LATEST}-{secrets.token_hex(4)}"
-    os.symlink(final.name, link_tmp, target_is_directory=True)
-    os.replace(link_tmp, final.parent / LATEST)
-    text_tmp = final.parent / f".LATEST.txt-{secrets.token_hex(4)}"
+    text_tmp = final.parent / f".{LATEST_TEXT}-{secrets.token_hex(4)}"
     text_tmp.write_text(final.name + "\n", encoding="utf-8")
-    os.replace(text_tmp, final.parent / "LATEST.txt")
+    os.replace(text_tmp, final.parent / LATEST_TEXT)
+    link_tmp = final.parent / f".{LATEST}-{secrets.token_hex(4)}"
+    try:
+        os.symlink(final.name, link_tmp, target_is_directory=True)
+        os.replace(link_tmp, final.parent / LATEST)
+    except OSError:  # no symlinks here (e.g. Windows without the privilege): the text file
+        link_tmp.unlink(missing_ok=True)
     return final
 
 
@@ -61,4 +66,10 @@ def mark_failed(run_dir: Path) -> Path:
 def latest(base: str | Path) -> Path | None:
     """The latest good run under ``base``, or None."""
     link = Path(base) / LATEST
-    return link.resolve() if link.exists() else None
+    if link.exists():
+        return link.resolve()
+    text = Path(base) / LATEST_TEXT
+    if text.is_file():
+        run = Path(base) / text.read_text(encoding="utf-8").strip()
+        return run.resolve() if run.is_dir() else None
+    return None

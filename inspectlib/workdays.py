@@ -232,8 +232,7 @@ def spring_festival(year: int) -> dt.date:
     >>> spring_festival(2027)
     datetime.date(2027, 2, 6)
     """
-    named = holidays.country_holidays("CN", years=year, language="en_US")
-    days = [d for d in named.get_named("Spring Festival") if d.year == year]
+    days = [d for d in _holidays_calendar(year).get_named("Spring Festival") if d.year == year]
     if not days:  # pragma: no cover - holidays always has the festival for 1950-2100
         raise PlanningError(f"the holidays package has no Spring Festival for {year}")
     return min(days)

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from inspectlib import rundirs
-from inspectlib.annual import load_annual_params
 from inspectlib.archive import open_archive
+from inspectlib.batch import run_kind
 from inspectlib.cli import main
 from inspectlib.demo_run import carry_out_plan
 from inspectlib.errors import ParamsError
@@ -19,7 +19,7 @@ from inspectlib.htmlcheck import external_references
 from inspectlib.inputs import load_findings
 from inspectlib.params import load_params
 from inspectlib.register import load_register
-from inspectlib.run import ANNUAL_NOTEBOOK, PLAN_NOTEBOOK, REPORT_NOTEBOOK, run_plan
+from inspectlib.run import PLAN_NOTEBOOK, run_plan
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
@@ -108,7 +108,7 @@ def test_results_report_and_annual_summary(small_world, published_wage_plan):
     with open_archive(params.store) as archive:
         archive.record_findings(load_findings([sheet]), source=str(sheet))
 
-    report = run_plan(small_world.params["wage"], notebook=REPORT_NOTEBOOK, subdir="results")
+    report = run_kind("report", small_world.params["wage"])
     out = Path(report.output_dir)
     html = (out / "report.html").read_text(encoding="utf-8")
     assert external_references(html) == []
@@ -125,9 +125,7 @@ def test_results_report_and_annual_summary(small_world, published_wage_plan):
     assert len(public) == len(found)
     assert (out / "results_map.html").exists() and (out / "results_map_public.html").exists()
 
-    annual = run_plan(
-        small_world.params["annual"], notebook=ANNUAL_NOTEBOOK, load=load_annual_params
-    )
+    annual = run_kind("annual", small_world.params["annual"])
     summary = pd.read_csv(Path(annual.output_dir) / "annual_summary.csv", encoding="utf-8-sig")
     assert summary["firms inspected"].iloc[0] == found["firm_id"].nunique()
     assert summary["firms inspected"].iloc[-1] == summary["firms inspected"].iloc[:-1].sum()

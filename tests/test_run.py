@@ -111,3 +111,23 @@ def test_missing_input_files_stop_before_papermill(tmp_path):
     with pytest.raises(InputError, match=r"r\.csv: file not found \(register"):
         run_plan(path, notebook=FIXTURE)
     assert not (tmp_path / "out").exists()
+
+
+def test_latest_falls_back_on_the_text_file_where_symlinks_fail(tmp_path, monkeypatch):
+    def no_symlinks(*args, **kwargs):
+        raise OSError("symlinks not allowed here")
+
+    monkeypatch.setattr(rundirs.os, "symlink", no_symlinks)
+    final = rundirs.promote(rundirs.new_run_dir(tmp_path / "wage"))
+    assert not (tmp_path / "wage" / rundirs.LATEST).exists()
+    assert rundirs.latest(tmp_path / "wage") == final.resolve()
+    assert [p.name for p in (tmp_path / "wage").iterdir() if p.name.startswith(".")] == []
+
+
+def test_network_references_inside_an_embedded_document_are_found():
+    from inspectlib.htmlcheck import external_references
+
+    inner = "&lt;img src=&quot;https://tracker.example/x.png&quot;&gt;"
+    assert external_references(f'<iframe srcdoc="{inner}"></iframe>') == [
+        "<img src='https://tracker.example/x.png'>"
+    ]

@@ -21,8 +21,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from inspectlib.errors import InspectlibError, Problems
+from inspectlib.errors import Problems
 from inspectlib.schema import CAMPAIGN_IDS, FINDINGS_COLUMNS, RESULTS
+from inspectlib.workdays import default_window
 
 from .schema import FINDINGS_KEY
 
@@ -40,13 +41,6 @@ MAX_LISTED = 200
 
 Window = tuple[dt.date, dt.date]
 WindowFor = Callable[[str, int], Window]
-
-_FALLBACK_MONTHS = {  # used only if inspectlib.workdays cannot give a window
-    "wage": (1, 2),
-    "illegal_employment": (6, 7),
-    "heat": (8, 9),
-    "service_sector": (10, 11),
-}
 
 
 def _row(frame: pd.DataFrame, i: int) -> int | None:
@@ -174,24 +168,6 @@ def row_problems(frame: pd.DataFrame, source: str | Path) -> Problems:
     return problems
 
 
-def default_window(campaign: str, year: int) -> Window:
-    """A campaign's default window in ``year`` (DESIGN.md §1).
-
-    From :func:`inspectlib.workdays.default_window` (``wage``: 1 January to the last workday
-    before the Spring Festival holiday; ``illegal_employment`` June–July; ``heat``
-    August–September; ``service_sector`` October–November); whole months if it fails.
-    """
-    try:
-        from inspectlib.workdays import default_window as workdays_window
-
-        return workdays_window(campaign, year)
-    except (ImportError, InspectlibError) as exc:
-        log.warning("no calendar window for %s %d (%s); using whole months", campaign, year, exc)
-    first, last = _FALLBACK_MONTHS[campaign]
-    end = dt.date(year + (last == 12), last % 12 + 1, 1) - dt.timedelta(days=1)
-    return dt.date(year, first, 1), end
-
-
 def findings_warnings(
     frame: pd.DataFrame,
     source: str | Path,
@@ -218,7 +194,8 @@ def findings_warnings(
         One window for every finding (``--campaign-window``). Without it each finding is
         checked against its own campaign's default window in the year of its inspection.
     window_for : callable
-        ``window_for(campaign, year) -> (start, end)``; default :func:`default_window`.
+        ``window_for(campaign, year) -> (start, end)``; default
+        :func:`inspectlib.workdays.default_window`.
 
     Returns
     -------
