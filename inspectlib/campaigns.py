@@ -19,7 +19,6 @@ smelting and rolling), 336 (metal surface and heat treatment), 3391/3392 (castin
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,21 +27,7 @@ import pandas as pd
 from inspectlib.errors import ParamsError
 from inspectlib.workdays import default_window
 
-logger = logging.getLogger(__name__)
-
-SECTIONS: tuple[str, ...] = tuple("ABCDEFGHIJKLMNOPQRST")
-
-# Canonical short agency names with English names and the spellings people use.
-AGENCIES: dict[str, str] = {
-    "人社局": "Human Resources and Social Security Bureau",
-    "公安局": "Public Security Bureau",
-    "市场监管局": "Market Regulation Administration",
-    "住建局": "Housing and Urban-Rural Development Bureau",
-    "应急管理局": "Emergency Management Bureau",
-    "卫健委": "Health Commission",
-    "税务局": "Tax Bureau",
-    "总工会": "Federation of Trade Unions",
-}
+# Canonical short agency names and the spellings people use for them.
 _AGENCY_PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("人社局", ("人社", "人力资源", "劳动保障", "劳动监察", "hrss", "human resources")),
     ("公安局", ("公安", "派出所", "police", "public security")),
@@ -66,7 +51,8 @@ def canonical_agency(name: object) -> str:
     Returns
     -------
     str
-        One of the keys of :data:`AGENCIES`, or the stripped input when it matches none.
+        A canonical short name (人社局, 公安局, 市场监管局, 住建局, 应急管理局, 卫健委,
+        税务局, 总工会), or the stripped input when it matches none.
 
     Examples
     --------

@@ -15,8 +15,7 @@ from pathlib import Path
 
 from inspectlib import __version__
 from inspectlib.errors import InputError, InspectlibError, Problems
-
-KINDS = ("register", "roster", "findings", "boundaries", "weather")
+from inspectlib.schema import KINDS
 
 
 def _print_problems(problems: Problems | list, limit: int | None = None) -> None:
@@ -226,7 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="check an input file and list its problems by row")
     p.add_argument("file")
-    p.add_argument("--kind", required=True, choices=KINDS)
+    p.add_argument("--kind", required=True, choices=tuple(KINDS))
     p.add_argument(
         "--coords",
         default="wgs84",

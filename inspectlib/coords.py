@@ -265,7 +265,7 @@ def _check_coords(coords: str) -> None:
         raise ValueError(f"unknown coordinate system {coords!r}; expected one of {list(COORDS)}")
 
 
-def to_wgs84(lon: ArrayLike, lat: ArrayLike, coords: str) -> LonLat:
+def to_wgs84(lon: ArrayLike, lat: ArrayLike, coords: Coords) -> LonLat:
     """Convert coordinates given in ``coords`` to WGS-84.
 
     Parameters
@@ -300,7 +300,7 @@ def to_wgs84(lon: ArrayLike, lat: ArrayLike, coords: str) -> LonLat:
     return _result(x.copy(), y.copy(), scalar)
 
 
-def from_wgs84(lon: ArrayLike, lat: ArrayLike, coords: str) -> LonLat:
+def from_wgs84(lon: ArrayLike, lat: ArrayLike, coords: Coords) -> LonLat:
     """Convert WGS-84 coordinates to ``coords`` (e.g. GCJ-02 for Gaode tiles).
 
     Parameters

@@ -267,7 +267,7 @@ def public_results(done: pd.DataFrame, language: str = "zh") -> pd.DataFrame:
             "rectification_due": done["rectification_due"].dt.strftime("%Y-%m-%d").fillna(""),
         }
     )
-    return table.sort_values(["town", "name"]).reset_index(drop=True)
+    return table[list(PUBLIC_COLUMNS)].sort_values(["town", "name"]).reset_index(drop=True)
 
 
 def results_points(done: pd.DataFrame) -> pd.DataFrame:

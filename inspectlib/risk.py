@@ -19,7 +19,6 @@ inspection never explains itself. The learned model lives in :mod:`inspectlib.ri
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections.abc import Mapping
 
 import numpy as np
@@ -30,8 +29,6 @@ import pyarrow.compute as pc
 from inspectlib.campaigns import Campaign, get_campaign
 from inspectlib.errors import ParamsError
 from inspectlib.industry import section_of
-
-logger = logging.getLogger(__name__)
 
 FACTORS: tuple[str, ...] = (
     "complaints",
@@ -47,8 +44,6 @@ BAD_RESULTS: tuple[str, ...] = ("violation", "refused")
 VIOLATION_HORIZON_YEARS = 5
 LONG_UNINSPECTED_YEARS = 3
 SCORE_DECIMALS = 6
-
-# GB/T 4754-2017: first division (2-digit code) of each section.
 
 _TEXT = {
     "en": {

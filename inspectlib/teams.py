@@ -29,7 +29,6 @@ Rules
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections import deque
 from dataclasses import dataclass
 
@@ -38,8 +37,6 @@ import pandas as pd
 
 from inspectlib.campaigns import Campaign, canonical_agency
 from inspectlib.errors import PlanningError
-
-logger = logging.getLogger(__name__)
 
 MAX_AUTO_TEAMS = 8
 MAX_ATTEMPTS = 20
@@ -52,7 +49,6 @@ class InspectorDraw:
     teams: pd.DataFrame
     assignments: pd.DataFrame
     warnings: list[str]
-    attempts: int
 
 
 def prepare_roster(
@@ -67,8 +63,7 @@ def prepare_roster(
     Returns
     -------
     pool : DataFrame
-        Sorted by ``inspector_id``, with the canonical ``agency`` (original in
-        ``agency_as_written``).
+        Sorted by ``inspector_id``, with the canonical ``agency``.
     rules : tuple of str
         Agencies every team must include.
     warnings : list of str
@@ -87,7 +82,6 @@ def prepare_roster(
             + ", ".join(sorted(set(r.loc[dup, "inspector_id"])))
         )
         r = r[~dup]
-    r["agency_as_written"] = r["agency"]
     r["agency"] = [canonical_agency(a) for a in r["agency"]]
     allowed = [canonical_agency(a) for a in agencies] if agencies else list(campaign.agencies)
     pool = r[r["agency"].isin(allowed)]
@@ -407,7 +401,7 @@ def draw_inspectors(
                     f"teams drawn {attempt} times: earlier draws left firms that no "
                     "team could inspect under 回避/rotation"
                 )
-            return InspectorDraw(teams, assignments, warnings + more, attempt)
+            return InspectorDraw(teams, assignments, warnings + more)
     listed = ", ".join(f"{r.firm_id} ({r.town})" for r in stuck.head(20).itertuples())
     more_n = f" and {len(stuck) - 20} more" if len(stuck) > 20 else ""
     raise PlanningError(

@@ -34,7 +34,6 @@ GROUPS: tuple[str, ...] = (
 MANUFACTURING = frozenset(
     {"textile", "garment", "cable", "electronics", "metal", "materials", "food"}
 )
-SERVICES = frozenset({"retail", "catering", "hotel", "property", "resident", "entertainment"})
 
 
 @dataclass(frozen=True)

@@ -102,11 +102,6 @@ class PlannerChoices:
             weights=full_weights(campaign, params.weights),
         )
 
-    @property
-    def weights_dict(self) -> dict[str, float]:
-        """The weights as a mapping."""
-        return dict(self.weights)
-
     def weight_overrides(self) -> dict[str, float]:
         """Only the weights that differ from the campaign's expert defaults (for params)."""
         default = dict(full_weights(get_campaign(self.campaign)))
