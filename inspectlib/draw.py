@@ -211,6 +211,8 @@ def frequency_cap(
     last = (
         pd.to_datetime(firms["last_inspected"]).dt.normalize().to_numpy("datetime64[ns]", copy=True)
     )
+    last[last >= start.to_datetime64()] = np.datetime64("NaT")  # only what came before, as
+    # for the risk factors (risk.factor_table): a later date is not "within days before"
     bad = None
     if findings is not None:
         past = findings[findings["inspection_date"] < start]

@@ -56,11 +56,11 @@ def check_uscc(ids: pd.Series) -> tuple[pd.Series, pd.Series]:
     bad_check = np.zeros(len(ids), dtype=bool)
     if shaped.any():
         codes = compact[shaped].to_numpy(dtype=str).astype("U18")
-        chars = codes.view("U1").reshape(-1, 18)
+        points = codes.view(np.uint32).reshape(-1, 18)  # code points (shaped: all ASCII)
         lookup = np.full(128, -1, dtype=np.int64)
         for i, ch in enumerate(_USCC_ALPHABET):
             lookup[ord(ch)] = i
-        digits = lookup[np.vectorize(ord, otypes=[np.int64])(chars)]
+        digits = lookup[points]
         total = (digits[:, :17] * _USCC_WEIGHTS).sum(axis=1)
         expected = (31 - total) % 31
         bad_check[shaped] = digits[:, 17] != expected

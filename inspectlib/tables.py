@@ -107,12 +107,15 @@ def _parquet_grid(path: Path) -> pd.DataFrame:
     """A Parquet file as a grid whose first row is the header. Text columns stay Arrow
     strings (no Python object per cell, as for CSV); other columns become objects."""
     frame = pd.read_parquet(path, dtype_backend="pyarrow")
+    if not isinstance(frame.index, pd.RangeIndex) or frame.index.name is not None:
+        frame = frame.reset_index()  # a column stored as the index (df.set_index(...))
     columns = {}
     for i, name in enumerate(frame.columns):
         col = frame[name]
-        text = pa.types.is_string(col.dtype.pyarrow_dtype) or pa.types.is_large_string(
-            col.dtype.pyarrow_dtype
-        )
+        kind = col.dtype.pyarrow_dtype
+        if pa.types.is_dictionary(kind):  # categorical text
+            kind = kind.value_type
+        text = pa.types.is_string(kind) or pa.types.is_large_string(kind)
         dtype = "string[pyarrow]" if text else object
         body = col.astype(dtype) if text else pd.Series(col.to_numpy(dtype=object))
         head = pd.Series(pd.array([str(name)], dtype=dtype))

@@ -98,7 +98,9 @@ def parse_date(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     out = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
     is_stamp = raw.map(lambda v: isinstance(v, (dt.date, pd.Timestamp))).astype(bool)
     if is_stamp.any():
-        out[is_stamp] = pd.to_datetime(raw[is_stamp].map(pd.Timestamp)).dt.normalize()
+        # local calendar dates: a timezone-aware stamp keeps its wall-clock date
+        stamps = raw[is_stamp].map(lambda v: pd.Timestamp(v).tz_localize(None))
+        out[is_stamp] = pd.to_datetime(stamps).dt.normalize()
     text = _text(raw).where(~is_stamp)
     parts = text.str.extract(_DATE_TEXT)
     compact = text.str.extract(r"^\s*(\d{4})(\d{2})(\d{2})\s*$")

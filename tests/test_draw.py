@@ -102,6 +102,7 @@ def cap_register(base: pd.DataFrame) -> pd.DataFrame:
         "OLD": ("2023-06-01", 0),
         "FINDONLY": (None, 0),
         "NORECORD": ("2024-06-01", 0),
+        "LATER": ("2025-03-01", 0),  # after the window start: not "within days before" it
     }
     for i, (fid, (last, complaints)) in enumerate(special.items()):
         reg.loc[i, ["firm_id", "employees", "complaints_12m", "last_inspected"]] = [
@@ -144,7 +145,7 @@ def test_frequency_cap_with_the_new_complaints_exception(synth_register, synth_r
     excluded = set(result.excluded["firm_id"])
     eligible = set(result.eligible["firm_id"])
     assert {"CAPPED", "FINDONLY", "NORECORD"} <= excluded
-    assert {"VIOL", "COMPLAINT", "OLD"} <= eligible
+    assert {"VIOL", "COMPLAINT", "OLD", "LATER"} <= eligible
     assert not excluded & eligible
     reason = result.excluded.set_index("firm_id").at["CAPPED", "reason"]
     assert reason == (

@@ -71,6 +71,23 @@ def test_parquet_with_typed_and_missing_values(tmp_path):
     assert out["source_row"].tolist() == [2, 3, 4]
 
 
+def test_parquet_with_an_index_column_categories_and_zoned_dates(tmp_path):
+    frame = pd.DataFrame(
+        {
+            "firm_id": ["A1", "B2"],
+            "name": pd.Categorical(["甲厂", "乙厂"]),
+            "last_inspected": pd.to_datetime(["2025-03-04 23:30", None]).tz_localize(
+                "Asia/Shanghai"
+            ),
+        }
+    ).set_index("firm_id")
+    frame.to_parquet(tmp_path / "r.parquet")
+    out = read_table(tmp_path / "r.parquet", REGISTER, Problems()).frame
+    assert out["firm_id"].tolist() == ["A1", "B2"] and out["name"].tolist() == ["甲厂", "乙厂"]
+    assert out["last_inspected"].iloc[0] == pd.Timestamp("2025-03-04")  # the local date
+    assert pd.isna(out["last_inspected"].iloc[1])
+
+
 def test_bad_cells_are_reported_by_row_and_column(tmp_path):
     rows = register_rows()
     rows.loc[2, "从业人数"] = "很多"

@@ -124,11 +124,15 @@ def record_findings(
     if not problems.errors:
         problems.extend(key_problems(frame, source))
     problems.raise_if_errors()
-    now = dt.datetime.now(dt.UTC)
-    rows = finding_rows(frame, source, now)
+    rows = finding_rows(frame, source, dt.datetime.now(dt.UTC))
     table = schema.findings
 
     def work(conn: Connection) -> tuple[int, int, list[Problem]]:
+        # stamped once the transaction holds the write lock (SQLite waits for it at BEGIN),
+        # so a reader's as_of never falls between the stamp and the commit of a slow writer
+        now = dt.datetime.now(dt.UTC)
+        for row in rows:
+            row["imported_at"] = now
         added: set[tuple] = set()
         if rows:
             stmt = (

@@ -75,7 +75,6 @@ def record_plan(
     plan = {
         "campaign": str(campaign),
         "year": int(year),
-        "created_at": dt.datetime.now(dt.UTC),
         "params": json.loads(json.dumps(params, default=str)),
         "audit_sha256": digest,
         "audit_path": str(audit_path or Path(output_dir) / "audit.json"),
@@ -108,7 +107,7 @@ def record_plan(
     def work(conn: Connection) -> tuple[int, bool]:
         stmt = (
             R.insert_for(conn, plans)
-            .values(**plan)
+            .values(**plan | {"created_at": dt.datetime.now(dt.UTC)})  # under the write lock
             .on_conflict_do_nothing(index_elements=["audit_sha256"])
             .returning(plans.c.id)
         )
