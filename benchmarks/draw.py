@@ -73,7 +73,8 @@ def build_register(n: int, seed: int = 1) -> pd.DataFrame:
     ind = rng.integers(0, len(CODES), n)
     town = rng.integers(0, len(TOWNS), n)
     ids = pd.Series(
-        np.char.add("9132", np.char.zfill(rng.permutation(10**9)[:n].astype(str), 14)), dtype="str"
+        np.char.add("9132", np.char.zfill(rng.choice(10**9, n, replace=False).astype(str), 14)),
+        dtype="str",
     )
     last = pd.to_datetime("2019-01-01") + pd.to_timedelta(rng.integers(0, 2100, n), unit="D")
     return pd.DataFrame(

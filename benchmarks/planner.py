@@ -25,9 +25,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-import yaml
-
 from inspectlib.demo import build_demo_region
+from inspectlib.demo_run import write_demo_params
 from inspectlib.draw import plan_draw
 from inspectlib.planner import Planner, PlannerChoices, PlannerSession
 from inspectlib.planner.debounce import FakeHandle
@@ -42,16 +41,8 @@ def params_file(tmp: Path) -> Path:
     """``params/wage.yaml``, or a copy pointing at a fresh demo build when it is missing."""
     if (ROOT / "outputs" / "demo" / "inputs" / "register.csv").is_file():
         return PARAMS
-    inputs = tmp / "inputs"
-    build_demo_region(inputs)
-    raw = yaml.safe_load(PARAMS.read_text(encoding="utf-8"))
-    for key in ("register", "boundaries", "roster", "warning_points"):
-        raw[key] = str(inputs / Path(raw[key]).name)
-    raw["findings"] = [str(inputs / Path(p).name) for p in raw["findings"]]
-    raw.pop("store", None)
-    path = tmp / "wage.yaml"
-    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
-    return path
+    build_demo_region(tmp / "inputs")
+    return write_demo_params(tmp)[0]  # wage
 
 
 def timed(fn: Callable[[], object]) -> float:

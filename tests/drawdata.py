@@ -116,6 +116,13 @@ def make_register(n: int = 1500, seed: int = 7) -> pd.DataFrame:
     )
 
 
+def draw_with(inputs: FakeInputs, **params: Any):
+    """``plan_draw`` with :func:`make_params` (English reasons) and these overrides."""
+    from inspectlib.draw import plan_draw
+
+    return plan_draw(make_params(language="en", **params), inputs)
+
+
 def make_roster() -> pd.DataFrame:
     """20 inspectors from five agencies, home towns spread over the ten towns."""
     agencies = (

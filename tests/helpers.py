@@ -60,3 +60,12 @@ def write_csv(
         text = title + "," * (frame.shape[1] - 1) + "\r\n" + text
     path.write_bytes(text.encode(encoding))
     return path
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on at 127.0.0.1 right now."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

@@ -20,13 +20,14 @@ import itertools
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.helpers import free_port
 
 SUPERUSER = "postgres"
 """Database superuser created by ``initdb`` (trust authentication, no password)."""
@@ -50,12 +51,6 @@ def find_pg_bin() -> Path | None:
         return Path(newest).parent
     initdb = shutil.which("initdb")
     return Path(initdb).parent if initdb else None
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _as_server_user(argv: list[str]) -> list[str]:
@@ -152,7 +147,7 @@ def postgres_url() -> Iterator[str]:
             "initdb",
         )
         for _attempt in range(3):  # the free port can be taken between probe and start
-            port = _free_port()
+            port = free_port()
             options = (
                 f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off "
                 "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"

@@ -8,14 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from inspectlib.draw import SELECTED_COLUMNS, plan_draw
+from inspectlib.draw import SELECTED_COLUMNS
 from inspectlib.errors import PlanningError
 from inspectlib.sampling import draw_firms, random_count
-from tests.drawdata import FakeInputs, empty_findings, make_findings, make_params
-
-
-def run(inputs: FakeInputs, **params):
-    return plan_draw(make_params(language="en", **params), inputs)
+from tests.drawdata import FakeInputs, empty_findings, make_findings
+from tests.drawdata import draw_with as run
 
 
 def test_same_seed_same_draw_and_row_order_does_not_matter(synth_inputs):

@@ -24,7 +24,7 @@ from inspectlib.run import PLAN_NOTEBOOK, run_plan
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
 
-@pytest.mark.parametrize("name", ["plan_campaign", "campaign_report", "annual_summary"])
+@pytest.mark.parametrize("name", ["plan_campaign", "campaign_report", "annual_summary", "planner"])
 def test_notebooks_are_thin_and_stored_without_outputs(name):
     nb = json.loads((NOTEBOOKS / f"{name}.ipynb").read_text(encoding="utf-8"))
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]

@@ -7,14 +7,10 @@ import pandas as pd
 import pytest
 
 from inspectlib.campaigns import get_campaign
-from inspectlib.draw import plan_draw
 from inspectlib.errors import PlanningError
 from inspectlib.teams import assign_firms, team_count
-from tests.drawdata import FakeInputs, empty_findings, make_params
-
-
-def run(inputs: FakeInputs, **params):
-    return plan_draw(make_params(language="en", **params), inputs)
+from tests.drawdata import FakeInputs, empty_findings
+from tests.drawdata import draw_with as run
 
 
 def check_avoidance(result) -> None:

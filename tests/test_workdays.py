@@ -171,6 +171,8 @@ def test_wage_window_ends_on_last_workday_before_spring_festival_2027() -> None:
     assert window.start == D(2027, 1, 1) and window.workdays[0] == D(2027, 1, 4)
     if calendar_source(2027) == "estimated":
         assert window.warnings and "2027" in window.warnings[0]
+    else:
+        assert not window.warnings
 
 
 def test_wage_window_with_a_saturday_make_up_day() -> None:

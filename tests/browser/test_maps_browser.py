@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -181,7 +179,10 @@ def test_results_map_works(open_map, region, screenshot_dir):
 def test_gaode_tiles_are_the_only_requests(open_map, region):
     opened = open_map(campaign_html(region, tiles="gaode"))
     page = opened.page
-    page.wait_for_timeout(300)
+    for _ in range(100):  # tiles are requested once the map has laid out (at most 5 s)
+        if opened.blocked:
+            break
+        page.wait_for_timeout(50)
     assert opened.page_errors == [] and opened.dialogs == []
     assert opened.blocked, "tiles should have been requested"
     assert all(
@@ -191,19 +192,15 @@ def test_gaode_tiles_are_the_only_requests(open_map, region):
     assert page.locator(".leaflet-control-attribution").text_content() == "© 高德地图 AutoNavi"
 
 
-def test_twenty_thousand_firms_load_fast(open_map, make_region):
+def test_twenty_thousand_firms_stay_small_and_all_draw(open_map, make_region):
+    # how fast is measured by benchmarks/maps.py, not asserted here
     big = make_region(n_eligible=20_000, n_selected=150)
     html = campaign_map(
         big["plan"], big["boundaries"], big["eligible"], title="20k", office=big["office"]
     )
     assert len(html.encode("utf-8")) <= 3_000_000
-    started = time.perf_counter()
     opened = open_map(html, "big.html")
-    loaded = time.perf_counter() - started
     page = opened.page
-    drawn = page.evaluate("""() => { const m = window.inspectlibMap; const t0 = performance.now();
-      m.map.addLayer(m.layers.eligible); return performance.now() - t0; }""")
+    page.evaluate("() => window.inspectlibMap.map.addLayer(window.inspectlibMap.layers.eligible)")
     assert_clean(opened)
-    assert loaded < 3.0
-    assert drawn < 2000
     assert page.evaluate(COUNT_ON_MAP, "eligible") == 20_000

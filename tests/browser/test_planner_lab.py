@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -26,6 +25,7 @@ import pytest
 from inspectlib.draw import plan_draw
 from inspectlib.inputs import load_campaign_inputs
 from inspectlib.params import load_params
+from tests.helpers import free_port
 from tests.planner_demo import ROOT, ensure_demo_inputs
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -50,12 +50,6 @@ KERNEL_IDLE = """() => {
 }"""
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _request(url: str, method: str = "GET", timeout: float = 5) -> bytes:
     request = urllib.request.Request(url, method=method, data=b"" if method != "GET" else None)
     with urllib.request.urlopen(request, timeout=timeout) as response:
@@ -72,7 +66,7 @@ def lab(tmp_path_factory) -> Iterator[str]:
         path = settings / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(values), encoding="utf-8")
-    port = _free_port()
+    port = free_port()
     env = os.environ | {
         "JUPYTER_CONFIG_DIR": str(tmp / "config"),
         "JUPYTER_RUNTIME_DIR": str(tmp / "runtime"),
@@ -161,7 +155,8 @@ def _shown_ids(page) -> list[str]:
 
 
 def test_planner_notebook_in_jupyterlab(lab, browser, screenshot_dir):
-    started = time.monotonic()
+    defaults = load_params(ROOT / "params" / "wage.yaml")  # what the notebook opens with
+    eligible = len(plan_draw(defaults, load_campaign_inputs(defaults)).eligible)
     stored = (ROOT / NOTEBOOK).read_bytes()
     page = browser.new_page(viewport={"width": 1500, "height": 1000})
     errors: list[str] = []
@@ -176,7 +171,8 @@ def test_planner_notebook_in_jupyterlab(lab, browser, screenshot_dir):
         first_draw = summary.get_attribute("data-draw")
         first_text = summary.inner_text()
         assert summary.get_attribute("data-selected") == "125"
-        assert "17,515" in first_text or "符合条件企业" in first_text
+        assert summary.get_attribute("data-eligible") == str(eligible)
+        assert f"{eligible:,}" in first_text
         frame = _map_frame(page)
         assert frame.evaluate("window.inspectlibMap.counts.selected") == 125
         assert page.locator(MAP).get_attribute("data-draw") == first_draw
@@ -206,13 +202,16 @@ def test_planner_notebook_in_jupyterlab(lab, browser, screenshot_dir):
             arg=[MAP, second_draw],
             timeout=30_000,
         )
-        assert page.locator(MAP).get_attribute("data-renders") == "2"
         frame = _map_frame(page)
         assert frame.evaluate("window.inspectlibMap.counts.selected") == 130
         ids = _shown_ids(page)
         assert len(ids) == 130
         updates = int(page.locator(".inspectlib-planner-status-text").get_attribute("data-updates"))
-        assert updates == 2  # five key presses, one update
+        # five key presses: usually one debounced update (how many depends on how fast the
+        # keys arrive, so only bounds are checked); each changed the draw, so each re-rendered
+        # the map once, and nothing else did
+        assert 2 <= updates <= 6
+        assert page.locator(MAP).get_attribute("data-renders") == str(updates)
         page.locator(".inspectlib-planner-summary").scroll_into_view_if_needed()
         page.screenshot(path=str(screenshot_dir / "planner_changed.png"))
         page.locator(MAP).screenshot(path=str(screenshot_dir / "planner_map.png"))
@@ -236,4 +235,3 @@ def test_planner_notebook_in_jupyterlab(lab, browser, screenshot_dir):
             exported_path.unlink(missing_ok=True)
         page.close()
     assert (ROOT / NOTEBOOK).read_bytes() == stored  # run, never saved
-    assert time.monotonic() - started < 90
