@@ -27,7 +27,7 @@ from inspectlib.params import (
     resolve_store,
 )
 from inspectlib.register import load_register
-from inspectlib.report import HTMLBlock, escape_text, html_table, map_frame
+from inspectlib.report import HTMLBlock, escape_text, html_table, map_frame, synthetic_banner
 from inspectlib.schema import CAMPAIGN_IDS
 from inspectlib.workdays import window_dates
 
@@ -230,8 +230,9 @@ def show(summary: AnnualSummary) -> HTMLBlock:
     if summary.language == "zh":
         shown = shown.rename(columns=_ZH_COLUMNS)
     banner = (
-        '<p style="background:#fff3cd;padding:6px"><b>合成示例数据 / SYNTHETIC DEMO DATA: every '
-        "firm, person and result here is made up.</b></p>"
+        synthetic_banner(
+            "合成示例数据 / SYNTHETIC DEMO DATA: every firm, person and result here is made up."
+        )
         if summary.synthetic
         else ""
     )

@@ -18,8 +18,8 @@ from inspectlib.errors import InputError, Problems
 from inspectlib.geo import read_boundaries
 from inspectlib.params import CampaignParams
 from inspectlib.register import load_register
-from inspectlib.schema import FINDINGS, ROSTER, WEATHER, Column
-from inspectlib.tables import read_table, report_rows
+from inspectlib.schema import FINDINGS, FINDINGS_KEY, ROSTER, WEATHER, Column
+from inspectlib.tables import empty_column, read_table, report_rows
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +92,7 @@ def load_findings(paths: Sequence[str | Path], problems: Problems | None = None)
         _require_filled(
             found, ("firm_id", "campaign", "inspection_date", "result"), path, headers, problems
         )
-        for name in ("workers_affected", "back_wages_yuan", "fine_yuan"):
+        for name in ("back_wages_yuan", "fine_yuan"):  # a negative count is already unreadable
             negative = found[name] < 0
             if name in headers and negative.fillna(False).any():
                 report_rows(
@@ -119,8 +119,7 @@ def load_findings(paths: Sequence[str | Path], problems: Problems | None = None)
 
 def empty_findings() -> pd.DataFrame:
     """A findings frame with the canonical columns and no rows."""
-    dtypes = {"float": "float64", "count": "Int64", "date": "datetime64[ns]"}
-    return pd.DataFrame({c.name: pd.Series(dtype=dtypes.get(c.kind, object)) for c in FINDINGS})
+    return pd.DataFrame({c.name: empty_column(c, pd.RangeIndex(0)) for c in FINDINGS})
 
 
 def load_weather(path: str | Path, problems: Problems | None = None) -> pd.DataFrame:
@@ -188,9 +187,6 @@ class CampaignInputs:
     files: dict[str, list[Path]] = field(default_factory=dict)
     problems: Problems = field(default_factory=Problems)
     archive: dict[str, Any] | None = None
-
-
-FINDINGS_KEY = ("firm_id", "campaign", "inspection_date")
 
 
 def archived_findings(store: str, as_of: dt.datetime | None = None) -> pd.DataFrame:

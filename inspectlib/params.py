@@ -249,7 +249,7 @@ def load_params(path: str | Path, overrides: dict[str, Any] | None = None) -> Ca
     Examples
     --------
     >>> params = load_params("params/wage.yaml")  # doctest: +SKIP
-    >>> params.campaign
+    >>> params.campaign  # doctest: +SKIP
     'wage'
     """
     path = Path(path)

@@ -140,6 +140,11 @@ def escape_text(value: object) -> str:
     return html.escape("" if value is None or value is pd.NA else str(value), quote=True)
 
 
+def synthetic_banner(text: str) -> str:
+    """The yellow "synthetic demo data" line every report of made-up data starts with."""
+    return f'<p style="background:#fff3cd;padding:6px"><b>{escape_text(text)}</b></p>'
+
+
 def html_table(frame: pd.DataFrame) -> str:
     """A frame as an HTML table; every cell and header escaped."""
     return frame.to_html(index=False, escape=True, na_rep="", border=0, classes="inspectlib-table")
@@ -174,9 +179,7 @@ def summary(plan: CampaignPlan) -> HTMLBlock:
     )
     parts = [f"<h2>{escape_text(plan.title)}</h2>"]
     if plan.params.synthetic:
-        parts.append(
-            f'<p style="background:#fff3cd;padding:6px"><b>{escape_text(w["synthetic"])}</b></p>'
-        )
+        parts.append(synthetic_banner(w["synthetic"]))
     parts.append(f"<p>{escape_text(text)}</p>")
     if len(plan.schedule.unscheduled):
         parts.append(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -19,7 +20,7 @@ from inspectlib.geo import read_boundaries
 from inspectlib.inputs import fill_strata
 from inspectlib.params import CampaignParams
 from inspectlib.register import load_register
-from inspectlib.report import HTMLBlock, escape_text, html_table, map_frame
+from inspectlib.report import HTMLBlock, escape_text, html_table, map_frame, synthetic_banner
 
 WORDS = {
     "zh": {
@@ -46,12 +47,21 @@ WORDS = {
         "h_map": "检查结果地图",
         "h_public": "检查结果公示（一公开）",
         "synthetic": "合成示例数据：本报告中的企业、人员和结果均为虚构。",
-        "columns": (
-            "stratum=抽取层|planned=计划|inspected=已检查|not inspected=未检查|town=镇（区）|"
-            "industry_section=行业门类|decided=有结论|violating=违法|workers_affected=涉及职工|"
-            "back_wages_yuan=追发工资（元）|fine_yuan=罚款（元）|violation rate=违法率"
-        ),
-        "strata": "random=随机层|risk=风险层|outside plan=计划外|total=合计",
+        "columns": {
+            "stratum": "抽取层",
+            "planned": "计划",
+            "inspected": "已检查",
+            "not inspected": "未检查",
+            "town": "镇（区）",
+            "industry_section": "行业门类",
+            "decided": "有结论",
+            "violating": "违法",
+            "workers_affected": "涉及职工",
+            "back_wages_yuan": "追发工资（元）",
+            "fine_yuan": "罚款（元）",
+            "violation rate": "违法率",
+        },
+        "strata": {"random": "随机层", "risk": "风险层", "outside plan": "计划外", "total": "合计"},
     },
     "en": {
         "title": "{year} {name} · results",
@@ -85,11 +95,13 @@ WORDS = {
         "h_map": "Results map",
         "h_public": "Public results list (一公开)",
         "synthetic": "SYNTHETIC DEMO DATA: every firm, person and result here is made up.",
-        "columns": (
-            "industry_section=industry section|workers_affected=workers affected|"
-            "back_wages_yuan=back wages (yuan)|fine_yuan=fines (yuan)"
-        ),
-        "strata": "risk=risk-weighted",
+        "columns": {
+            "industry_section": "industry section",
+            "workers_affected": "workers affected",
+            "back_wages_yuan": "back wages (yuan)",
+            "fine_yuan": "fines (yuan)",
+        },
+        "strata": {"risk": "risk-weighted"},
     },
 }
 
@@ -107,7 +119,7 @@ class CampaignReview:
     """The campaign's archived findings up to the report's year, with their strata."""
 
     @property
-    def words(self) -> dict[str, str]:
+    def words(self) -> dict[str, Any]:
         """Labels in the report's language."""
         return WORDS[self.params.language]
 
@@ -190,9 +202,7 @@ def summary(review: CampaignReview) -> HTMLBlock:
     use_pooled = pooled.estimate.n > this_year.n
     parts = [f"<h2>{escape_text(review.title)}</h2>"]
     if review.params.synthetic:
-        parts.append(
-            f'<p style="background:#fff3cd;padding:6px"><b>{escape_text(w["synthetic"])}</b></p>'
-        )
+        parts.append(synthetic_banner(w["synthetic"]))
     parts.append(f"<p>{escape_text(text)}</p>")
     parts.append(f"<p><b>{escape_text(w['prevalence'].format(est=this_year.text(lang)))}</b></p>")
     if use_pooled:
@@ -231,11 +241,7 @@ def tables(review: CampaignReview) -> HTMLBlock:
     )
 
 
-def _pairs(text: str) -> dict[str, str]:
-    return dict(item.split("=", 1) for item in text.split("|") if item)
-
-
-def _shown(table: pd.DataFrame, words: dict[str, str]) -> pd.DataFrame:
+def _shown(table: pd.DataFrame, words: dict[str, Any]) -> pd.DataFrame:
     """A results table as the report shows it: amounts with thousands separators, rates in
     per cent, strata and column names in the report's language."""
     out = table.copy()
@@ -247,8 +253,8 @@ def _shown(table: pd.DataFrame, words: dict[str, str]) -> pd.DataFrame:
             lambda r: "—" if pd.isna(r) else f"{100 * r:.1f}%"
         )
     if "stratum" in out:
-        out["stratum"] = out["stratum"].replace(_pairs(words["strata"]))
-    return out.rename(columns=_pairs(words["columns"]))
+        out["stratum"] = out["stratum"].replace(words["strata"])
+    return out.rename(columns=words["columns"])
 
 
 def results_maps(review: CampaignReview) -> dict[str, str]:

@@ -109,6 +109,9 @@ FINDINGS: tuple[Column, ...] = (
     Column("stratum", "stratum", ("抽取方式", "抽查方式", "抽取类型", "抽样方式")),
 )
 
+FINDINGS_KEY: tuple[str, ...] = ("firm_id", "campaign", "inspection_date")
+"""Natural key of a finding: one inspection of one firm in one campaign on one day."""
+
 FINDINGS_COLUMNS: tuple[str, ...] = tuple(c.name for c in FINDINGS)
 """Canonical findings columns. ``stratum`` says how the firm was drawn (``random`` or
 ``risk``); inspectors' sheets rarely carry it, archived plans fill it in."""

@@ -235,7 +235,8 @@ def _parse_values(spec: Column, raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     raise ValueError(f"unknown column kind {spec.kind!r}")
 
 
-def _empty_column(spec: Column, index: pd.Index) -> pd.Series:
+def empty_column(spec: Column, index: pd.Index) -> pd.Series:
+    """A column of ``spec``'s kind with every value missing (the column a file did not have)."""
     dtypes = {
         "float": "float64",
         "int": "Int64",
@@ -349,7 +350,7 @@ def read_table(
     out: dict[str, pd.Series] = {}
     for spec in columns:
         if spec.name not in found:
-            out[spec.name] = _empty_column(spec, body.index)
+            out[spec.name] = empty_column(spec, body.index)
             continue
         header = found[spec.name]
         parsed, bad = _parse_column(spec, body[header])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 import json
 import os
 import re
@@ -15,10 +14,6 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-import inspectlib.maps.campaign
-import inspectlib.maps.document
-import inspectlib.maps.encode
-import inspectlib.maps.results
 from inspectlib.coords import wgs84_to_gcj02
 from inspectlib.maps import campaign_map, results_map, town_coverage, town_results, write_html
 from inspectlib.maps.assets import map_assets
@@ -696,18 +691,3 @@ def test_write_html_keeps_the_old_file_when_replacing_fails(tmp_path, monkeypatc
         write_html("new", target)
     assert target.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["map.html"]
-
-
-@pytest.mark.parametrize(
-    "module",
-    [
-        inspectlib.maps.encode,
-        inspectlib.maps.document,
-        inspectlib.maps.campaign,
-        inspectlib.maps.results,
-        inspectlib.maps.assets,
-    ],
-)
-def test_docstring_examples(module):
-    result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.failed == 0

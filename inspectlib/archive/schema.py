@@ -33,11 +33,10 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.schema import CreateColumn
 
 from inspectlib.errors import InspectlibError
+from inspectlib.schema import FINDINGS_KEY
 
 log = logging.getLogger(__name__)
 
-FINDINGS_KEY: tuple[str, ...] = ("firm_id", "campaign", "inspection_date")
-"""Natural key of a finding: one inspection of one firm in one campaign on one day."""
 
 _ADVISORY_LOCK_KEY = 0x1D5EC7  # any constant shared by every inspectlib process
 
@@ -275,9 +274,17 @@ def _v2(conn: Connection) -> None:
     """Version 2: ``findings.source_row`` (trace a finding to its row in the inspector's
     file) and an index on ``findings(campaign, inspection_date)`` for the campaign reports
     and the risk model, which read one campaign's years at a time."""
-    column = CreateColumn(findings.c.source_row).compile(dialect=conn.dialect)
+    v2 = sa.MetaData()  # frozen: what version 2 adds, independent of later changes
+    table = sa.Table(
+        "findings",
+        v2,
+        sa.Column("campaign", sa.String),
+        sa.Column("inspection_date", sa.Date),
+        sa.Column("source_row", sa.Integer, nullable=True),
+    )
+    column = CreateColumn(table.c.source_row).compile(dialect=conn.dialect)
     conn.execute(sa.DDL(f"ALTER TABLE findings ADD COLUMN {column}"))
-    next(i for i in findings.indexes if i.name == "ix_findings_campaign_date").create(conn)
+    sa.Index("ix_findings_campaign_date", table.c.campaign, table.c.inspection_date).create(conn)
 
 
 def _v3(conn: Connection) -> None:
