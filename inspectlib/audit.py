@@ -169,6 +169,10 @@ def _capped(lines: list[str], what: str) -> list[str]:
     return lines[:MAX_LISTED] + [f"... and {len(lines) - MAX_LISTED} more {what}"]
 
 
+def _show_drawn(drawn: tuple[str, str] | None) -> str:
+    return "nothing" if drawn is None else f"firm {drawn[0]} ({drawn[1]})"
+
+
 def compare_draws(recorded: dict[str, Any], now: dict[str, Any]) -> list[str]:
     """Differences between two audit records' draws (counts, firms, teams, assignments)."""
     out: list[str] = []
@@ -188,11 +192,7 @@ def compare_draws(recorded: dict[str, Any], now: dict[str, Any]) -> list[str]:
         x = (a[i]["firm_id"], a[i]["stratum"]) if i < len(a) else None
         y = (b[i]["firm_id"], b[i]["stratum"]) if i < len(b) else None
         if x != y:
-
-            def show(v: tuple[str, str] | None) -> str:
-                return "nothing" if v is None else f"firm {v[0]} ({v[1]})"
-
-            pos.append(f"position {i + 1}: {show(x)} recorded, {show(y)} now")
+            pos.append(f"position {i + 1}: {_show_drawn(x)} recorded, {_show_drawn(y)} now")
     out += _capped(pos, "positions differ")
     ids_a = {r["firm_id"] for r in a}
     ids_b = {r["firm_id"] for r in b}

@@ -50,6 +50,7 @@ from inspectlib.errors import PlanningError
 from inspectlib.risk import (
     BAD_RESULTS,
     complete_register,
+    expert_points,
     explain,
     factor_table,
     resolve_weights,
@@ -463,10 +464,11 @@ def _selected_frame(
 ) -> pd.DataFrame:
     phrases = _PHRASES[lang]
     rows = pool.iloc[positions].reset_index(drop=True)
-    why = explain(table.iloc[positions].reset_index(drop=True), weights, campaign, lang)
+    drawn = table.iloc[positions].reset_index(drop=True)
+    why = explain(drawn, weights, campaign, lang)
+    any_factor = (expert_points(drawn, weights) > 0).any(axis=1)
     reasons = []
-    for i, (stratum, text) in enumerate(zip(strata, why, strict=True)):
-        has_factor = ": +" in text
+    for i, (stratum, text, has_factor) in enumerate(zip(strata, why, any_factor, strict=True)):
         if stratum == "random":
             text = phrases["random"] + ("; " + phrases["factors"] + text if has_factor else "")
         if learned is not None:

@@ -18,6 +18,7 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
+from inspectlib import values
 from inspectlib.coords import from_wgs84, to_wgs84
 from inspectlib.errors import InputError, Problems
 from inspectlib.headers import match_headers
@@ -71,15 +72,6 @@ def metre_crs(lon: float | npt.ArrayLike, lat: float | npt.ArrayLike) -> CRS:
     cy = (y.min() + y.max()) / 2.0
     zone = math.floor((cx + 180.0) / 6.0) % 60 + 1
     return CRS.from_epsg((32600 if cy >= 0 else 32700) + zone)
-
-
-def _text(value: object) -> str:
-    """A cell as stripped text: "" for missing, ``320581`` rather than ``320581.0``."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
 
 
 def _polygonal_part(geom: shapely.Geometry) -> shapely.Geometry | None:
@@ -190,8 +182,8 @@ def read_boundaries(
     if "town" in found:
         header = found["town"]
         first_row: dict[str, int] = {}
-        for i, value in enumerate(raw[header]):
-            towns[i] = name = _text(value)
+        for i, name in enumerate(values.as_text(raw[header])):
+            towns[i] = name
             if not name:
                 collector.error(file, "blank town name", i + 2, header)
             elif name in first_row:
@@ -203,7 +195,7 @@ def read_boundaries(
                 )
             else:
                 first_row[name] = i + 2
-    codes = [_text(v) for v in raw[found["code"]]] if "code" in found else [""] * len(raw)
+    codes = values.as_text(raw[found["code"]]).tolist() if "code" in found else [""] * len(raw)
 
     if problems is None:
         for problem in collector.warnings:

@@ -141,20 +141,15 @@ def _check_ids(firms: pd.DataFrame, path: str | Path, column: str, problems: Pro
         report_rows(problems, path, firms.loc[empty, "source_row"], column, "firm_id is empty")
     malformed, bad_check = check_uscc(firms["firm_id"])
     malformed &= ~empty
-    for row, code in (
-        firms.loc[malformed, ["source_row", "firm_id"]].head(50).itertuples(index=False)
-    ):
-        problems.error(
-            path,
-            f"{code!r} is not a unified social credit code "
-            "(18 characters: 8 digits, then 10 digits or capital letters)",
-            int(row),
-            column,
-        )
-    if malformed.sum() > 50:
-        problems.error(
-            path, f"and {int(malformed.sum()) - 50:,} more malformed codes", None, column
-        )
+    report_rows(
+        problems,
+        path,
+        firms.loc[malformed, "source_row"],
+        column,
+        "{value} is not a unified social credit code "
+        "(18 characters: 8 digits, then 10 digits or capital letters)",
+        shown=firms.loc[malformed, "firm_id"],
+    )
     report_rows(
         problems,
         path,

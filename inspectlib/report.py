@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from inspectlib.industry import section_name
+from inspectlib.maps import town_coverage
 
 if TYPE_CHECKING:
     from inspectlib.plan import CampaignPlan
@@ -200,17 +201,11 @@ def breakdowns(plan: CampaignPlan) -> HTMLBlock:
     w = _words(plan)
     lang = plan.params.language
     eligible, selected = plan.draw.eligible, plan.draw.selected
-    towns = pd.DataFrame(
-        {
-            w["eligible"]: eligible.groupby("town").size(),
-            w["selected"]: selected.groupby("town").size(),
-        }
-    ).fillna(0)
-    towns = towns.astype(int)
-    towns[w["coverage"]] = (
-        100 * towns[w["selected"]] / towns[w["eligible"]].where(towns[w["eligible"]] > 0)
-    ).round(1).astype(str) + "%"
-    towns = towns.rename_axis(w["town"]).reset_index()
+    towns = town_coverage(selected, eligible, sorted(eligible["town"].astype(str).unique()))
+    towns["coverage"] = (100 * towns["coverage"]).round(1).astype(str) + "%"
+    towns = towns[["town", "eligible", "selected", "coverage"]].rename(
+        columns={name: w[name] for name in ("town", "eligible", "selected", "coverage")}
+    )
     sections = selected.groupby("industry_section").size().rename(w["selected"]).reset_index()
     sections[w["industry"]] = sections["industry_section"].map(
         lambda s: f"{s} {section_name(s, lang)}".strip() or "—"

@@ -35,6 +35,8 @@ def _mask(values: pd.Series) -> pd.Series:
 
 def as_text(raw: pd.Series) -> pd.Series:
     """Cells as stripped text; blanks become ``""``. Integers read by Excel lose their ``.0``."""
+    if pd.api.types.is_float_dtype(raw.dtype):
+        raw = raw.astype(object)  # 320581.0 → "320581", as from Excel
     if raw.dtype == object:
         is_float = raw.map(lambda v: isinstance(v, float) and v.is_integer()).astype(bool)
         if is_float.any():
