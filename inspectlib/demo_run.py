@@ -32,13 +32,23 @@ CAMPAIGNS = ("wage", "illegal_employment", "heat", "service_sector")
 Say = Callable[[str], None]
 
 
-def check_demo_inputs(region: DemoRegion) -> list[str]:
+@dataclass(frozen=True)
+class CheckedInputs:
+    """The demo files as read back: one summary line per file, the register and the
+    findings of each past year (kept so that the demo does not read them twice)."""
+
+    lines: list[str]
+    register: pd.DataFrame
+    findings: dict[Path, pd.DataFrame]
+
+
+def check_demo_inputs(region: DemoRegion) -> CheckedInputs:
     """Read every demo file back through the same importers users' files go through.
 
-    Returns one summary line per file (rows read, warnings); raises :class:`InputError` if
-    the generator ever wrote something the importers reject.
+    Raises :class:`InputError` if the generator ever wrote something the importers reject.
     """
     lines = []
+    findings = {}
 
     def line(path: Path, rows: int, problems: Problems) -> None:
         lines.append(f"{path.name}: {rows:,} rows, {len(problems.warnings):,} warnings")
@@ -53,12 +63,13 @@ def check_demo_inputs(region: DemoRegion) -> list[str]:
     line(region.roster, len(load_roster(region.roster, problems)), problems)
     for path in region.findings:
         problems = Problems()
-        line(path, len(load_findings([path], problems)), problems)
+        findings[path] = load_findings([path], problems)
+        line(path, len(findings[path]), problems)
     problems = Problems()
     line(region.weather, len(load_weather(region.weather, problems)), problems)
     problems = Problems()
     line(region.warning_points, len(load_warning_points(region.warning_points, problems)), problems)
-    return lines
+    return CheckedInputs(lines, firms, findings)
 
 
 def write_demo_params(out: Path) -> list[Path]:
@@ -103,19 +114,26 @@ def _start_fresh_archive(store: str) -> Path | None:
     return kept
 
 
-def _record(store: str, paths: list[Path]) -> tuple[int, int]:
+def _record(store: str, files: dict[Path, pd.DataFrame]) -> tuple[int, int]:
+    """Archive findings files (each already read) and count what was added and present."""
     added = present = 0
     with open_archive(store) as archive:
-        for path in paths:
-            result = archive.record_findings(load_findings([path]), source=str(path))
+        for path, frame in files.items():
+            result = archive.record_findings(frame, source=str(path))
             added, present = added + result.added, present + result.already_present
     return added, present
 
 
 def carry_out_plan(
-    plan_dir: Path, region: DemoRegion, register: pd.DataFrame, campaign: str, seed: int
+    plan_dir: Path,
+    region: DemoRegion,
+    register: pd.DataFrame,
+    campaign: str,
+    seed: int,
+    truth: pd.DataFrame | None = None,
 ) -> Path:
-    """The synthetic inspectors' returned sheet for one published plan run."""
+    """The synthetic inspectors' returned sheet for one published plan run (``truth``: the
+    generator's hidden probabilities, read from the region when not given)."""
     plan = pd.read_csv(plan_dir / "plan.csv", dtype={"firm_id": str}, parse_dates=["date"])
     audit = json.loads((plan_dir / "audit.json").read_text(encoding="utf-8"))
     teams = pd.DataFrame(
@@ -125,7 +143,7 @@ def carry_out_plan(
             for m in t["members"]
         ]
     )
-    truth = pd.read_parquet(region.truth)
+    truth = pd.read_parquet(region.truth) if truth is None else truth
     found = simulate_findings(plan, teams, truth, register, campaign, seed)
     return write_inspector_sheet(
         found, region.out_dir / f"findings_{region.plan_year}_{campaign}.xlsx"
@@ -142,7 +160,8 @@ def run_demo(
     say = say or log.info
     region = build_demo_region(out / "inputs", seed=seed, n_firms=n_firms)
     say(f"synthetic demo region (seed {seed}) written to {region.out_dir}")
-    for line in check_demo_inputs(region):
+    checked = check_demo_inputs(region)
+    for line in checked.lines:
         say("  " + line)
     params_files = write_demo_params(out)
     campaign_files = params_files[:4]
@@ -150,7 +169,7 @@ def run_demo(
     previous = _start_fresh_archive(store)
     if previous:
         say(f"the previous demo archive was kept as {previous}")
-    added, present = _record(store, list(region.findings))
+    added, present = _record(store, checked.findings)
     say(f"archived past findings: {added:,} added, {present:,} already there ({store})")
 
     say("planning the four campaigns (inspectlib batch)…")
@@ -159,14 +178,12 @@ def run_demo(
     if failed:
         raise InspectlibError(f"demo plan run failed: {failed[0].message}")
 
-    register = load_register(
-        region.register, read_boundaries(region.boundaries), coords=region.coords
-    )
+    truth = pd.read_parquet(region.truth)
     sheets = [
-        carry_out_plan(Path(r.output_dir), region, register, r.campaign, seed + i)
+        carry_out_plan(Path(r.output_dir), region, checked.register, r.campaign, seed + i, truth)
         for i, r in enumerate(plans)
     ]
-    added, present = _record(store, sheets)
+    added, present = _record(store, {path: load_findings([path]) for path in sheets})
     say(f"archived the inspectors' {region.plan_year} findings: {added:,} added")
 
     say("writing the results reports…")

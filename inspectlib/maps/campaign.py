@@ -120,14 +120,7 @@ def _coverage_layer(
                 )
             ]
         )
-    layer = {
-        "type": "towns",
-        "id": "coverage",
-        "label": words["coverage"],
-        "show": True,
-        "z": L.STACK["towns"],
-        "shapes": L.town_shapes(towns, grid, fills, tips),
-    }
+    layer = L.choropleth_layer("coverage", words["coverage"], towns, grid, fills, tips)
     legend = {
         "title": words["coverage"],
         "items": classes.legend(percent, missing_label=words["coverage_none"]),
@@ -354,13 +347,7 @@ def campaign_map(
     selected, strata_legend = _selected_layer(shown, grid, px, py, public, words)
     layers: list[dict[str, Any]] = [
         coverage_layer,
-        {
-            "type": "labels",
-            "id": "town-names",
-            "label": words["town_names"],
-            "show": True,
-            **L.town_labels(towns, grid),
-        },
+        L.town_names_layer(towns, grid, words["town_names"]),
         {"type": "points", **selected},
     ]
     legends = [coverage_legend, strata_legend]

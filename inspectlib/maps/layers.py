@@ -109,6 +109,32 @@ def town_shapes(
     return out
 
 
+def choropleth_layer(
+    layer_id: str,
+    label: str,
+    towns: gpd.GeoDataFrame,
+    grid: Grid,
+    fills: Sequence[str],
+    tips: Sequence[Sequence[str]],
+) -> dict[str, Any]:
+    """The towns as a base layer, each filled with its class colour and with a tooltip."""
+    return {
+        "type": "towns",
+        "id": layer_id,
+        "label": label,
+        "show": True,
+        "z": STACK["towns"],
+        "shapes": town_shapes(towns, grid, fills, tips),
+    }
+
+
+def town_names_layer(towns: gpd.GeoDataFrame, grid: Grid, label: str) -> dict[str, Any]:
+    """The town names as a layer of their own (switched on)."""
+    return {"type": "labels", "id": "town-names", "label": label, "show": True} | town_labels(
+        towns, grid
+    )
+
+
 def town_labels(towns: gpd.GeoDataFrame, grid: Grid) -> dict[str, Any]:
     """Town names at a point inside each polygon."""
     points = towns.geometry.representative_point()

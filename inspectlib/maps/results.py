@@ -166,21 +166,8 @@ def results_map(
         for key, colour in RESULT_COLOURS.items()
     ]
     layers = [
-        {
-            "type": "towns",
-            "id": "violations",
-            "label": words["violations_by_town"],
-            "show": True,
-            "z": L.STACK["towns"],
-            "shapes": L.town_shapes(towns, grid, fills, tips),
-        },
-        {
-            "type": "labels",
-            "id": "town-names",
-            "label": words["town_names"],
-            "show": True,
-            **L.town_labels(towns, grid),
-        },
+        L.choropleth_layer("violations", words["violations_by_town"], towns, grid, fills, tips),
+        L.town_names_layer(towns, grid, words["town_names"]),
         {"type": "points", **points},
     ]
     payload = {
