@@ -17,7 +17,7 @@ import pandas as pd
 from inspectlib.errors import InputError, Problems
 from inspectlib.geo import read_boundaries
 from inspectlib.params import CampaignParams
-from inspectlib.register import load_register
+from inspectlib.register import load_register, normalize_firm_ids
 from inspectlib.schema import FINDINGS, FINDINGS_KEY, ROSTER, WEATHER, Column
 from inspectlib.tables import empty_column, read_table, report_rows
 
@@ -102,7 +102,7 @@ def load_findings(paths: Sequence[str | Path], problems: Problems | None = None)
                     headers[name],
                     f"{name} is negative",
                 )
-        found["firm_id"] = found["firm_id"].str.upper().str.replace(r"[\s\-]", "", regex=True)
+        found["firm_id"] = normalize_firm_ids(found["firm_id"])
         found["source_file"] = str(path)
         frames.append(found)
     problems.raise_if_errors()

@@ -52,7 +52,6 @@ def output_folder(params: CampaignParams) -> Path:
     that no earlier run is overwritten.
     """
     out = Path(params.output_dir)
-    if out.name.startswith(".running-"):
+    if out.name.startswith(rundirs.RUNNING):
         return out
-    fresh = rundirs.new_run_dir(out)
-    return fresh.rename(fresh.with_name("run-" + fresh.name.removeprefix(".running-")))
+    return rundirs.new_run_dir(out, prefix="run-")

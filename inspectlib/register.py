@@ -32,6 +32,17 @@ _CHINA_LON = (73.0, 136.0)
 _CHINA_LAT = (3.0, 54.0)
 
 
+def normalize_firm_ids(ids: pd.Series) -> pd.Series:
+    """Firm ids as the archive keys them: upper case, without spaces or hyphens.
+
+    Examples
+    --------
+    >>> normalize_firm_ids(pd.Series(["91320500-mA1 xxxxx1x"])).tolist()
+    ['91320500MA1XXXXX1X']
+    """
+    return ids.str.upper().str.replace(r"[\s\-]", "", regex=True)
+
+
 def check_uscc(ids: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Check unified social credit codes (统一社会信用代码, GB 32100-2015).
 
@@ -51,7 +62,7 @@ def check_uscc(ids: pd.Series) -> tuple[pd.Series, pd.Series]:
         ``malformed``: not shaped like a USCC at all (an error). ``bad_check``: well shaped
         but the check character is wrong — some genuine old codes are like this (a warning).
     """
-    compact = ids.astype("string").str.upper().str.replace(r"[\s\-]", "", regex=True).fillna("")
+    compact = normalize_firm_ids(ids.astype("string")).fillna("")
     shaped = compact.str.fullmatch(_USCC_SHAPE).fillna(False).astype(bool).to_numpy()
     bad_check = np.zeros(len(ids), dtype=bool)
     if shaped.any():
@@ -114,7 +125,7 @@ def load_register(
     firms = table.frame
     header = {name: table.headers.get(name, name) for name in ("firm_id", "name", "town", "lon")}
 
-    firms["firm_id"] = firms["firm_id"].str.upper().str.replace(r"[\s\-]", "", regex=True)
+    firms["firm_id"] = normalize_firm_ids(firms["firm_id"])
     _check_ids(firms, path, header["firm_id"], problems)
     missing_name = firms["name"] == ""
     if missing_name.any():

@@ -18,6 +18,8 @@ import os
 import secrets
 from pathlib import Path
 
+RUNNING = ".running-"
+"""Prefix of a run folder in progress (hidden until promoted)."""
 LATEST = "latest"
 LATEST_TEXT = "LATEST.txt"
 """Name of the latest good run, also where symlinks cannot be made."""
@@ -27,12 +29,13 @@ def _stamp() -> str:
     return dt.datetime.now().strftime("%Y%m%d-%H%M%S") + "-" + secrets.token_hex(2)
 
 
-def new_run_dir(base: str | Path) -> Path:
-    """Create a fresh, hidden folder for a run in progress under ``base``."""
+def new_run_dir(base: str | Path, prefix: str = RUNNING) -> Path:
+    """Create a fresh folder for a run under ``base``: hidden while in progress (the default
+    ``prefix``), or final at once for a run nothing promotes (e.g. ``prefix="run-"``)."""
     base = Path(base)
     base.mkdir(parents=True, exist_ok=True)
     while True:
-        path = base / f".running-{_stamp()}"
+        path = base / f"{prefix}{_stamp()}"
         try:
             path.mkdir()
             return path
@@ -42,7 +45,7 @@ def new_run_dir(base: str | Path) -> Path:
 
 def promote(run_dir: Path) -> Path:
     """Publish a finished run: give it its final name and point ``latest`` at it."""
-    final = run_dir.with_name(run_dir.name.removeprefix(".running-"))
+    final = run_dir.with_name(run_dir.name.removeprefix(RUNNING))
     run_dir.rename(final)
     text_tmp = final.parent / f".{LATEST_TEXT}-{secrets.token_hex(4)}"
     text_tmp.write_text(final.name + "\n", encoding="utf-8")
@@ -58,7 +61,7 @@ def promote(run_dir: Path) -> Path:
 
 def mark_failed(run_dir: Path) -> Path:
     """Keep a failed run's folder (with its partial notebook) under a visible name."""
-    failed = run_dir.with_name("failed-" + run_dir.name.removeprefix(".running-"))
+    failed = run_dir.with_name("failed-" + run_dir.name.removeprefix(RUNNING))
     run_dir.rename(failed)
     return failed
 
