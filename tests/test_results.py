@@ -149,21 +149,19 @@ def test_pooled_random_stratum_over_recent_years():
     assert (two.estimate.hits, two.estimate.n, two.first) == (3, 4, 2026)
 
 
-def test_results_summary_pools_a_small_random_stratum_and_tables_read_well(done):
+def wage_params(language: str):
     from inspectlib.params import validate_params
+
+    raw = {"campaign": "wage", "year": 2027, "seed": 1, "language": language}
+    return validate_params(
+        raw | {"register": "r.csv", "boundaries": "b.geojson", "roster": "o.csv"}
+    )
+
+
+def test_results_summary_pools_a_small_random_stratum_and_tables_read_well(done):
     from inspectlib.review import CampaignReview, summary, tables
 
-    params = validate_params(
-        {
-            "campaign": "wage",
-            "year": 2027,
-            "seed": 1,
-            "register": "r.csv",
-            "boundaries": "b.geojson",
-            "roster": "o.csv",
-            "language": "zh",
-        }
-    )
+    params = wage_params("zh")
     review = CampaignReview(params, 1, DRAW, done, None, history_with_past_random_strata())
     text = str(summary(review))
     assert "符合条件企业的违法率为 50.0%（1/2；95% 置信区间" in text  # this year alone
@@ -188,20 +186,9 @@ def test_a_follow_up_visit_is_not_a_second_sample():
 
 
 def test_no_violation_in_the_random_stratum_is_said_so(done):
-    from inspectlib.params import validate_params
     from inspectlib.review import CampaignReview, summary
 
-    params = validate_params(
-        {
-            "campaign": "wage",
-            "year": 2027,
-            "seed": 1,
-            "register": "r.csv",
-            "boundaries": "b.geojson",
-            "roster": "o.csv",
-            "language": "en",
-        }
-    )
+    params = wage_params("en")
     clean = done.assign(result=done["result"].where(done["stratum"] != "random", "compliant"))
     text = str(summary(CampaignReview(params, 1, DRAW, clean, None, clean)))
     assert "the random stratum found no violation (0.0% (0/2;" in text

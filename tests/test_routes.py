@@ -120,19 +120,23 @@ def test_errors_and_empty() -> None:
     assert empty.routes == ((), ()) and empty.total_m == 0
 
 
-def test_search_stopped_early_is_flagged_not_silent(monkeypatch) -> None:
-    # A search stopped after its first solution (as the time limit stops a slow one) has
-    # not reached the local optimum; the result says so. Stopped by a solution count, not
-    # by the clock, so the test does not depend on this machine's speed.
+def _solver_limited_to(monkeypatch, solutions: int) -> None:
+    """Stop every OR-Tools search after ``solutions`` solutions (0: refused parameters, so
+    no plan at all), as a time limit would stop a slow one, without depending on the clock."""
     from inspectlib import routes
 
-    def first_solution_only(strategy: str, time_limit_s: float) -> object:
+    search_parameters = routes._search_parameters
+
+    def limited(strategy: str, time_limit_s: float) -> object:
         params = search_parameters(strategy, time_limit_s)
-        params.solution_limit = 1
+        params.solution_limit = solutions
         return params
 
-    search_parameters = routes._search_parameters
-    monkeypatch.setattr(routes, "_search_parameters", first_solution_only)
+    monkeypatch.setattr(routes, "_search_parameters", limited)
+
+
+def test_search_stopped_early_is_flagged_not_silent(monkeypatch) -> None:
+    _solver_limited_to(monkeypatch, 1)
     points = np.random.default_rng(0).uniform(0, 40_000, (300, 2))
     result = plan_routes(points, [20_000, 20_000], [4] * 80, strategies=("PATH_CHEAPEST_ARC",))
     assert not result.optimum_reached
@@ -141,17 +145,7 @@ def test_search_stopped_early_is_flagged_not_silent(monkeypatch) -> None:
 
 
 def test_a_search_that_finds_no_plan_is_an_error(monkeypatch) -> None:
-    # The solver returns no plan (here because it refuses the parameters, as it would return
-    # none when the time limit ends before a first solution): one clear error.
-    from inspectlib import routes
-
-    def no_solution(strategy: str, time_limit_s: float) -> object:
-        params = search_parameters(strategy, time_limit_s)
-        params.solution_limit = 0
-        return params
-
-    search_parameters = routes._search_parameters
-    monkeypatch.setattr(routes, "_search_parameters", no_solution)
+    _solver_limited_to(monkeypatch, 0)
     points = np.random.default_rng(0).uniform(0, 40_000, (30, 2))
     with pytest.raises(PlanningError, match="found no plan for 30 firms on 10 days within 5 s"):
         plan_routes(points, [20_000, 20_000], [4] * 10, time_limit_s=5)
