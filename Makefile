@@ -34,12 +34,14 @@ system-deps:
 demo: $(STAMP)
 	$(BIN)/inspectlib demo
 
-# JupyterLab for planners: opens notebooks/planner.ipynb (builds the demo inputs if missing).
+# JupyterLab for planners: opens the planner notebook (builds the demo inputs if missing).
+# As root (a container, the set-up above) Jupyter needs --allow-root.
 LAB_PORT ?= 8888
+ALLOW_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 lab: $(STAMP)
 	test -f outputs/demo/inputs/register.csv || $(BIN)/inspectlib demo
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) \
-	  --LabApp.extension_manager=readonly notebooks/planner.ipynb
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) $(ALLOW_ROOT) \
+	  --LabApp.extension_manager=readonly inspectlib/notebooks/planner.ipynb
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

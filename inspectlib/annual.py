@@ -20,6 +20,7 @@ from inspectlib.campaigns import get_campaign
 from inspectlib.errors import ParamsError
 from inspectlib.geo import read_boundaries
 from inspectlib.params import (
+    default_store,
     describe_errors,
     namespace_params,
     read_params_file,
@@ -43,7 +44,7 @@ with warnings.catch_warnings():
         model_config = ConfigDict(extra="forbid")
 
         year: int = Field(..., ge=2000, le=2100)
-        store: str
+        store: str | None = None  # default: outputs/archive.sqlite beside the params file
         register: Path
         boundaries: Path
         coords: Literal["wgs84", "gcj02", "bd09"] = "wgs84"
@@ -66,7 +67,7 @@ def validate_annual(raw: dict[str, Any], source: str, base: Path | None) -> Annu
             "register": resolve_path(params.register, base),
             "boundaries": resolve_path(params.boundaries, base),
             "output_dir": resolve_path(params.output_dir, base),
-            "store": resolve_store(params.store, base),
+            "store": resolve_store(params.store, base) if params.store else default_store(base),
         }
     )
 
@@ -172,7 +173,9 @@ def annual_summary(params: AnnualParams) -> AnnualSummary:
         findings = archive.findings(years=[params.year])
         windows = planned_windows(archive.plans(year=params.year), params.year)
     boundaries = read_boundaries(params.boundaries)
-    register = load_register(params.register, boundaries, coords=params.coords)
+    register = load_register(
+        params.register, boundaries, coords=params.coords, firm_ids=set(findings["firm_id"])
+    )
     located = results.with_firms(findings, register)
     title = (
         f"{params.year} 年度专项检查" if params.language == "zh" else f"{params.year} inspections"

@@ -118,6 +118,10 @@ def build_audit(
             for f, t in zip(result.assignments["firm_id"], result.assignments["team"], strict=True)
         ],
         "warnings": list(result.warnings),
+        "input_warnings": [
+            {"file": p.file, "row": p.row, "column": p.column, "code": p.code, "message": p.message}
+            for p in inputs.problems.warnings
+        ],
     }
 
 
@@ -284,6 +288,8 @@ def verify_draw(
     params = validate_params(
         recorded.get("params", {}), source=f"{audit_path} params", base=audit_path.parent
     )
+    if recorded.get("params", {}).get("store") is None:  # the draw read no archive: nor do we
+        params = params.model_copy(update={"store": None})
     differences: list[str] = []
     notes: list[str] = []
     for kind, entries in recorded.get("files", {}).items():

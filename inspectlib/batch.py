@@ -11,70 +11,31 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from inspectlib.errors import InspectlibError
-from inspectlib.plan import archive_plan_run
-from inspectlib.run import ANNUAL_NOTEBOOK, PLAN_NOTEBOOK, REPORT_NOTEBOOK, RunResult, run_plan
+from inspectlib.run import JOBS, Job, Kind, RunResult, run_job
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int, RunResult], None]
-Kind = Literal["plan", "report", "annual"]
-
-
-def run_kind(
-    kind: Kind,
-    params_file: str | Path,
-    overrides: Mapping[str, Any] | None = None,
-    *,
-    notebook: Path | None = None,
-) -> RunResult:
-    """One run the way its command does it (raises on failure).
-
-    ``plan``: campaign params, the plan notebook, the published plan archived when the params
-    name a store (``inspectlib plan``). ``report``: campaign params, the results notebook into
-    ``results/``, after checking that the archive holds the plan (``inspectlib report``).
-    ``annual``: annual params, the annual notebook (``inspectlib annual``). ``notebook``
-    replaces the kind's notebook (tests run a small one).
-    """
-    if kind == "annual":
-        from inspectlib.annual import load_annual_params
-
-        return run_plan(
-            params_file, overrides, notebook=notebook or ANNUAL_NOTEBOOK, load=load_annual_params
-        )
-    if kind == "report":
-        from inspectlib.review import latest_plan_id
-
-        return run_plan(
-            params_file,
-            overrides,
-            notebook=notebook or REPORT_NOTEBOOK,
-            subdir="results",
-            precheck=latest_plan_id,
-        )
-    return run_plan(
-        params_file, overrides, notebook=notebook or PLAN_NOTEBOOK, record=archive_plan_run
-    )
 
 
 def run_one(
     params_file: str,
     overrides: Mapping[str, Any] | None = None,
     stagger_s: float = 0.0,
-    notebook: Path | None = None,
-    kind: Kind = "plan",
+    job: Job = JOBS["plan"],
 ) -> RunResult:
-    """:func:`run_kind`, with any failure turned into a failed :class:`RunResult` (never
-    raises). ``stagger_s`` spreads kernel starts out a little (papermill#511: kernels
+    """:func:`inspectlib.run.run_job`, with any failure turned into a failed
+    :class:`RunResult` (never raises). ``stagger_s`` spreads kernel starts out a little (papermill#511: kernels
     started in the same instant can race for the same ports).
     """
     if stagger_s:
         time.sleep(random.uniform(0, stagger_s))
     started = time.perf_counter()
     try:
-        return run_kind(kind, params_file, overrides, notebook=notebook)
+        return run_job(job, params_file, overrides)
     except InspectlibError as exc:
         message = str(exc)
     except Exception as exc:  # noqa: BLE001 - a batch reports every failure and goes on
@@ -92,8 +53,8 @@ def run_batch(
     scheduler: str | None = None,
     overrides: Mapping[str, Any] | None = None,
     progress: Progress | None = None,
-    notebook: Path | None = None,
     kind: Kind = "plan",
+    job: Job | None = None,
 ) -> list[RunResult]:
     """Run every params file; return the results in the order of ``params_files``.
 
@@ -112,11 +73,12 @@ def run_batch(
         ``--set`` values applied to every run.
     progress : callable, optional
         Called as ``progress(done, total, result)`` after each run finishes.
-    notebook : Path, optional
-        Replaces the kind's notebook in every run.
     kind : {"plan", "report", "annual"}
-        What the runs are (see :func:`run_kind`).
+        What the runs are (see :func:`inspectlib.run.run_kind`).
+    job : Job, optional
+        Replaces the kind's job in every run.
     """
+    job = job or JOBS[kind]
     files = [str(Path(f)) for f in params_files]
     results: dict[int, RunResult] = {}
 
@@ -136,8 +98,7 @@ def run_batch(
                     f,
                     overrides,
                     1.0,
-                    notebook,
-                    kind,
+                    job,
                     pure=False,
                     key=f"{kind}-{i}-{Path(f).stem}",
                 ): i
@@ -150,8 +111,7 @@ def run_batch(
         stagger = 1.0 if workers > 1 else 0.0
         with ProcessPoolExecutor(max_workers=workers) as pool:
             futures = {
-                pool.submit(run_one, f, overrides, stagger, notebook, kind): i
-                for i, f in enumerate(files)
+                pool.submit(run_one, f, overrides, stagger, job): i for i, f in enumerate(files)
             }
             for future in as_completed(futures):
                 finished(futures[future], future.result())

@@ -74,9 +74,10 @@ def canonical_agency(name: object) -> str:
 class IndustryRule:
     """A set of industries (GB/T 4754-2017 sections and code prefixes), optionally small firms.
 
-    A firm matches when its section letter is in ``sections`` or its industry code starts
-    with one of ``codes``; with ``max_employees`` the firm must also have fewer employees
-    than that (unknown size counts as small).
+    A firm matches when its section letter is in ``sections`` or its industry code, without
+    the section letter (the register's ``industry_digits``: ``F5211`` and ``5211`` alike),
+    starts with one of ``codes``; with ``max_employees`` the firm must also have fewer
+    employees than that (unknown size counts as small).
     """
 
     label_en: str
@@ -93,7 +94,7 @@ class IndustryRule:
             hit |= register["industry_section"].isin(self.sections).to_numpy(dtype=bool)
         if self.codes:
             hit |= (
-                register["industry_code"]
+                register["industry_digits"]
                 .str.startswith(self.codes)
                 .fillna(False)
                 .to_numpy(dtype=bool)

@@ -86,8 +86,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """The campaign results report from the archived findings."""
-    from inspectlib.batch import run_kind
     from inspectlib.params import parse_set
+    from inspectlib.run import run_kind
 
     result = run_kind("report", args.params, parse_set(args.set or []))
     print(f"{result.campaign}: results report in {result.output_dir}/report.html")
@@ -96,8 +96,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_annual(args: argparse.Namespace) -> int:
     """The annual summary of all campaigns of a year from the archive."""
-    from inspectlib.batch import run_kind
     from inspectlib.params import parse_set
+    from inspectlib.run import run_kind
 
     result = run_kind("annual", args.params, parse_set(args.set or []))
     print(f"annual summary in {result.output_dir}/report.html")
@@ -106,8 +106,8 @@ def cmd_annual(args: argparse.Namespace) -> int:
 
 def cmd_plan(args: argparse.Namespace) -> int:
     """Run one campaign plan through papermill and print where its outputs are."""
-    from inspectlib.batch import run_kind
     from inspectlib.params import parse_set
+    from inspectlib.run import run_kind
 
     result = run_kind("plan", args.params, parse_set(args.set or []))
     print(f"{result.campaign}: ok in {result.seconds:.1f} s — outputs in {result.output_dir}")
@@ -155,7 +155,7 @@ def cmd_record(args: argparse.Namespace) -> int:
     recorded. Unknown firms (with ``--register``) and dates outside the campaign window are
     warnings; the rows are archived.
     """
-    from inspectlib.archive import DEFAULT_STORE, findings_warnings, key_problems, open_archive
+    from inspectlib.archive import findings_warnings, key_problems, open_archive
     from inspectlib.inputs import load_findings
     from inspectlib.register import load_register
 
@@ -191,7 +191,9 @@ def cmd_record(args: argparse.Namespace) -> int:
     if failed:
         print("nothing was recorded: fix the errors and run again")
         return 1
-    with open_archive(args.store or DEFAULT_STORE) as archive:
+    store = _record_store(args)
+    print(f"archive: {store}")
+    with open_archive(store) as archive:
         for name, frame, warnings in checked:
             result = archive.record_findings(frame, name, replace=args.replace)
             shown = [*warnings, *result.warnings]
@@ -202,6 +204,21 @@ def cmd_record(args: argparse.Namespace) -> int:
             )
             _print_problems(shown, None if args.all else 200)
     return 0
+
+
+def _record_store(args: argparse.Namespace) -> str:
+    """The archive ``record`` writes to: ``--store``, else the store of ``--params`` (its own
+    ``store`` or the default beside it, as ``plan`` and ``report`` use), else the default
+    archive of the current folder."""
+    from inspectlib.params import default_store, read_params_file, resolve_store
+
+    if args.store:
+        return resolve_store(args.store, Path.cwd())
+    if args.params:
+        folder = Path(args.params).resolve().parent
+        store = read_params_file(args.params).get("store")
+        return resolve_store(str(store), folder) if store else default_store(folder)
+    return default_store(Path.cwd())
 
 
 def cmd_verify_draw(args: argparse.Namespace) -> int:
@@ -270,7 +287,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--store",
         metavar="URL",
-        help="SQLAlchemy URL of the archive (default sqlite:///outputs/archive.sqlite)",
+        help="SQLAlchemy URL of the archive (default: the store of --params, else "
+        "outputs/archive.sqlite in the current folder)",
+    )
+    p.add_argument(
+        "--params",
+        metavar="PARAMS.yaml",
+        help="record into the archive this params file uses (what plan and report read)",
     )
     p.add_argument("--register", help="firm register: findings of other firms get a warning")
     p.add_argument(
@@ -335,7 +358,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(problem, file=sys.stderr)
         return 1
     except InspectlibError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        for line in str(exc).splitlines() or [type(exc).__name__]:
+            print(f"error: {line}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -137,24 +137,16 @@ class DrawResult:
 
 
 def prepare_register(register: pd.DataFrame, warnings: list[str]) -> pd.DataFrame:
-    """Complete, sort by ``firm_id`` and de-duplicate the register (first row in file wins)."""
+    """Complete and sort the register by ``firm_id``.
+
+    The register is the loader's canonical frame (:func:`inspectlib.register.load_register`,
+    which refuses repeated firm ids): the draw checks nothing again with a policy of its own.
+    ``warnings`` is kept for callers that collect the draw's warnings.
+    """
     reg = complete_register(register).reset_index(drop=True)
-    ids_arrow = pa.array(reg["firm_id"])
     if not reg["firm_id"].is_monotonic_increasing:
-        order = pc.sort_indices(ids_arrow).to_numpy()  # stable: file order among equal ids
+        order = pc.sort_indices(pa.array(reg["firm_id"])).to_numpy()
         reg = reg.take(order)
-        ids_arrow = ids_arrow.take(order)
-    dup = np.zeros(len(reg), dtype=bool)
-    if len(reg) > 1:
-        dup[1:] = pc.equal(ids_arrow[1:], ids_arrow[:-1]).to_numpy(zero_copy_only=False)
-    if dup.any():
-        ids = sorted(set(reg.loc[dup, "firm_id"]))
-        warnings.append(
-            f"register: {len(ids)} firm_id values repeated, the first row is used: "
-            + ", ".join(ids[:10])
-            + (" ..." if len(ids) > 10 else "")
-        )
-        reg = reg[~dup]
     return reg.reset_index(drop=True)
 
 

@@ -38,6 +38,12 @@ class Problem:
         whole file.
     column : str or None
         Column header as it appears in the file, or None.
+    code : str or None
+        What kind of problem this is (e.g. ``lonlat_swapped``), for reports that count and
+        name problems in their own language (:mod:`inspectlib.catalogue`).
+    rows : int
+        How many rows the problem stands for (a summary line "and 1,234 more rows like this"
+        stands for 1,234).
     """
 
     severity: Severity
@@ -45,6 +51,8 @@ class Problem:
     message: str
     row: int | None = None
     column: str | None = None
+    code: str | None = None
+    rows: int = 1
 
     def __str__(self) -> str:
         where = self.file
@@ -68,10 +76,16 @@ class Problems:
         self.items.append(Problem("error", str(file), message, row, column))
 
     def warning(
-        self, file: str | Path, message: str, row: int | None = None, column: str | None = None
+        self,
+        file: str | Path,
+        message: str,
+        row: int | None = None,
+        column: str | None = None,
+        code: str | None = None,
+        rows: int = 1,
     ) -> None:
         """Record a warning (the row is used as it is or as repaired)."""
-        self.items.append(Problem("warning", str(file), message, row, column))
+        self.items.append(Problem("warning", str(file), message, row, column, code, rows))
 
     def extend(self, other: Iterable[Problem]) -> None:
         """Append problems from another collection."""
@@ -120,7 +134,15 @@ class InputError(InspectlibError):
 
 
 class ParamsError(InspectlibError):
-    """A params file or ``--set`` value is invalid (unknown key, wrong type, impossible value)."""
+    """A params file or ``--set`` value is invalid (unknown key, wrong type, impossible value).
+
+    Carries one line per problem (``lines``), each naming the file and the key; ``str()``
+    puts them on separate lines so that the CLI prints every one.
+    """
+
+    def __init__(self, lines: str | Iterable[str]):
+        self.lines: list[str] = [lines] if isinstance(lines, str) else list(lines)
+        super().__init__("\n".join(self.lines))
 
 
 class PlanningError(InspectlibError):

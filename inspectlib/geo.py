@@ -152,7 +152,11 @@ def read_boundaries(
                 f"{maxx:.0f}, {maxy:.0f}) are not longitude/latitude; save it with its CRS",
             )
         else:
-            collector.warning(file, "the file has no CRS; assuming EPSG:4326 (WGS-84 lon/lat)")
+            collector.warning(
+                file,
+                "the file has no CRS; assuming EPSG:4326 (WGS-84 lon/lat)",
+                code="no_crs",
+            )
         raw = raw.set_crs(WGS84)
     geoms = np.asarray(raw.to_crs(WGS84).geometry.array, dtype=object)
 
@@ -174,7 +178,11 @@ def read_boundaries(
                 collector.error(file, f"invalid geometry ({reason}) has no area", row, geom_col)
             else:
                 collector.warning(
-                    file, f"invalid geometry ({reason}) repaired with make_valid", row, geom_col
+                    file,
+                    f"invalid geometry ({reason}) repaired with make_valid",
+                    row,
+                    geom_col,
+                    code="geometry_repaired",
                 )
                 geoms[i] = fixed
 

@@ -48,6 +48,25 @@ def division_of(codes: pd.Series) -> pd.Series:
     return pd.to_numeric(digits, errors="coerce").astype("Int64")
 
 
+def code_digits(codes: pd.Series) -> pd.Series:
+    """GB/T 4754 codes without their section letter: ``F5211`` and ``5211`` both give
+    ``5211``, ``H62`` gives ``62``. Codes that are not GB/T 4754 shaped give ``""``.
+
+    This is the register's canonical ``industry_digits`` column (made once, at import), which
+    every industry rule compares with, so that a register writing codes with or without the
+    section letter is treated alike.
+
+    Examples
+    --------
+    >>> code_digits(pd.Series(["F52", "h6210", " 1713 ", "C", "", None])).tolist()
+    ['52', '6210', '1713', '', '', '']
+    """
+    text = codes.astype("string[pyarrow]").str.strip().str.upper()
+    shaped = text.str.fullmatch(r"[A-T]?\d{2,4}").fillna(False).astype(bool)
+    digits = text.str.replace(r"^[A-T]", "", regex=True).where(shaped, "")
+    return digits.fillna("").astype(object)
+
+
 def section_of(codes: pd.Series, names: pd.Series | None = None) -> pd.Series:
     """Section letter (门类, A–T) from industry codes, falling back on section names/letters.
 

@@ -146,6 +146,7 @@ def load_weather(path: str | Path, problems: Problems | None = None) -> pd.DataF
             headers.get("tmax_c"),
             "daily maximum outside −40…50 °C",
             severity="warning",
+            code="tmax_unusual",
         )
     problems.raise_if_errors()
     return weather.sort_values("date").reset_index(drop=True)

@@ -3,22 +3,24 @@ calls into these)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from inspectlib import rundirs
+from inspectlib import annual, review, rundirs
 from inspectlib.params import CampaignParams, namespace_params, validate_params
 from inspectlib.plan import CampaignPlan, make_plan, write_outputs
 from inspectlib.report import (
     audit_summary,
     breakdowns,
     checklist,
+    input_warnings,
     plan_map,
     summary,
     timetable,
     town_chart,
 )
+from inspectlib.rundirs import take_over
 
 __all__ = [
     "CampaignPlan",
@@ -26,14 +28,54 @@ __all__ = [
     "breakdowns",
     "campaign_params",
     "checklist",
+    "input_warnings",
     "make_plan",
     "output_folder",
     "plan_map",
+    "plan_run",
+    "results_run",
+    "annual_run",
     "summary",
     "timetable",
     "town_chart",
     "write_outputs",
 ]
+
+
+def computed_run(
+    params: Any,
+    compute: Callable[[Any], Any],
+    write: Callable[[Any, Path], dict[str, Path]],
+) -> tuple[Any, dict[str, Path]]:
+    """What a notebook renders, and the files written from it.
+
+    Run by an ``inspectlib`` command, the command has computed and written it already and
+    hands it over (:func:`inspectlib.rundirs.take_over`): nothing is loaded or computed twice.
+    Run any other way (JupyterLab, plain papermill), it is computed here with ``compute`` and
+    written with ``write`` into a new folder (:func:`output_folder`).
+    """
+    handed = take_over(params.output_dir)
+    if handed is not None:
+        return handed
+    computed = compute(params)
+    return computed, write(computed, output_folder(params))
+
+
+def plan_run(params: CampaignParams) -> tuple[CampaignPlan, dict[str, Path]]:
+    """The plan this notebook shows and its files (plan.csv, plan.xlsx, maps, audit.json):
+    see :func:`computed_run`."""
+    return computed_run(params, make_plan, write_outputs)
+
+
+def results_run(params: CampaignParams) -> tuple[review.CampaignReview, dict[str, Path]]:
+    """The campaign results this notebook shows and their files (maps, results.xlsx, the
+    public list): see :func:`computed_run`."""
+    return computed_run(params, review.load_review, review.write_outputs)
+
+
+def annual_run(params: annual.AnnualParams) -> tuple[annual.AnnualSummary, dict[str, Path]]:
+    """The annual summary this notebook shows and its files: see :func:`computed_run`."""
+    return computed_run(params, annual.annual_summary, annual.write_outputs)
 
 
 def campaign_params(namespace: Mapping[str, Any]) -> CampaignParams:

@@ -120,8 +120,7 @@ with warnings.catch_warnings():
                     update[name] = [resolve_path(p, base) for p in value]
                 elif isinstance(value, Path):
                     update[name] = resolve_path(value, base)
-            if self.store:
-                update["store"] = resolve_store(self.store, base)
+            update["store"] = resolve_store(self.store, base) if self.store else default_store(base)
             return self.model_copy(update=update)
 
 
@@ -164,22 +163,44 @@ def namespace_params(namespace: Mapping[str, Any], fields: Iterable[str]) -> tup
     )
     if unknown:
         raise ParamsError(f"notebook parameters: unknown key(s) {', '.join(map(repr, unknown))}")
-    raw = {k: v for k, v in namespace.items() if k in fields}
+    # None is "not given": the params model's default applies (the only source of defaults)
+    raw = {k: v for k, v in namespace.items() if k in fields and v is not None}
     return raw, Path(namespace.get("params_dir") or ".").resolve()
 
 
-def describe_errors(error: ValidationError, source: str) -> str:
-    """Turn pydantic's errors into one readable line per problem."""
+MAX_ERROR_LINES = 20
+"""At most this many problems are listed for one params file; the rest are counted."""
+MAX_QUOTED = 80
+"""Longest value (as written by ``repr``) quoted in a params error."""
+
+
+def quote_value(value: Any) -> str:
+    """A short, safe rendering of a bad value for an error message: containers are
+    described by type and size, never printed (a YAML alias bomb expands to millions of
+    items), and long texts are cut to :data:`MAX_QUOTED` characters."""
+    if isinstance(value, dict | list | tuple | set):
+        return f"a {type(value).__name__} of {len(value):,} items"
+    text = repr(value)
+    return text if len(text) <= MAX_QUOTED else text[: MAX_QUOTED - 1] + "…"
+
+
+def describe_errors(error: ValidationError, source: str) -> list[str]:
+    """Pydantic's errors as one readable line per problem (at most :data:`MAX_ERROR_LINES`)."""
     lines = []
-    for item in error.errors():
+    items = error.errors(include_url=False, include_context=False)
+    for item in items[:MAX_ERROR_LINES]:
         where = ".".join(str(p) for p in item["loc"]) or "(params)"
         if item["type"] == "extra_forbidden":
             lines.append(f"{source}: unknown key {where!r}")
+        elif item["type"] == "missing":
+            lines.append(f"{source}: {where}: required key is missing")
         else:
             value = item.get("input")
-            shown = "" if isinstance(value, dict) else f" (got {value!r})"
+            shown = "" if isinstance(value, dict) else f" (got {quote_value(value)})"
             lines.append(f"{source}: {where}: {item['msg']}{shown}")
-    return "; ".join(lines)
+    if len(items) > MAX_ERROR_LINES:
+        lines.append(f"{source}: … and {len(items) - MAX_ERROR_LINES:,} more problems")
+    return lines
 
 
 def parse_set(assignments: list[str]) -> dict[str, Any]:
@@ -188,11 +209,9 @@ def parse_set(assignments: list[str]) -> dict[str, Any]:
     for item in assignments:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
-            raise ParamsError(f"--set {item!r}: expected key=value")
-        try:
-            out[key.strip()] = yaml.safe_load(value) if value.strip() else None
-        except yaml.YAMLError as exc:
-            raise ParamsError(f"--set {item!r}: {exc}") from None
+            raise ParamsError(f"--set {quote_value(item)}: expected key=value")
+        text = f"value: {value}" if value.strip() else "value: null"
+        out[key.strip()] = parse_params_text(text, f"--set {quote_value(item)}")["value"]
     return out
 
 
@@ -208,39 +227,157 @@ def validate_params(
     source : str
         Name used in error messages (the params file).
     base : Path, optional
-        Folder that relative paths are relative to (the params file's folder).
+        Folder that relative paths are relative to (the params file's folder). A params
+        file without ``store`` gets the default archive there (:func:`default_store`).
 
     Raises
     ------
     ParamsError
-        With every problem on one line each: unknown keys, wrong types, impossible values.
+        With every problem on a line of its own: unknown keys, wrong types, impossible values.
     """
+    lines: list[str] = []
     if raw.get("campaign") is not None and raw["campaign"] not in CAMPAIGN_IDS:
-        raise ParamsError(
+        lines.append(
             f"{source}: campaign: must be one of {', '.join(CAMPAIGN_IDS)} "
-            f"(got {raw['campaign']!r})"
+            f"(got {quote_value(raw['campaign'])})"
         )
+        raw = {k: v for k, v in raw.items() if k != "campaign"} | {"campaign": "wage"}
     try:
         params = CampaignParams.model_validate(raw)
     except ValidationError as exc:
-        raise ParamsError(describe_errors(exc, source)) from None
+        lines += describe_errors(exc, source)
+        params = None
+    if lines or params is None:
+        raise ParamsError(lines)
     return params.resolve_paths(base) if base is not None else params
 
 
+def default_store(folder: Path) -> str:
+    """The archive of params files in ``folder`` that name no ``store``:
+    ``outputs/archive.sqlite`` there (see :func:`inspectlib.archive.default_store`; ``inspectlib
+    record`` uses the same rule, with the current folder or its ``--params`` file's)."""
+    from inspectlib.archive import default_store as archive_default
+
+    return archive_default(folder)
+
+
+MAX_PARAMS_BYTES = 1_000_000
+"""A params file is a few hundred bytes; anything past this is refused unread."""
+MAX_NESTING = 20
+"""Deepest nesting of lists and mappings a params file may use."""
+MAX_NODES = 100_000
+"""Most values a params file may hold once its aliases are expanded (an alias bomb is refused)."""
+
+
+class _ParamsLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, stricter where params files need it: a repeated key is an error
+    (YAML would silently keep the last value), an impossible date such as 2027-13-01 stays
+    text so that the params model names the key, and nesting deeper than
+    :data:`MAX_NESTING` is refused before Python's recursion limit is reached."""
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self.depth = 0
+        self.duplicates: list[str] = []
+
+    def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML's signature
+        self.depth += 1
+        try:
+            if self.depth > MAX_NESTING:
+                mark = self.peek_event().start_mark
+                raise yaml.YAMLError(
+                    f"nested more than {MAX_NESTING} levels deep (line {mark.line + 1})"
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+    def construct_mapping(self, node, deep=False):  # noqa: ANN001 - PyYAML's signature
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            line = key_node.start_mark.line + 1
+            if key is not None and key in seen:
+                self.duplicates.append(f"key {key!r} is given twice (lines {seen[key]} and {line})")
+            elif key is not None:
+                seen[key] = line
+        return super().construct_mapping(node, deep=deep)
+
+    def construct_yaml_timestamp(self, node):  # noqa: ANN001 - PyYAML's signature
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:  # 2027-13-01: left as text, the model then names the key
+            return self.construct_scalar(node)
+
+
+_ParamsLoader.add_constructor("tag:yaml.org,2002:timestamp", _ParamsLoader.construct_yaml_timestamp)
+
+
+def _count_values(value: Any, budget: int) -> int:
+    """Number of values in ``value`` counting shared (aliased) parts each time they occur,
+    stopping once ``budget`` is passed (so a self-referencing alias cannot loop)."""
+    count, stack = 0, [value]
+    while stack and count <= budget:
+        item = stack.pop()
+        count += 1
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return count
+
+
+def parse_params_text(text: str, source: str) -> dict[str, Any]:
+    """Parse the text of a params file (a YAML mapping) with :class:`_ParamsLoader`.
+
+    Raises
+    ------
+    ParamsError
+        Not YAML, not a mapping, repeated keys, too deep, or too many values.
+    """
+    loader = _ParamsLoader(text)
+    try:
+        raw = loader.get_single_data()
+    except yaml.YAMLError as exc:
+        first = str(exc).strip().splitlines()[:6]
+        raise ParamsError(f"{source}: not valid YAML: {' '.join(first)}"[:400]) from None
+    finally:
+        loader.dispose()
+    if loader.duplicates:
+        raise ParamsError(f"{source}: {line}" for line in loader.duplicates)
+    raw = {} if raw is None else raw
+    if not isinstance(raw, dict):
+        raise ParamsError(f"{source}: expected a mapping of key: value, got {type(raw).__name__}")
+    if _count_values(raw, MAX_NODES) > MAX_NODES:
+        raise ParamsError(
+            f"{source}: holds more than {MAX_NODES:,} values once its aliases are expanded; "
+            "a params file needs a few dozen"
+        )
+    return raw
+
+
 def read_params_file(path: str | Path) -> dict[str, Any]:
-    """Read a params YAML file into a mapping (safe loader), with clear errors."""
+    """Read a params YAML file (UTF-8, with or without BOM) into a mapping, with clear errors."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        if path.stat().st_size > MAX_PARAMS_BYTES:
+            raise ParamsError(
+                f"{path}: {path.stat().st_size:,} bytes is too large for a params file "
+                f"(at most {MAX_PARAMS_BYTES:,})"
+            )
+        data = path.read_bytes()
     except OSError as exc:
         raise ParamsError(f"{path}: cannot read params file ({exc.strerror})") from None
     try:
-        raw = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        raise ParamsError(f"{path}: not valid YAML: {exc}") from None
-    if not isinstance(raw, dict):
-        raise ParamsError(f"{path}: expected a mapping of key: value, got {type(raw).__name__}")
-    return raw
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ParamsError(
+            f"{path}: line {line}: not UTF-8 text (byte 0x{data[exc.start]:02x}); save the "
+            "params file as UTF-8 (in Notepad: 另存为 → 编码 UTF-8)"
+        ) from None
+    return parse_params_text(text, str(path))
 
 
 def load_params(path: str | Path, overrides: dict[str, Any] | None = None) -> CampaignParams:

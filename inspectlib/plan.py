@@ -105,7 +105,7 @@ def make_plan(params: CampaignParams, archive_as_of: str | None = None) -> Campa
     draw = plan_draw(params, inputs, window)
     office = resolve_office(params, inputs)
     selected = draw.selected.merge(
-        inputs.register[["firm_id", "outdoor_work"]],
+        inputs.register[["firm_id", "outdoor_work", "industry_digits"]],
         on="firm_id",
         how="left",
         validate="one_to_one",
@@ -257,8 +257,9 @@ def _write_xlsx(plan: CampaignPlan, table: pd.DataFrame, path: Path) -> Path:
     return tmp.replace(path)
 
 
-def archive_plan_run(params: CampaignParams, run_dir: str | Path) -> int | None:
-    """Record a published plan run (its audit, draw and schedule) in ``params.store``.
+def archive_plan(params: CampaignParams, plan: CampaignPlan, run_dir: str | Path) -> int | None:
+    """Record a published plan run (its audit, draw and schedule) in ``params.store``, from
+    the plan in memory (nothing the run wrote is read back).
 
     Returns the plan id, or None when the params name no store. Recording the same run
     twice stores it once.
@@ -269,10 +270,8 @@ def archive_plan_run(params: CampaignParams, run_dir: str | Path) -> int | None:
 
     from inspectlib.archive import open_archive
 
-    run_dir = Path(run_dir)
-    audit = json.loads((run_dir / "audit.json").read_text(encoding="utf-8"))
-    table = pd.read_csv(run_dir / "plan.csv", dtype={"firm_id": str}, parse_dates=["date"])
-    scheduled = table[table["date"].notna()]
+    table = plan.table
+    audit = json.loads(json.dumps(plan.audit, ensure_ascii=False))  # as audit.json holds it
     with open_archive(params.store) as archive:
         return archive.record_plan(
             params.campaign,
@@ -280,7 +279,7 @@ def archive_plan_run(params: CampaignParams, run_dir: str | Path) -> int | None:
             params.model_dump(mode="json"),
             audit,
             table,
-            scheduled,
+            table[table["date"].notna()],
             str(run_dir),
         )
 

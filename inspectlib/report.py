@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from inspectlib.catalogue import input_warning_table
 from inspectlib.industry import section_name
 from inspectlib.maps import town_coverage
 
@@ -23,6 +24,9 @@ if TYPE_CHECKING:
 
 WORDS = {
     "zh": {
+        "input_warnings": "输入数据提示",
+        "input_warnings_note": "以下行已按说明处理并用于本次抽取，请核实原始数据；逐行明细见 audit.json。",
+        "no_input_warnings": "输入文件未发现需要提示的问题。",
         "synthetic": "合成示例数据：本报告中的企业、人员和结果均为虚构。",
         "summary": (
             "从 {eligible:,} 家符合条件的企业中抽取 {selected:,} 家（其中纯随机层 {random:,} 家，"
@@ -75,6 +79,12 @@ WORDS = {
         "h_audit": "抽取记录与复核（全程留痕）",
     },
     "en": {
+        "input_warnings": "Input warnings",
+        "input_warnings_note": (
+            "These rows were used as described; please check the source data. Every line is "
+            "in audit.json."
+        ),
+        "no_input_warnings": "The input files raised no warnings.",
         "synthetic": "SYNTHETIC DEMO DATA: every firm, person and result in this report is made up.",
         "summary": (
             "{selected:,} firms drawn from {eligible:,} eligible ({random:,} in the purely "
@@ -188,6 +198,20 @@ def summary(plan: CampaignPlan) -> HTMLBlock:
         )
     model = plan.draw.model_report.summary(plan.params.language)
     parts.append(f"<p><i>{escape_text(model)}</i></p>")
+    return HTMLBlock("\n".join(parts))
+
+
+def input_warnings(plan: CampaignPlan) -> HTMLBlock:
+    """What the loaders flagged in the input files (rows used as they are or as repaired),
+    counted by file and kind in the report's language; every line is in audit.json."""
+    w = _words(plan)
+    table = input_warning_table(plan.inputs.problems.warnings, plan.params.language)
+    parts = [f"<h3>{escape_text(w['input_warnings'])}</h3>"]
+    if table.empty:
+        parts.append(f"<p>{escape_text(w['no_input_warnings'])}</p>")
+    else:
+        parts.append(f"<p>{escape_text(w['input_warnings_note'])}</p>")
+        parts.append(html_table(table))
     return HTMLBlock("\n".join(parts))
 
 

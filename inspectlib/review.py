@@ -176,7 +176,8 @@ def load_review(params: CampaignParams) -> CampaignReview:
         history = archive.findings(params.campaign, range(first, params.year + 1))
         history = fill_strata(history, archive.draw_strata())
     boundaries = read_boundaries(params.boundaries)
-    register = load_register(params.register, boundaries, coords=params.coords)
+    needed = set(draw["firm_id"]) | set(history["firm_id"])  # not the whole register
+    register = load_register(params.register, boundaries, coords=params.coords, firm_ids=needed)
     done = results.inspections(history, draw, register, params.campaign, params.year)
     return CampaignReview(params, plan_id, draw, done, boundaries, history)
 

@@ -28,7 +28,7 @@ import pyarrow.compute as pc
 
 from inspectlib.campaigns import Campaign, get_campaign
 from inspectlib.errors import ParamsError
-from inspectlib.industry import section_of
+from inspectlib.industry import code_digits, section_of
 
 FACTORS: tuple[str, ...] = (
     "complaints",
@@ -113,6 +113,8 @@ def complete_register(register: pd.DataFrame) -> pd.DataFrame:
         if "last_inspected" in out
         else pd.Series(pd.NaT, index=out.index, dtype="datetime64[ns]")
     )
+    if "industry_digits" not in out:  # the loader makes it; a hand-built frame may lack it
+        out["industry_digits"] = code_digits(out["industry_code"])
     missing = (out["industry_section"] == "") & (out["industry_code"] != "")
     if missing.any():
         out.loc[missing, "industry_section"] = section_of(out.loc[missing, "industry_code"])

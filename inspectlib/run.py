@@ -1,40 +1,118 @@
-"""Run one campaign notebook with papermill and publish its outputs.
+"""Run one command's notebook with papermill and publish its outputs: the one run seam.
 
-:func:`run_plan` is what ``inspectlib plan`` does: validate the params (before papermill
-starts), execute ``notebooks/plan_campaign.ipynb`` in a fresh run folder with the project's
-Jupyter kernel, export the executed notebook to a self-contained ``report.html`` without code
-cells, check that no HTML output references the network, and only then mark the folder as the
-latest run. A failed run keeps its partial notebook under ``failed-…`` and leaves the last good
-run untouched.
+Every run (``inspectlib plan``, ``report``, ``annual``, and each run of ``batch``) is one
+:class:`Job` carried out by :func:`run_job` in this order:
+
+1. read and validate the params (:mod:`inspectlib.params`): nothing starts before they are
+   valid, and every problem is reported at once;
+2. check that every input file exists;
+3. make a fresh, hidden run folder (:mod:`inspectlib.rundirs`);
+4. **compute** the result once, in this process (the plan: inputs loaded and checked once,
+   draw, schedule and audit; the results review; the annual summary);
+5. **write** its files (plan.csv, plan.xlsx, maps, audit.json, …) from memory;
+6. run the notebook, which **renders** that same result (handed over in the run folder,
+   :func:`inspectlib.rundirs.take_over`) into ``report.ipynb``, then export ``report.html``
+   without code cells and check that no HTML file references the network;
+7. publish the folder as the latest run and **record** the result (the plan's draft in the
+   archive) from memory.
+
+A failure before step 6 leaves nothing behind; a failure in the notebook keeps the partial
+notebook under ``failed-…``; the last good run is never touched. The notebook runs on a kernel
+of this very interpreter (:class:`CurrentPythonKernelManager`), so a wheel installed anywhere
+runs its own notebooks without a registered kernelspec.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import random
+import shutil
+import sys
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from inspectlib import rundirs
 from inspectlib.errors import InputError, InspectlibError, Problem, RunError
 from inspectlib.htmlcheck import external_references, strip_external_assets
-from inspectlib.params import CampaignParams, load_params
 
 log = logging.getLogger(__name__)
 
-NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+NOTEBOOKS = Path(__file__).resolve().parent / "notebooks"
+"""The package's notebooks (shipped in the wheel)."""
 PLAN_NOTEBOOK = NOTEBOOKS / "plan_campaign.ipynb"
 REPORT_NOTEBOOK = NOTEBOOKS / "campaign_report.ipynb"
+ANNUAL_NOTEBOOK = NOTEBOOKS / "annual_summary.ipynb"
+PLANNER_NOTEBOOK = NOTEBOOKS / "planner.ipynb"
 NOTEBOOK_ONLY = "notebook-only"
 """Cell tag: shown in the notebook, left out of the exported report."""
-ANNUAL_NOTEBOOK = NOTEBOOKS / "annual_summary.ipynb"
 KERNEL_NAME = "inspectlib"
 START_TIMEOUT_S = 180
 KERNEL_START_ATTEMPTS = 3
+Kind = Literal["plan", "report", "annual"]
+
+
+@dataclass(frozen=True)
+class Job:
+    """What one kind of run does (see the module docstring for the order of the steps).
+
+    The steps are named ``"module:function"`` so that a job is cheap to import and can be
+    sent to another process or a Dask worker.
+
+    Attributes
+    ----------
+    notebook : Path
+        The notebook that renders the result.
+    load : str
+        ``load(params_file, overrides) -> params``.
+    compute : str or None
+        ``compute(params) -> result``; None runs the notebook on the params alone.
+    write : str or None
+        ``write(result, run_dir) -> {name: path}``.
+    record : str or None
+        ``record(params, result, published_dir)``, after publishing.
+    subdir : str
+        Sub-folder of ``output_dir`` that receives the run folders.
+    """
+
+    notebook: Path
+    load: str = "inspectlib.params:load_params"
+    compute: str | None = None
+    write: str | None = None
+    record: str | None = None
+    subdir: str = ""
+
+
+JOBS: dict[str, Job] = {
+    "plan": Job(
+        PLAN_NOTEBOOK,
+        compute="inspectlib.plan:make_plan",
+        write="inspectlib.plan:write_outputs",
+        record="inspectlib.plan:archive_plan",
+    ),
+    "report": Job(
+        REPORT_NOTEBOOK,
+        compute="inspectlib.review:load_review",
+        write="inspectlib.review:write_outputs",
+        subdir="results",
+    ),
+    "annual": Job(
+        ANNUAL_NOTEBOOK,
+        load="inspectlib.annual:load_annual_params",
+        compute="inspectlib.annual:annual_summary",
+        write="inspectlib.annual:write_outputs",
+    ),
+}
+"""The job of each command: ``inspectlib plan``, ``report`` and ``annual``."""
+
+
+def _step(name: str) -> Callable[..., Any]:
+    module, _, function = name.partition(":")
+    return getattr(importlib.import_module(module), function)
 
 
 @dataclass(frozen=True)
@@ -65,6 +143,30 @@ def _is_kernel_start_failure(exc: BaseException) -> bool:
     )
 
 
+def _kernel_manager_class() -> type:
+    """A Jupyter kernel manager that starts ipykernel on this very interpreter.
+
+    The kernelspec named ``inspectlib`` that ``make setup`` registers (for JupyterLab) is
+    not needed, and a kernelspec of that name left by another environment can never run the
+    notebook against another copy of the package.
+    """
+    from jupyter_client.kernelspec import KernelSpec
+    from jupyter_client.manager import AsyncKernelManager
+
+    class CurrentPythonKernelManager(AsyncKernelManager):
+        @property
+        def kernel_spec(self) -> KernelSpec:
+            return KernelSpec(
+                argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                display_name="Python (inspectlib)",
+                language="python",
+                name=KERNEL_NAME,
+                resource_dir=str(NOTEBOOKS),
+            )
+
+    return CurrentPythonKernelManager
+
+
 def execute_notebook(
     template: Path,
     output: Path,
@@ -73,7 +175,8 @@ def execute_notebook(
     kernel_name: str = KERNEL_NAME,
     cwd: Path | None = None,
 ) -> None:
-    """Execute a notebook with papermill, retrying only when the kernel fails to start.
+    """Execute a notebook with papermill on this interpreter's kernel, retrying only when
+    the kernel fails to start.
 
     Raises
     ------
@@ -97,6 +200,7 @@ def execute_notebook(
                 # the kernel only listens on 127.0.0.1; keep its start-up notices out of logs
                 extra_arguments=["--IPKernelApp.log_level=ERROR"],
                 report_mode=False,
+                kernel_manager_class=_kernel_manager_class(),
             )
             return
         except PapermillExecutionError as exc:
@@ -158,9 +262,10 @@ def export_report(notebook: Path, html_path: Path) -> Path:
 
 
 def notebook_parameters(params: Any, run_dir: Path, params_dir: Path) -> dict:
-    """The values papermill injects: validated params as plain JSON types, with absolute
+    """The values papermill injects: every validated param as a plain JSON value (``None``
+    included, so that no default of the notebook's parameters cell survives), with absolute
     paths, ``output_dir`` set to the run folder and ``params_dir`` for relative paths."""
-    values = params.model_dump(mode="json", exclude_none=True)
+    values = params.model_dump(mode="json")
     values["output_dir"] = str(run_dir)
     values["params_dir"] = str(params_dir)
     return values
@@ -191,39 +296,19 @@ def _check_outputs(run_dir: Path) -> None:
             raise InspectlibError(f"{html}: references the network: {', '.join(found[:5])}")
 
 
-def run_plan(
-    params_file: str | Path,
-    overrides: Mapping[str, Any] | None = None,
-    *,
-    notebook: Path = PLAN_NOTEBOOK,
-    subdir: str = "",
-    record: Callable[[CampaignParams, Path], Any] | None = None,
-    load: Callable[..., Any] = load_params,
-    precheck: Callable[[Any], Any] | None = None,
+def run_job(
+    job: Job, params_file: str | Path, overrides: Mapping[str, Any] | None = None
 ) -> RunResult:
-    """Run one campaign plan end to end (what ``inspectlib plan`` does).
+    """Carry out one run (see the module docstring for the steps).
 
     Parameters
     ----------
+    job : Job
+        What to run (one of :data:`JOBS`, or a job of your own).
     params_file : str or Path
-        The campaign's params YAML.
+        The params YAML.
     overrides : mapping, optional
         ``--set key=value`` values, applied before validation.
-    notebook : Path
-        The notebook to run (default ``notebooks/plan_campaign.ipynb``).
-    subdir : str
-        Sub-folder of ``output_dir`` that receives the run folders (the results report uses
-        ``results``).
-    record : callable, optional
-        Called with the params and the published folder after success (the CLI passes
-        :func:`inspectlib.plan.archive_plan_run` to archive the plan).
-    load : callable
-        Reads and validates the params file (default :func:`~inspectlib.params.load_params`;
-        the annual summary passes its own).
-    precheck : callable, optional
-        Called with the validated params before a kernel starts; raises
-        :class:`~inspectlib.errors.InspectlibError` when the run cannot succeed (the results
-        report passes :func:`inspectlib.review.latest_plan_id`: no archived plan).
 
     Returns
     -------
@@ -234,23 +319,32 @@ def run_plan(
     ------
     ParamsError
         Bad params, before anything runs.
-    InputError
-        An input file is missing, before anything runs (so is whatever ``precheck`` raises).
+    InputError, PlanningError
+        Missing or bad input files, or a plan the inputs cannot carry: nothing is written.
     RunError
         A cell failed; the partial notebook is kept and the latest good run is untouched.
     """
     started = time.perf_counter()
-    params = load(params_file, dict(overrides or {}))
+    params = _step(job.load)(params_file, dict(overrides or {}))
     _check_input_files(params, params_file)
-    if precheck is not None:
-        precheck(params)
-    run_dir = rundirs.new_run_dir(params.output_dir / subdir if subdir else params.output_dir)
+    base = Path(params.output_dir) / job.subdir if job.subdir else Path(params.output_dir)
+    run_dir = rundirs.new_run_dir(base)
+    try:
+        computed = _step(job.compute)(params) if job.compute else None
+        if job.write:
+            files = _step(job.write)(computed, run_dir)
+            rundirs.hand_over(run_dir, computed, files)
+    except BaseException:
+        shutil.rmtree(run_dir, ignore_errors=True)  # nothing of this run is kept
+        raise
     parameters = notebook_parameters(params, run_dir, Path(params_file).resolve().parent)
     try:
-        execute_notebook(notebook, run_dir / "report.ipynb", parameters, cwd=run_dir)
+        execute_notebook(job.notebook, run_dir / "report.ipynb", parameters, cwd=run_dir)
+        (run_dir / rundirs.HANDOVER).unlink(missing_ok=True)
         export_report(run_dir / "report.ipynb", run_dir / "report.html")
         _check_outputs(run_dir)
     except RunError as exc:
+        (run_dir / rundirs.HANDOVER).unlink(missing_ok=True)
         failed = rundirs.mark_failed(run_dir)
         kept = failed / "report.ipynb"
         raise RunError(
@@ -261,11 +355,12 @@ def run_plan(
             kept=str(kept) if kept.exists() else None,
         ) from None
     except BaseException:
+        (run_dir / rundirs.HANDOVER).unlink(missing_ok=True)
         rundirs.mark_failed(run_dir)
         raise
     final = rundirs.promote(run_dir)
-    if record is not None:
-        record(params, final)
+    if job.record:
+        _step(job.record)(params, computed, final)
     return RunResult(
         str(params_file),
         getattr(params, "campaign", Path(params_file).stem),
@@ -273,3 +368,16 @@ def run_plan(
         round(time.perf_counter() - started, 1),
         str(final),
     )
+
+
+def run_kind(
+    kind: Kind, params_file: str | Path, overrides: Mapping[str, Any] | None = None
+) -> RunResult:
+    """One run the way its command does it: ``plan`` (the plan, archived as a draft),
+    ``report`` (the campaign's results) or ``annual`` (the year's summary)."""
+    return run_job(JOBS[kind], params_file, overrides)
+
+
+def run_plan(params_file: str | Path, overrides: Mapping[str, Any] | None = None) -> RunResult:
+    """What ``inspectlib plan`` does (:func:`run_kind` ``"plan"``)."""
+    return run_kind("plan", params_file, overrides)

@@ -15,8 +15,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import pickle
 import secrets
 from pathlib import Path
+from typing import Any
+
+from inspectlib.errors import InspectlibError
 
 RUNNING = ".running-"
 """Prefix of a run folder in progress (hidden until promoted)."""
@@ -33,7 +37,12 @@ def new_run_dir(base: str | Path, prefix: str = RUNNING) -> Path:
     """Create a fresh folder for a run under ``base``: hidden while in progress (the default
     ``prefix``), or final at once for a run nothing promotes (e.g. ``prefix="run-"``)."""
     base = Path(base)
-    base.mkdir(parents=True, exist_ok=True)
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InspectlibError(
+            f"output_dir {base}: cannot make a folder there ({exc.strerror or exc})"
+        ) from None
     while True:
         path = base / f"{prefix}{_stamp()}"
         try:
@@ -41,6 +50,10 @@ def new_run_dir(base: str | Path, prefix: str = RUNNING) -> Path:
             return path
         except FileExistsError:  # pragma: no cover - two runs in the same second and token
             continue
+        except OSError as exc:
+            raise InspectlibError(
+                f"output_dir {base}: cannot make a run folder there ({exc.strerror or exc})"
+            ) from None
 
 
 def promote(run_dir: Path) -> Path:
@@ -76,3 +89,30 @@ def latest(base: str | Path) -> Path | None:
         run = Path(base) / text.read_text(encoding="utf-8").strip()
         return run.resolve() if run.is_dir() else None
     return None
+
+
+HANDOVER = ".computed.pickle"
+"""File in a run folder in progress through which the command hands what it computed (a plan,
+a results review, an annual summary) to the notebook that renders it; removed before the
+folder is published."""
+
+
+def hand_over(run_dir: Path, computed: Any, files: dict[str, Path]) -> Path:
+    """Leave ``computed`` and the files already written from it for the notebook run in
+    ``run_dir`` (the kernel runs this same interpreter, so a pickle is read back exactly)."""
+    path = Path(run_dir) / HANDOVER
+    with path.open("wb") as fh:
+        pickle.dump((computed, files), fh, protocol=pickle.HIGHEST_PROTOCOL)
+    return path
+
+
+def take_over(output_dir: str | Path) -> tuple[Any, dict[str, Path]] | None:
+    """What the command computed for this notebook run, or None when the notebook runs on
+    its own (JupyterLab, plain papermill). Only a run folder in progress is looked in, so a
+    notebook never unpickles a file it did not get from its own command."""
+    folder = Path(output_dir)
+    path = folder / HANDOVER
+    if not folder.name.startswith(RUNNING) or not path.is_file():
+        return None
+    with path.open("rb") as fh:
+        return pickle.load(fh)  # noqa: S301 - written by this run's own command a moment ago

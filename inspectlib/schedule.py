@@ -158,7 +158,7 @@ def hot_firm_mask(firms: pd.DataFrame) -> np.ndarray:
         One value per row.
     """
     frame = pd.DataFrame(index=firms.index)
-    for name in ("industry_section", "industry_code"):
+    for name in ("industry_section", "industry_digits"):
         values = firms[name] if name in firms else pd.Series("", index=firms.index)
         frame[name] = values.astype("string").fillna("").astype(object)
     frame["employees"] = firms.get("employees", pd.NA)
@@ -308,7 +308,7 @@ def plan_schedule(
     selected : DataFrame
         The drawn firms in draw order: ``firm_id``, ``lon``/``lat`` (WGS-84) and, passed
         through to the plan when present, ``name``, ``town``, ``industry``,
-        ``industry_section``, ``industry_code``, ``outdoor_work``, ``stratum``,
+        ``industry_section``, ``industry_digits``, ``outdoor_work``, ``stratum``,
         ``risk_score``, ``draw_order``.
     teams : DataFrame
         ``team``, ``inspector_id``, ``name`` (one row per member, in the order to list them).

@@ -10,7 +10,8 @@ Canonical frames produced by the loaders
 register (``inspectlib.register.load_register``), one row per firm, index 0..n-1:
     firm_id str · name str · town str (as used: the polygon's town when known) ·
     address str · lon, lat float64 (WGS-84) · industry_code str (GB/T 4754, may be "") ·
-    industry_section str (letter A–T, derived, may be "") · industry str ·
+    industry_section str (letter A–T, derived, may be "") · industry_digits str (the code
+    without its section letter, derived: what industry rules compare) · industry str ·
     employees Int64 · ownership str · has_union boolean · outdoor_work boolean ·
     complaints_12m Int64 (missing = 0) · credit_grade str (A/B/C or "") ·
     last_inspected datetime64[ns] (NaT when never) · approx_location bool ·

@@ -13,7 +13,7 @@ import csv
 import io
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +22,7 @@ import pandas as pd
 import pyarrow as pa
 
 from inspectlib import values
-from inspectlib.errors import InputError, Problems
+from inspectlib.errors import InputError, Problem, Problems
 from inspectlib.headers import header_key, match_headers
 from inspectlib.schema import (
     CAMPAIGN_ALIASES,
@@ -56,6 +56,10 @@ _EXPLAIN = {
     "campaign": f"one of {', '.join(CAMPAIGN_IDS)} (or 工资/非法用工/高温/服务行业)",
     "stratum": "random or risk (or 随机/风险)",
 }
+
+
+RowFilter = tuple[str, Callable[[pd.Series], pd.Series]]
+"""``(canonical column, keep)``: see :func:`read_table`'s ``rows``."""
 
 
 @dataclass(frozen=True)
@@ -266,30 +270,34 @@ def report_rows(
     message: str,
     severity: str = "error",
     shown: pd.Series | None = None,
+    code: str | None = None,
 ) -> None:
     """Add one problem per row number in ``rows`` (capped at :data:`MAX_ROW_PROBLEMS`).
 
     With ``shown`` (the cell values, aligned with ``rows``), ``{value}`` in ``message`` is
-    replaced by each row's value, quoted and cut to :data:`MAX_SHOWN` characters.
+    replaced by each row's value, quoted and cut to :data:`MAX_SHOWN` characters. ``code``
+    names the kind of problem (see :class:`~inspectlib.errors.Problem`).
     """
-    add = problems.error if severity == "error" else problems.warning
     row_list = [int(r) for r in rows.tolist()]
     cells = [None] * len(row_list) if shown is None else shown.tolist()
     for row, cell in zip(row_list[:MAX_ROW_PROBLEMS], cells, strict=False):
-        add(file, message if shown is None else message.format(value=_quote(cell)), row, column)
+        text = message if shown is None else message.format(value=_quote(cell))
+        problems.items.append(Problem(severity, str(file), text, row, column, code))
     if len(row_list) > MAX_ROW_PROBLEMS:
-        add(
-            file,
-            f"{message.replace(' {value}', '')} — and {len(row_list) - MAX_ROW_PROBLEMS:,} "
-            "more rows like this "
-            f"(rows {row_list[MAX_ROW_PROBLEMS]}–{row_list[-1]})",
-            None,
-            column,
+        more = len(row_list) - MAX_ROW_PROBLEMS
+        text = (
+            f"{message.replace(' {value}', '')} — and {more:,} more rows like this "
+            f"(rows {row_list[MAX_ROW_PROBLEMS]}–{row_list[-1]})"
         )
+        problems.items.append(Problem(severity, str(file), text, None, column, code, more))
 
 
 def read_table(
-    path: str | Path, columns: Sequence[Column], problems: Problems, sheet: str | int | None = None
+    path: str | Path,
+    columns: Sequence[Column],
+    problems: Problems,
+    sheet: str | int | None = None,
+    rows: RowFilter | None = None,
 ) -> Table:
     """Read one input file into a canonical frame.
 
@@ -304,6 +312,9 @@ def read_table(
         an error; the caller decides when to raise.
     sheet : str or int, optional
         XLSX sheet name or position (default: the first sheet).
+    rows : (str, callable), optional
+        ``(column, keep)``: only rows for which ``keep(raw cells of that column)`` is True are
+        parsed and checked (a report that needs 300 firms of a 1,000,000-firm register).
 
     Returns
     -------
@@ -334,10 +345,12 @@ def read_table(
     body.columns = headers
     # Rows as the user sees them: grid row i is file row i + 1 (header row counted).
     body["__row__"] = body.index.to_numpy() + 1
+    found = match_headers(headers, columns)
+    if rows is not None and rows[0] in found:
+        body = body[rows[1](body[found[rows[0]]]).to_numpy(dtype=bool)]
     filled = ~pd.concat([values.blank(body[h]) for h in headers], axis=1).all(axis=1)
     body = body[filled].reset_index(drop=True)
 
-    found = match_headers(headers, columns)
     for spec in columns:
         if spec.required and spec.name not in found:
             names = " / ".join((spec.name, *spec.aliases))

@@ -40,7 +40,6 @@ def small_world(tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture(scope="session")
 def published_wage_plan(small_world):
     """The wage plan of the small world, run through papermill and published (and archived)."""
-    from inspectlib.plan import archive_plan_run
     from inspectlib.run import run_plan
 
-    return run_plan(small_world.params["wage"], record=archive_plan_run)
+    return run_plan(small_world.params["wage"])

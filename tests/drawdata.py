@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from inspectlib.industry import section_of
+from inspectlib.inputs import CampaignInputs
 from inspectlib.params import CampaignParams, validate_params
 from inspectlib.schema import FINDINGS_COLUMNS
 
@@ -60,18 +60,26 @@ INDUSTRIES = (
 )
 
 
-@dataclass(frozen=True)
-class FakeInputs:
-    """Stand-in for ``inspectlib.inputs.CampaignInputs`` (same attribute names)."""
-
-    register: pd.DataFrame
-    roster: pd.DataFrame
-    findings: pd.DataFrame
-    weather: pd.DataFrame | None = None
-    boundaries: Any = None
-    files: dict[str, list[Path]] = field(default_factory=dict)
-    problems: list[Any] = field(default_factory=list)
-    archive: dict[str, Any] | None = None
+def FakeInputs(  # noqa: N802 - reads like the class it builds
+    register: pd.DataFrame,
+    roster: pd.DataFrame,
+    findings: pd.DataFrame,
+    weather: pd.DataFrame | None = None,
+    boundaries: Any = None,
+    files: dict[str, list[Path]] | None = None,
+    archive: dict[str, Any] | None = None,
+) -> CampaignInputs:
+    """A real :class:`~inspectlib.inputs.CampaignInputs` from canonical frames (the frames
+    the loaders produce), without files."""
+    return CampaignInputs(
+        register=register,
+        boundaries=boundaries,
+        roster=roster,
+        findings=findings,
+        weather=weather,
+        files=files or {},
+        archive=archive,
+    )
 
 
 def make_register(n: int = 1500, seed: int = 7) -> pd.DataFrame:

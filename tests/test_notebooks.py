@@ -10,7 +10,6 @@ import pytest
 
 from inspectlib import rundirs
 from inspectlib.archive import open_archive
-from inspectlib.batch import run_kind
 from inspectlib.cli import main
 from inspectlib.demo_run import carry_out_plan
 from inspectlib.errors import ParamsError
@@ -19,9 +18,9 @@ from inspectlib.htmlcheck import external_references
 from inspectlib.inputs import load_findings
 from inspectlib.params import load_params
 from inspectlib.register import load_register
-from inspectlib.run import PLAN_NOTEBOOK, run_plan
+from inspectlib.run import PLAN_NOTEBOOK, run_kind, run_plan
 
-NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "inspectlib" / "notebooks"
 
 
 @pytest.mark.parametrize("name", ["plan_campaign", "campaign_report", "annual_summary", "planner"])
@@ -73,7 +72,7 @@ def _papermill(world, out: Path, params: str, *extra: str) -> subprocess.Complet
     """Plain ``papermill`` on the plan notebook, as a user would type it in the world's folder."""
     command = [sys.executable, "-m", "papermill", str(PLAN_NOTEBOOK), str(out), "-f", params]
     return subprocess.run(
-        [*command, *extra, "-k", "inspectlib", "--no-progress-bar"],
+        [*command, "-p", "params_dir", "params", *extra, "-k", "inspectlib", "--no-progress-bar"],
         cwd=world.root,
         capture_output=True,
         text=True,

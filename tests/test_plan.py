@@ -7,7 +7,7 @@ from inspectlib.archive import open_archive
 from inspectlib.audit import verify_draw
 from inspectlib.cli import main
 from inspectlib.params import load_params
-from inspectlib.plan import PLAN_CSV_COLUMNS, archive_plan_run, make_plan, write_outputs
+from inspectlib.plan import PLAN_CSV_COLUMNS, archive_plan, make_plan, write_outputs
 
 
 @pytest.fixture(scope="module")
@@ -73,8 +73,8 @@ def test_verify_draw_matches_then_catches_a_one_row_change(small_world, tmp_path
 def test_plan_is_archived_once(wage_plan, tmp_path):
     params = wage_plan.params.model_copy(update={"store": f"sqlite:///{tmp_path}/a.sqlite"})
     write_outputs(wage_plan, tmp_path / "run")
-    first = archive_plan_run(params, tmp_path / "run")
-    again = archive_plan_run(params, tmp_path / "run")
+    first = archive_plan(params, wage_plan, tmp_path / "run")
+    again = archive_plan(params, wage_plan, tmp_path / "run")
     assert first == again
     with open_archive(params.store) as archive:
         assert len(archive.plans("wage", 2027)) == 1

@@ -31,7 +31,7 @@ from inspectlib.planner.view import html_table, summary_html
 from inspectlib.risk_model import fit_risk_model
 from tests.planner_demo import ROOT, copy_params, ensure_demo_inputs
 
-NOTEBOOK = ROOT / "notebooks" / "planner.ipynb"
+NOTEBOOK = ROOT / "inspectlib" / "notebooks" / "planner.ipynb"
 
 
 class FakeClock:

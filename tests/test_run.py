@@ -6,9 +6,10 @@ from inspectlib import rundirs
 from inspectlib.batch import results_table, run_batch
 from inspectlib.errors import InputError, ParamsError, RunError
 from inspectlib.htmlcheck import external_references
-from inspectlib.run import run_plan
+from inspectlib.run import Job, run_job
 
 FIXTURE = Path(__file__).parent / "fixtures" / "run_fixture.ipynb"
+JOB = Job(FIXTURE)  # the run sequence alone: no plan is computed
 
 
 def params_file(tmp_path: Path, name: str = "wage", **extra) -> Path:
@@ -30,7 +31,7 @@ def params_file(tmp_path: Path, name: str = "wage", **extra) -> Path:
 
 
 def test_successful_run_is_published_as_latest(tmp_path):
-    result = run_plan(params_file(tmp_path), notebook=FIXTURE)
+    result = run_job(JOB, params_file(tmp_path))
     out = Path(result.output_dir)
     assert result.status == "ok"
     assert (out / "marker.txt").read_text(encoding="utf-8") == "wage 1"
@@ -43,9 +44,9 @@ def test_successful_run_is_published_as_latest(tmp_path):
 
 
 def test_failed_cell_keeps_partial_notebook_and_previous_latest(tmp_path):
-    good = run_plan(params_file(tmp_path), notebook=FIXTURE)
+    good = run_job(JOB, params_file(tmp_path))
     with pytest.raises(RunError) as info:
-        run_plan(params_file(tmp_path), {"seed": 13}, notebook=FIXTURE)
+        run_job(JOB, params_file(tmp_path), {"seed": 13})
     message = str(info.value)
     assert "cell" in message and "ValueError: unlucky seed 13" in message
     assert info.value.kept and Path(info.value.kept).exists()
@@ -56,7 +57,7 @@ def test_failed_cell_keeps_partial_notebook_and_previous_latest(tmp_path):
 
 def test_bad_params_stop_before_papermill(tmp_path):
     with pytest.raises(ParamsError, match="unknown key 'colour'"):
-        run_plan(params_file(tmp_path, colour="red"), notebook=FIXTURE)
+        run_job(JOB, params_file(tmp_path, colour="red"))
     assert not (tmp_path / "out").exists()
 
 
@@ -83,7 +84,7 @@ def test_batch_finishes_the_others_when_one_fails(tmp_path):
     results = run_batch(
         files,
         workers=2,
-        notebook=FIXTURE,
+        job=JOB,
         progress=lambda done, total, r: seen.append((done, total)),
     )
     assert [r.status for r in results] == ["ok", "failed", "failed"]
@@ -100,7 +101,7 @@ def test_batch_on_a_dask_cluster(tmp_path):
     with LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
     ) as cluster:
-        results = run_batch(files, scheduler=cluster.scheduler_address, notebook=FIXTURE)
+        results = run_batch(files, scheduler=cluster.scheduler_address, job=JOB)
     assert [r.status for r in results] == ["ok", "ok"]
     assert [Path(r.output_dir).parent.name for r in results] == ["wage", "heat"]
 
@@ -109,7 +110,7 @@ def test_missing_input_files_stop_before_papermill(tmp_path):
     path = params_file(tmp_path)
     (tmp_path / "r.csv").unlink()
     with pytest.raises(InputError, match=r"r\.csv: file not found \(register"):
-        run_plan(path, notebook=FIXTURE)
+        run_job(JOB, path)
     assert not (tmp_path / "out").exists()
 
 

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from inspectlib.errors import PlanningError
+from inspectlib.industry import code_digits
 from inspectlib.schedule import Schedule, heat_band, hot_firm_mask, plan_schedule, team_workdays
 from inspectlib.workdays import campaign_window
 
@@ -297,7 +298,7 @@ def test_hot_firm_mask() -> None:
     firms = pd.DataFrame(
         {
             "industry_section": ["C", "E", "G", "C", "H", "C"],
-            "industry_code": ["1811", "4720", "5411", "3120", "6210", ""],
+            "industry_digits": code_digits(pd.Series(["C1811", "4720", "G5411", "3120", "", ""])),
             "outdoor_work": [False, False, False, False, True, pd.NA],
         }
     )

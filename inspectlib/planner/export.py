@@ -100,6 +100,8 @@ def export_params(
     expected = session.params_for(choices)
     folder = Path(folder).resolve() if folder else session.params_file.parent
     raw = rebase_paths(session.raw_for(choices), session.base, folder)
+    if raw.get("store") is None and expected.store and folder != session.params_file.parent:
+        raw["store"] = expected.store  # the default archive is per folder: keep the same one
     now = now or dt.datetime.now()
     stamp = now.strftime("%Y%m%d-%H%M%S")
     stem = EXPORT_SUFFIX.sub("", session.params_file.stem)

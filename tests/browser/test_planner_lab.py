@@ -30,7 +30,7 @@ from tests.planner_demo import ROOT, ensure_demo_inputs
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-NOTEBOOK = "notebooks/planner.ipynb"
+NOTEBOOK = "inspectlib/notebooks/planner.ipynb"
 START_TIMEOUT_S = 60
 SETTINGS = {  # no pop-ups about news and updates; never autosave the executed notebook
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
