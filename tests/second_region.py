@@ -11,7 +11,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from stdnum.cn import uscc
 
 from inspectlib.coords import from_wgs84
 
@@ -62,13 +61,23 @@ class SecondRegion:
     params: dict[str, Path]
 
 
-def credit_code(rng: np.random.Generator) -> str:
-    """A well-formed unified social credit code with a correct check character."""
-    alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-    body = (
-        "9144" + "".join(rng.choice(list("0123456789"), 4)) + "".join(rng.choice(list(alphabet), 9))
-    )
-    return body + uscc.calc_check_digit(body)
+ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+WEIGHTS = np.array((1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28))
+
+
+def credit_codes(rng: np.random.Generator, n: int) -> list[str]:
+    """``n`` distinct well-formed unified social credit codes with correct check characters
+    (GB 32100-2015; tests/test_second_region.py compares them with python-stdnum)."""
+    digits = np.empty((n, 17), dtype=np.int64)
+    digits[:, :4] = [9, 1, 4, 4]
+    digits[:, 4:8] = rng.integers(0, 10, (n, 4))
+    digits[:, 8:] = rng.integers(0, 31, (n, 9))
+    serial = np.arange(n)
+    digits[:, 14], digits[:, 15], digits[:, 16] = serial % 31, serial // 31 % 31, serial // 961 % 31
+    digits[:, 13] = serial // 29791 % 31  # distinct up to 31**4 firms
+    check = (31 - (digits * WEIGHTS).sum(axis=1) % 31) % 31
+    chars = np.array(list(ALPHABET))[np.concatenate([digits, check[:, None]], axis=1)]
+    return ["".join(row) for row in chars]
 
 
 def boundaries_geojson() -> dict:
@@ -104,7 +113,7 @@ def register_frame(n_firms: int, seed: int) -> pd.DataFrame:
     picked = rng.integers(0, len(CODES), n_firms)
     codes = np.array([CODES[i][0] for i in picked])
     outdoor = rng.random(n_firms) < np.array([CODES[i][1] for i in picked])
-    ids = [credit_code(rng) for _ in range(n_firms)]
+    ids = credit_codes(rng, n_firms)
     frame = pd.DataFrame(
         {
             "统一社会信用代码": ids,

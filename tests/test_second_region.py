@@ -118,3 +118,14 @@ def test_record_and_report_agree_with_plan_on_the_store(planned, region, capsys)
     assert main(["report", str(region.params["wage"])]) == 0
     report = latest(region.root / "out" / "wage" / "results")
     assert (report / "report.html").exists()
+
+
+def test_generated_credit_codes_are_valid():
+    import numpy as np
+    from stdnum.cn import uscc
+
+    from tests.second_region import credit_codes
+
+    ids = credit_codes(np.random.default_rng(1), 40_000)
+    assert len(set(ids)) == 40_000
+    assert all(uscc.is_valid(i) for i in ids[::97])
