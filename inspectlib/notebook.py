@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from inspectlib import annual, review, rundirs
+from inspectlib import rundirs
 from inspectlib.params import CampaignParams, namespace_params, validate_params
 from inspectlib.plan import CampaignPlan, make_plan, write_outputs
 from inspectlib.report import (
@@ -21,6 +21,10 @@ from inspectlib.report import (
     town_chart,
 )
 from inspectlib.rundirs import take_over
+
+if TYPE_CHECKING:
+    from inspectlib.annual import AnnualParams, AnnualSummary
+    from inspectlib.review import CampaignReview
 
 __all__ = [
     "CampaignPlan",
@@ -67,14 +71,18 @@ def plan_run(params: CampaignParams) -> tuple[CampaignPlan, dict[str, Path]]:
     return computed_run(params, make_plan, write_outputs)
 
 
-def results_run(params: CampaignParams) -> tuple[review.CampaignReview, dict[str, Path]]:
+def results_run(params: CampaignParams) -> tuple[CampaignReview, dict[str, Path]]:
     """The campaign results this notebook shows and their files (maps, results.xlsx, the
     public list): see :func:`computed_run`."""
+    from inspectlib import review  # the plan notebook does not pay for the archive's imports
+
     return computed_run(params, review.load_review, review.write_outputs)
 
 
-def annual_run(params: annual.AnnualParams) -> tuple[annual.AnnualSummary, dict[str, Path]]:
+def annual_run(params: AnnualParams) -> tuple[AnnualSummary, dict[str, Path]]:
     """The annual summary this notebook shows and its files: see :func:`computed_run`."""
+    from inspectlib import annual
+
     return computed_run(params, annual.annual_summary, annual.write_outputs)
 
 

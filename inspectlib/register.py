@@ -15,6 +15,8 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from stdnum.cn import uscc
 
 from inspectlib import coords as datum
@@ -41,7 +43,9 @@ def normalize_firm_ids(ids: pd.Series) -> pd.Series:
     >>> normalize_firm_ids(pd.Series(["91320500-mA1 xxxxx1x"])).tolist()
     ['91320500MA1XXXXX1X']
     """
-    return ids.str.upper().str.replace(r"[\s\-]", "", regex=True)
+    text = pa.array(ids, type=pa.string(), from_pandas=True)  # Arrow strings: no copy
+    text = pc.replace_substring_regex(pc.utf8_upper(text), r"[\s\-]", "")
+    return pd.Series(text.to_numpy(zero_copy_only=False), index=ids.index, name=ids.name)
 
 
 def check_uscc(ids: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -128,7 +132,7 @@ def load_register(
     rows = None
     if firm_ids is not None:
         wanted = pd.Index(pd.unique(np.asarray(list(firm_ids), dtype=object)))
-        rows = ("firm_id", lambda raw: normalize_firm_ids(raw.astype("string")).isin(wanted))
+        rows = ("firm_id", lambda raw: normalize_firm_ids(raw).isin(wanted))
     table = read_table(path, REGISTER, problems, sheet=sheet, rows=rows)
     if not {"firm_id", "name"} <= table.headers.keys():
         problems.raise_if_errors()  # without ids or names nothing else can be checked

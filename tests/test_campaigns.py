@@ -176,3 +176,39 @@ def test_checklists_are_bilingual_and_heat_has_the_thresholds():
 )
 def test_canonical_agency(written, canonical):
     assert canonical_agency(written) == canonical
+
+
+@pytest.mark.parametrize("letter", ["", "F", "H", "f"])
+def test_industry_rules_match_codes_with_or_without_the_section_letter(tmp_path, letter):
+    """A register writing ``F5211``/``H6210``/``C1713`` is treated like one writing the digits."""
+    from inspectlib.register import load_register
+
+    sections = {"52": "F", "62": "H", "17": "C", "47": "E"}
+    codes = ["5211", "6210", "1713", "4720"]
+    written = [
+        (letter.upper() and sections[c[:2]]) + c
+        if letter.isupper()
+        else (letter and sections[c[:2]].lower()) + c
+        for c in codes
+    ]
+    path = tmp_path / "r.csv"
+    pd.DataFrame(
+        {
+            "firm_id": [
+                "91320500MA1XXXXX1X",
+                "91320500MA1XXXXX2X",
+                "91320500MA1XXXXX3X",
+                "91320500MA1XXXXX4X",
+            ],
+            "name": ["甲", "乙", "丙", "丁"],
+            "town": "城东镇",
+            "industry_code": written,
+            "employees": 3,
+        }
+    ).to_csv(path, index=False)
+    register = load_register(path)
+    assert register["industry_digits"].tolist() == codes
+    service = eligible_mask(register, get_campaign("service_sector"))
+    assert service.tolist() == [True, True, False, False]
+    heat_priority = [rule.matches(register) for rule in get_campaign("heat").priority_industries]
+    assert any(hit[2] for hit in heat_priority)  # C17 textiles: a hot process
