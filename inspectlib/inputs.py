@@ -190,46 +190,15 @@ class CampaignInputs:
     archive: dict[str, Any] | None = None
 
 
-def archived_findings(store: str, as_of: dt.datetime | None = None) -> pd.DataFrame:
-    """Findings recorded in the archive ``store``, optionally as they stood at ``as_of``
-    (UTC): imported by then, and corrected findings in the version valid then, so that a
-    recorded draw can be redone as it was. Unknown strata come from the archived draws."""
-    found, strata = _read_archive(store, as_of)
-    return fill_strata(found, strata)
-
-
 def _read_archive(store: str, as_of: dt.datetime | None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The archive's findings as of ``as_of`` (without provenance columns) and the strata of
-    its draws (:meth:`~inspectlib.archive.Archive.draw_strata`), in one visit."""
+    """The archive's findings as of ``as_of`` (without provenance columns, strata resolved
+    by the archive) and the official draws' strata, for the rows of files, in one visit."""
     from inspectlib.archive import open_archive
 
     with open_archive(store) as archive:
         found = archive.findings(as_of=as_of)
         strata = archive.draw_strata(as_of)
     return found.drop(columns=["imported_at", "source_row"], errors="ignore"), strata
-
-
-def fill_strata(findings: pd.DataFrame, strata: pd.DataFrame) -> pd.DataFrame:
-    """Findings whose ``stratum`` is unknown take it from the draw of the campaign's plan
-    for the year of the inspection (``strata``: ``campaign``, ``year``, ``firm_id``,
-    ``stratum``, as :meth:`~inspectlib.archive.Archive.draw_strata` returns). A stratum the
-    findings file gave is kept; an inspection outside every plan stays unknown.
-    """
-    if findings.empty or strata.empty:
-        return findings
-    keys = pd.DataFrame(
-        {
-            "campaign": findings["campaign"].to_numpy(),
-            "year": findings["inspection_date"].dt.year.to_numpy(),
-            "firm_id": findings["firm_id"].to_numpy(),
-        }
-    )
-    drawn = keys.merge(strata, on=["campaign", "year", "firm_id"], how="left")["stratum"]
-    out = findings.copy()
-    given = out["stratum"].where(out["stratum"].astype("str").str.strip() != "")
-    out["stratum"] = given.where(given.notna(), drawn.to_numpy()).astype(object)
-    out["stratum"] = out["stratum"].where(out["stratum"].notna(), None)
-    return out
 
 
 def combine_findings(files: pd.DataFrame, archived: pd.DataFrame) -> pd.DataFrame:
@@ -305,10 +274,11 @@ def load_campaign_inputs(
     if params.store:
         as_of = pd.Timestamp(archive_as_of or dt.datetime.now(dt.UTC))
         as_of = as_of.tz_localize("UTC") if as_of.tzinfo is None else as_of.tz_convert("UTC")
+        from inspectlib.archive import resolve_strata
+
         archived, strata = _read_archive(params.store, as_of)
-        archived = fill_strata(archived, strata)
-        # file rows too: inspectors' sheets rarely say how a firm was drawn
-        findings = fill_strata(combine_findings(findings, archived), strata)
+        # file rows too: inspectors' sheets rarely say how a firm was drawn (the archive's rule)
+        findings = resolve_strata(combine_findings(findings, archived), strata)
         archive = {
             "store": params.store,
             "as_of": as_of.isoformat(),

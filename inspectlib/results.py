@@ -215,7 +215,7 @@ def pooled_random_stratum(
     A 5 % random stratum is a handful of firms a year, so its interval is wide; pooling the
     random strata of recent years narrows it, assuming the prevalence changed little
     (the report says so). ``history`` is the archived findings with their strata (see
-    :func:`inspectlib.inputs.fill_strata`).
+    :meth:`inspectlib.archive.Archive.findings`).
     """
     since = year - years + 1
     day = history["inspection_date"].dt.year

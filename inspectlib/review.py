@@ -17,7 +17,6 @@ from inspectlib.archive import Archive, open_archive
 from inspectlib.campaigns import get_campaign
 from inspectlib.errors import PlanningError
 from inspectlib.geo import read_boundaries
-from inspectlib.inputs import fill_strata
 from inspectlib.params import CampaignParams
 from inspectlib.register import load_register
 from inspectlib.report import HTMLBlock, escape_text, html_table, map_frame, synthetic_banner
@@ -174,7 +173,6 @@ def load_review(params: CampaignParams) -> CampaignReview:
         plan_id = _latest_plan_id(archive, params)
         draw = archive.draw(plan_id)
         history = archive.findings(params.campaign, range(first, params.year + 1))
-        history = fill_strata(history, archive.draw_strata())
     boundaries = read_boundaries(params.boundaries)
     needed = set(draw["firm_id"]) | set(history["firm_id"])  # not the whole register
     register = load_register(params.register, boundaries, coords=params.coords, firm_ids=needed)

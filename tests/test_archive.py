@@ -126,9 +126,10 @@ def test_version_1_archive_is_upgraded_in_place(store):
     engine.dispose()
 
     with open_archive(store) as archive:
-        assert archive.schema_version == 3
+        assert archive.schema_version == 4
         inspector = sa.inspect(archive.engine)
-        assert inspector.has_table("superseded_findings")
+        assert inspector.has_table("superseded_findings") and inspector.has_table("adoptions")
+        assert {"window_start", "window_end"} <= {c["name"] for c in inspector.get_columns("plans")}
         assert "source_row" in {c["name"] for c in inspector.get_columns("findings")}
         assert "ix_findings_campaign_date" in {i["name"] for i in inspector.get_indexes("findings")}
         old = archive.findings(campaign="heat", years=2024)
@@ -136,7 +137,7 @@ def test_version_1_archive_is_upgraded_in_place(store):
         assert archive.record_findings(findings_frame(range(5)), "new.csv").added == 5
         with archive.engine.connect() as conn:
             steps = conn.execute(sa.text("SELECT version FROM schema_version ORDER BY 1")).all()
-        assert [s[0] for s in steps] == [1, 2, 3]
+        assert [s[0] for s in steps] == [1, 2, 3, 4]
 
 
 def test_archive_from_a_newer_inspectlib_is_refused(store):
@@ -371,28 +372,75 @@ def test_record_plan_stores_a_plan_once(store, tmp_path):
             archive.draw(999)
 
 
-def test_findings_without_a_stratum_take_it_from_the_archived_draw(store):
-    from inspectlib.inputs import archived_findings
-
-    sheet = findings_frame([0, 1, 2, 3], year=2027)
-    sheet["firm_id"] = ["F1", "F3", "F9", "F2"]
+def test_findings_take_their_stratum_from_the_official_draw_only_inside_its_window(store):
+    """A draw labels its firms' findings dated inside its window and after it was made;
+    drafts label nothing; a stratum given in the file is kept."""
+    sheet = findings_frame([0, 1, 2, 3, 4], year=2027)
+    sheet["firm_id"] = ["F1", "F3", "F9", "F2", "F1"]
     sheet["campaign"] = "wage"
-    sheet["stratum"] = [None, None, None, "random"]  # inspectors' sheets rarely say
+    sheet["inspection_date"] = pd.to_datetime(
+        ["2027-01-05", "2027-01-06", "2027-01-06", "2027-01-07", "2027-06-01"]
+    )
+    sheet["stratum"] = [None, None, None, "random", None]  # inspectors' sheets rarely say
     params, audit, selected, schedule = _plan()  # F3 random, F1 and F2 risk
+    audit["window"] = ["2027-01-04", "2027-02-05"]
     with open_archive(store) as archive:
         archive.record_findings(sheet, "sheet.xlsx")
+        plan_id = archive.record_plan("wage", 2027, params, audit, selected, schedule, "out/r1")
+        draft = archive.findings().set_index(["firm_id", "inspection_date"])["stratum"]
+        assert draft.isna().sum() == 4  # a draft gives no stratum
         between = pd.Timestamp.now(tz="UTC")
-        archive.record_plan("wage", 2027, params, audit, selected, schedule, "out/run-1")
-        assert archive.draw_strata().values.tolist() == [
-            ["wage", 2027, "F1", "risk"],
-            ["wage", 2027, "F2", "risk"],
-            ["wage", 2027, "F3", "random"],
+        archive.adopt(plan_id, adopted_by="tester", audit_file_sha256="0" * 64, run_folder="r1")
+        strata = archive.draw_strata()
+        assert strata[["firm_id", "stratum"]].values.tolist() == [
+            ["F1", "risk"],
+            ["F2", "risk"],
+            ["F3", "random"],
         ]
         assert archive.draw_strata(between).empty
-    now = archived_findings(store).set_index("firm_id")["stratum"]
-    assert now.to_dict() == {"F1": "risk", "F3": "random", "F9": None, "F2": "random"}
-    before = archived_findings(store, between).set_index("firm_id")["stratum"]
-    assert before.to_dict() == {"F1": None, "F3": None, "F9": None, "F2": "random"}
+        now = archive.findings().set_index(["firm_id", "inspection_date"])["stratum"]
+        before = archive.findings(as_of=between)["stratum"]
+    assert now.to_dict() == {
+        ("F1", pd.Timestamp("2027-01-05")): "risk",
+        ("F3", pd.Timestamp("2027-01-06")): "random",
+        ("F9", pd.Timestamp("2027-01-06")): None,
+        ("F2", pd.Timestamp("2027-01-07")): "random",  # as the file said
+        ("F1", pd.Timestamp("2027-06-01")): None,  # outside the draw's window
+    }
+    assert before.tolist() == [None, None, None, "random", None]
+
+
+def test_a_draw_never_relabels_findings_dated_before_it_was_made(store):
+    sheet = findings_frame([0, 1], year=2026)
+    sheet["firm_id"] = ["F1", "F1"]
+    sheet["campaign"] = "wage"
+    yesterday = pd.Timestamp.now().normalize() - pd.Timedelta(days=1)
+    sheet["inspection_date"] = [yesterday, yesterday + pd.Timedelta(days=3)]
+    sheet["stratum"] = None
+    params, audit, selected, schedule = _plan()
+    audit["window"] = [f"{yesterday.year}-01-01", f"{yesterday.year + 1}-12-31"]
+    with open_archive(store) as archive:
+        archive.record_findings(sheet, "sheet.xlsx")
+        plan_id = archive.record_plan("wage", 2027, params, audit, selected, schedule, "out/r1")
+        archive.adopt(plan_id, adopted_by="tester", audit_file_sha256="0" * 64, run_folder="r1")
+        assert archive.findings()["stratum"].tolist() == [None, "risk"]
+
+
+def test_a_second_adoption_needs_a_reason_and_both_are_kept(store):
+    from inspectlib.archive import AdoptionRefused
+
+    with open_archive(store) as archive:
+        first = archive.record_plan("wage", 2027, *_plan(1)[:1], *_plan(1)[1:], "out/r1")
+        second = archive.record_plan("wage", 2027, *_plan(2)[:1], *_plan(2)[1:], "out/r2")
+        adopt = {"adopted_by": "tester", "audit_file_sha256": "a" * 64}
+        archive.adopt(first, run_folder="r1", **adopt)
+        assert not archive.adopt(first, run_folder="r1", **adopt).new  # again: nothing new
+        with pytest.raises(AdoptionRefused, match="needs --reason"):
+            archive.adopt(second, run_folder="r2", **adopt)
+        archive.adopt(second, run_folder="r2", reason="第一次抽取使用了旧名录", **adopt)
+        table = archive.adoptions("wage", 2027)
+    assert table["plan_id"].tolist() == [first, second]
+    assert table["reason"].tolist() == [None, "第一次抽取使用了旧名录"]
 
 
 # --- checks --------------------------------------------------------------------------------------

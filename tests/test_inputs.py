@@ -128,7 +128,8 @@ def test_findings_without_optional_amount_columns(tmp_path):
 
 
 def test_file_findings_without_stratum_keep_the_archived_or_drawn_one():
-    from inspectlib.inputs import combine_findings, fill_strata
+    from inspectlib.archive import resolve_strata
+    from inspectlib.inputs import combine_findings
 
     day = pd.Timestamp("2026-01-12")
     files = pd.DataFrame(
@@ -142,9 +143,16 @@ def test_file_findings_without_stratum_keep_the_archived_or_drawn_one():
     )
     archived = files.iloc[:1].assign(result="compliant", stratum="random")
     strata = pd.DataFrame(
-        {"campaign": ["wage", "wage"], "year": [2026, 2026], "firm_id": ["B", "C"]}
-    ).assign(stratum=["risk", "random"])
-    both = fill_strata(combine_findings(files, archived), strata).set_index("firm_id")
+        {
+            "campaign": ["wage", "wage"],
+            "firm_id": ["B", "C"],
+            "stratum": ["risk", "random"],
+            "window_start": pd.Timestamp("2026-01-05"),
+            "window_end": pd.Timestamp("2026-02-10"),
+            "drawn_on": pd.Timestamp("2025-12-20"),
+        }
+    )
+    both = resolve_strata(combine_findings(files, archived), strata).set_index("firm_id")
     assert both["result"].to_dict() == {"A": "violation", "B": "compliant", "C": "compliant"}
     # A: the file's row wins but keeps the archived stratum; B: from the draw; C: as given
     assert both["stratum"].to_dict() == {"A": "random", "B": "risk", "C": "risk"}

@@ -18,11 +18,14 @@ Examples
 from .checks import default_window, findings_warnings, key_problems, row_problems
 from .engine import parse_store
 from .findings import FINDINGS_COLUMNS, RecordResult
+from .official import Adoption, AdoptionRefused, resolve_strata
 from .plans import audit_sha256
 from .schema import FINDINGS_KEY, MIGRATIONS, SCHEMA_VERSION, ArchiveError, Migration, migrate
 from .store import DEFAULT_STORE, Archive, default_store, open_archive
 
 __all__ = [
+    "Adoption",
+    "AdoptionRefused",
     "DEFAULT_STORE",
     "FINDINGS_COLUMNS",
     "FINDINGS_KEY",
@@ -40,5 +43,6 @@ __all__ = [
     "migrate",
     "open_archive",
     "parse_store",
+    "resolve_strata",
     "row_problems",
 ]

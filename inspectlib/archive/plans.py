@@ -43,6 +43,10 @@ def audit_sha256(audit: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def _day(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
 def _require(frame: pd.DataFrame, columns: tuple[str, ...], what: str) -> None:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
@@ -79,6 +83,8 @@ def record_plan(
         "audit_sha256": digest,
         "audit_path": str(audit_path or Path(output_dir) / "audit.json"),
         "output_dir": str(output_dir),
+        "window_start": _day(audit.get("window", [None, None])[0]),
+        "window_end": _day(audit.get("window", [None, None])[1]),
     }
     draw_rows = [
         dict(zip(DRAW_COLUMNS, values, strict=True))
@@ -145,29 +151,6 @@ def read_plans(
     out["id"] = out["id"].astype("int64")
     out["year"] = out["year"].astype("int64")
     return out
-
-
-def read_draw_strata(engine: sa.Engine, as_of: pd.Timestamp | None = None) -> pd.DataFrame:
-    """How each firm was drawn in the latest plan of every campaign and year (see
-    :meth:`Archive.draw_strata`)."""
-    recorded = read_plans(engine)
-    if as_of is not None:
-        recorded = recorded[recorded["created_at"] <= as_of]
-    latest = recorded.groupby(["campaign", "year"])["id"].max()
-    columns = ["campaign", "year", "firm_id", "stratum"]
-    if latest.empty:
-        return pd.DataFrame(
-            {c: pd.Series(dtype="int64" if c == "year" else object) for c in columns}
-        )
-    query = sa.select(draws.c.plan_id, draws.c.firm_id, draws.c.stratum).where(
-        draws.c.plan_id.in_([int(i) for i in latest])
-    )
-    with engine.connect() as conn:
-        found = R.to_frame(conn.execute(query).all(), ("plan_id", "firm_id", "stratum"))
-    keys = latest.reset_index().rename(columns={"id": "plan_id"})
-    found["plan_id"] = found["plan_id"].astype("int64")
-    out = keys.merge(found, on="plan_id")[columns]
-    return out.sort_values(columns[:3], kind="stable").reset_index(drop=True)
 
 
 def _plan_rows(engine: sa.Engine, plan_id: int, query: sa.Select, columns: tuple[str, ...]):

@@ -74,6 +74,9 @@ plans = sa.Table(
     sa.Column("audit_sha256", sa.String(64), nullable=False),
     sa.Column("audit_path", sa.String, nullable=True),
     sa.Column("output_dir", sa.String, nullable=False),
+    # version 4: the draw's window (a draw labels only findings inside it)
+    sa.Column("window_start", sa.Date, nullable=True),
+    sa.Column("window_end", sa.Date, nullable=True),
     sa.UniqueConstraint("audit_sha256", name="uq_plans_audit_sha256"),
     sa.Index("ix_plans_campaign_year", "campaign", "year"),
 )
@@ -175,6 +178,31 @@ superseded_findings = sa.Table(
 )
 """Earlier versions of corrected findings (``inspectlib record --replace``): each was valid
 from its ``imported_at`` until ``replaced_at``, so a draw can be redone as it was."""
+
+
+def _adoption_columns_v4() -> list[sa.Column]:
+    """Columns of ``adoptions`` as version 4 made them (frozen)."""
+    return [
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("plan_id", sa.Integer, sa.ForeignKey("plans.id"), nullable=False),
+        sa.Column("campaign", sa.String, nullable=False),
+        sa.Column("year", sa.Integer, nullable=False),
+        sa.Column("adopted_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("adopted_by", sa.String, nullable=False),
+        sa.Column("audit_file_sha256", sa.String(64), nullable=False),
+        sa.Column("run_folder", sa.String, nullable=False),
+        sa.Column("reason", sa.Text, nullable=True),
+    ]
+
+
+adoptions = sa.Table(
+    "adoptions",
+    METADATA,
+    *_adoption_columns_v4(),
+    sa.Index("ix_adoptions_campaign_year", "campaign", "year"),
+)
+"""Official draws (``inspectlib adopt``): the latest adoption of a campaign and year is its
+draw of record; earlier ones stay, each later one with the reason it replaced them."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -299,6 +327,28 @@ def _v3(conn: Connection) -> None:
     v3.create_all(conn)
 
 
+def _v4(conn: Connection) -> None:
+    """Version 4: ``adoptions`` (official draws) and the window of each plan."""
+    v4 = sa.MetaData()
+    table = sa.Table(
+        "plans",
+        v4,
+        sa.Column("window_start", sa.Date, nullable=True),
+        sa.Column("window_end", sa.Date, nullable=True),
+    )
+    for name in ("window_start", "window_end"):
+        column = CreateColumn(table.c[name]).compile(dialect=conn.dialect)
+        conn.execute(sa.DDL(f"ALTER TABLE plans ADD COLUMN {column}"))
+    sa.Table("plans", v4, sa.Column("id", sa.Integer, primary_key=True), extend_existing=True)
+    sa.Table(
+        "adoptions",
+        v4,
+        *_adoption_columns_v4(),
+        sa.Index("ix_adoptions_campaign_year", "campaign", "year"),
+    )
+    v4.tables["adoptions"].create(conn)
+
+
 @dataclass(frozen=True)
 class Migration:
     """One step of the archive's schema history.
@@ -322,6 +372,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "plans, draws, assignments and findings", _v1),
     Migration(2, "findings.source_row; index findings(campaign, inspection_date)", _v2),
     Migration(3, "superseded_findings: earlier versions of corrected findings", _v3),
+    Migration(4, "adoptions: official draws; plans.window_start/window_end", _v4),
 )
 
 SCHEMA_VERSION: int = MIGRATIONS[-1].version

@@ -14,6 +14,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 
 from . import findings as _findings
+from . import official as _official
 from . import plans as _plans
 from .engine import create_archive_engine, parse_store
 from .findings import RecordResult
@@ -142,7 +143,8 @@ class Archive:
             then ``stratum`` (None when unknown), ``source_file``, ``source_row``,
             ``imported_at`` (UTC); sorted by inspection date, firm and campaign.
         """
-        return _findings.read_findings(self.engine, campaign, years, _utc(as_of))
+        found = _findings.read_findings(self.engine, campaign, years, _utc(as_of))
+        return _official.resolve_strata(found, self.draw_strata(as_of))
 
     def record_plan(
         self,
@@ -227,8 +229,9 @@ class Archive:
         return _plans.read_draw(self.engine, plan_id)
 
     def draw_strata(self, as_of: dt.datetime | pd.Timestamp | None = None) -> pd.DataFrame:
-        """How each drawn firm was drawn (``random`` or ``risk``) in the latest plan of every
-        campaign and year, counting only plans recorded at or before ``as_of`` (UTC).
+        """How each firm was drawn (``random`` or ``risk``) in the official draw of every
+        campaign and year, counting only adoptions made at or before ``as_of`` (UTC), with
+        each draw's window and day (see :func:`~inspectlib.archive.official.resolve_strata`).
 
         Inspectors' findings sheets do not say how a firm was drawn; this is what tells the
         learned risk model which past inspections were a random sample.
@@ -236,9 +239,45 @@ class Archive:
         Returns
         -------
         DataFrame
-            ``campaign``, ``year``, ``firm_id``, ``stratum``.
+            ``campaign``, ``firm_id``, ``stratum``, ``window_start``, ``window_end``,
+            ``drawn_on``.
         """
-        return _plans.read_draw_strata(self.engine, _utc(as_of))
+        return _official.official_strata(self.engine, _utc(as_of))
+
+    def adopt(
+        self,
+        plan_id: int,
+        *,
+        adopted_by: str,
+        audit_file_sha256: str,
+        run_folder: str,
+        reason: str | None = None,
+    ) -> _official.Adoption:
+        """Make a recorded plan the official draw of its campaign and year.
+
+        Adopting the official plan again changes nothing. When the campaign and year have
+        an official draw already, a ``reason`` is required; both adoptions are kept and the
+        later one is official.
+
+        Raises
+        ------
+        AdoptionRefused
+            Another draw is official and no reason was given (nothing is written).
+        """
+        return _official.adopt_plan(
+            self.engine,
+            plan_id,
+            adopted_by=adopted_by,
+            audit_file_sha256=audit_file_sha256,
+            run_folder=run_folder,
+            reason=reason,
+        )
+
+    def adoptions(self, campaign: str | None = None, year: int | None = None) -> pd.DataFrame:
+        """Adoptions, oldest first: ``id``, ``plan_id``, ``campaign``, ``year``,
+        ``adopted_at`` (UTC), ``adopted_by``, ``audit_file_sha256``, ``run_folder``,
+        ``reason``. The last one of a campaign and year is its official draw."""
+        return _official.read_adoptions(self.engine, campaign, year)
 
     def assignments(self, plan_id: int) -> pd.DataFrame:
         """The schedule of a plan: ``firm_id``, ``team``, ``date``, ``visit_order``,
