@@ -206,6 +206,25 @@ def cmd_record(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_adopt(args: argparse.Namespace) -> int:
+    """Make a plan run the official draw of its campaign and year."""
+    from inspectlib.adoption import adopt_run
+
+    done = adopt_run(args.run_dir, reason=args.reason)
+    a = done.adoption
+    if not a.new:
+        print(f"{a.year} {a.campaign}: run {a.run_folder} is the official draw already")
+        return 0
+    print(
+        f"{a.year} {a.campaign}: run {a.run_folder} is now the official draw "
+        f"(audit.json sha256 {a.audit_file_sha256[:12]}…, adopted by {a.adopted_by} "
+        f"at {a.adopted_at:%Y-%m-%d %H:%M} UTC, archive {done.store})"
+    )
+    if done.replaced:
+        print(f"  it replaces run {done.replaced}: {a.reason}")
+    return 0
+
+
 def _record_store(args: argparse.Namespace) -> str:
     """The archive ``record`` writes to: ``--store``, else the store of ``--params`` (its own
     ``store`` or the default beside it, as ``plan`` and ``report`` use), else the default
@@ -318,6 +337,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--all", action="store_true", help="print every problem (default: 200)")
     p.set_defaults(func=cmd_record)
+
+    p = sub.add_parser("adopt", help="make a plan run the official draw of its campaign and year")
+    p.add_argument("run_dir", metavar="RUN_DIR", help="the plan's run folder, e.g. out/wage/latest")
+    p.add_argument(
+        "--reason",
+        metavar="TEXT",
+        help="why this draw replaces the official one (required when there is one)",
+    )
+    p.set_defaults(func=cmd_adopt)
 
     p = sub.add_parser("report", help="campaign results report from the archived findings")
     p.add_argument("params", help="the campaign's params YAML (the same as for plan)")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from inspectlib.adoption import adopt_run
 from inspectlib.archive import open_archive
 from inspectlib.batch import run_batch
 from inspectlib.demo import DemoRegion, build_demo_region
@@ -177,6 +178,9 @@ def run_demo(
     failed = [r for r in plans if r.status != "ok"]
     if failed:
         raise InspectlibError(f"demo plan run failed: {failed[0].message}")
+    for result in plans:  # the drafts become the draws of record (inspectlib adopt)
+        adopt_run(result.output_dir)
+    say("adopted the four draws as the official draws (inspectlib adopt)")
 
     truth = pd.read_parquet(region.truth)
     sheets = [

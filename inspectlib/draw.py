@@ -211,8 +211,9 @@ def frequency_cap(
         past = findings[findings["inspection_date"] < start]
         latest = past.groupby("firm_id")["inspection_date"].max()
         rows = np.flatnonzero(firms["firm_id"].isin(latest.index).to_numpy(dtype=bool))
-        seen = firms["firm_id"].iloc[rows].map(latest).to_numpy("datetime64[ns]")
-        last[rows] = np.fmax(last[rows], seen)
+        if len(rows):  # (mapping no firm at all gives floats, not dates)
+            seen = firms["firm_id"].iloc[rows].map(latest).to_numpy("datetime64[ns]")
+            last[rows] = np.fmax(last[rows], seen)
         bad = past.loc[past["result"].isin(BAD_RESULTS), ["firm_id", "inspection_date"]]
     recent = ~np.isnat(last) & (last >= cutoff.to_datetime64())
     complaints = firms["complaints_12m"].astype("Int64").fillna(0).to_numpy(dtype=int) > 0

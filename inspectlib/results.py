@@ -103,9 +103,12 @@ def inspections(
         (findings["campaign"] == campaign) & (findings["inspection_date"].dt.year == year)
     ].copy()
     strata = draw[["firm_id", "stratum", "risk_score", "draw_order"]]
-    rows = rows.drop(columns=[c for c in ("stratum",) if c in rows.columns])
+    given = rows.pop("stratum") if "stratum" in rows else pd.Series(None, index=rows.index)
     rows = rows.merge(strata, on="firm_id", how="left", validate="many_to_one")
     rows["planned"] = rows["stratum"].notna()
+    # the archive's stratum (given in the file, or from the official draw) wins
+    known = given.fillna("").astype(str).str.strip().replace("", None).to_numpy()
+    rows["stratum"] = pd.Series(known, index=rows.index).fillna(rows["stratum"])
     rows["stratum"] = rows["stratum"].fillna("outside plan")
     rows = with_firms(rows, register)
     return rows.sort_values(["inspection_date", "firm_id"]).reset_index(drop=True)

@@ -4,6 +4,7 @@ them to the archive and turns them into displayable, escaped HTML."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +40,19 @@ WORDS = {
         ),
         "lift_zero": "风险层违法发现率 {risk}；随机层未发现违法（{random}），无法计算倍数。",
         "lift_na": "随机层或风险层没有可比较的检查结果，无法计算定向效率。",
+        "official": (
+            "本报告依据的正式抽取：运行 {run}（audit.json SHA-256 前 12 位 {sha}），"
+            "由 {by} 于 {at}（UTC）确认。"
+        ),
+        "replaced": "此前确认的抽取 {run} 已被替换，原因：{reason}。",
+        "no_draw": (
+            "本年度没有确认的正式抽取（档案中有 {drafts} 份未确认的抽取草稿）：以下按归档的检查结果汇总；"
+            "违法率只依据标明为随机抽取的检查估计。"
+        ),
+        "summary_no_draw": (
+            "已检查 {inspected:,} 家；发现 {violating:,} 家存在违法行为，涉及职工 {workers:,} 人，"
+            "追发工资 {back} 元，罚款 {fines} 元。"
+        ),
         "h_plan": "计划与完成",
         "h_town": "按镇（区）",
         "h_industry": "按行业门类",
@@ -87,6 +101,20 @@ WORDS = {
             "finds violations {lift}× as often as random selection."
         ),
         "lift_na": "No comparable results in the risk and random strata: lift not available.",
+        "official": (
+            "This report uses the official draw: run {run} (audit.json SHA-256 {sha}…), "
+            "adopted by {by} on {at} (UTC)."
+        ),
+        "replaced": " It replaced the draw {run}, for this reason: {reason}.",
+        "no_draw": (
+            "No draw was adopted for this year ({drafts} unadopted drafts in the archive): "
+            "the report summarises the archived findings; the violation rate is estimated from "
+            "inspections marked as randomly drawn only."
+        ),
+        "summary_no_draw": (
+            "{inspected:,} firms inspected; {violating:,} had violations affecting {workers:,} "
+            "workers; back wages recovered {back} yuan, fines {fines} yuan."
+        ),
         "h_plan": "Planned and done",
         "h_town": "By town",
         "h_industry": "By industry section",
@@ -106,11 +134,26 @@ WORDS = {
 
 
 @dataclass(frozen=True)
+class OfficialDraw:
+    """The draw of record of a campaign and year (``inspectlib adopt``)."""
+
+    plan_id: int
+    run_folder: str
+    audit_sha12: str
+    """First 12 hex digits of the sha256 of the run's audit.json."""
+    adopted_by: str
+    adopted_at: dt.datetime
+    replaced: list[tuple[str, str]]
+    """``(run folder, reason)`` of each draw that was official before, oldest first."""
+
+
+@dataclass(frozen=True)
 class CampaignReview:
-    """A campaign's plan (from the archive), its findings and the register."""
+    """A campaign's official draw (from the archive), its findings and the firms involved."""
 
     params: CampaignParams
-    plan_id: int
+    official: OfficialDraw | None
+    recorded_plans: int
     draw: pd.DataFrame
     done: pd.DataFrame
     boundaries: gpd.GeoDataFrame
@@ -130,63 +173,101 @@ class CampaignReview:
         return self.words["title"].format(year=self.params.year, name=name)
 
 
-def latest_plan_id(params: CampaignParams) -> int:
-    """Id of the latest archived plan of the params' campaign and year.
-
-    ``inspectlib report`` calls it before starting a kernel, so a missing plan is one clear
-    message and no run folder.
-
-    Raises
-    ------
-    PlanningError
-        When the params name no ``store`` or the archive holds no plan for this campaign
-        and year.
-    """
-    if not params.store:
-        raise PlanningError("the results report needs `store` (the archive) in the params")
-    with open_archive(params.store) as archive:
-        return _latest_plan_id(archive, params)
+EMPTY_DRAW = pd.DataFrame(
+    {
+        "firm_id": pd.Series(dtype=object),
+        "draw_order": pd.Series(dtype="int64"),
+        "stratum": pd.Series(dtype=object),
+        "risk_score": pd.Series(dtype="float64"),
+    }
+)
 
 
-def _latest_plan_id(archive: Archive, params: CampaignParams) -> int:
-    plans = archive.plans(params.campaign, params.year)
-    if plans.empty:
-        raise PlanningError(
-            f"no archived plan for {params.campaign} {params.year} in "
-            f"{params.store}: run `inspectlib plan` first"
+def official_draw(archive: Archive, params: CampaignParams) -> tuple[OfficialDraw | None, int]:
+    """The official draw of the params' campaign and year (None when none was adopted) and
+    the number of plans recorded for them (drafts included)."""
+    recorded = archive.plans(params.campaign, params.year)
+    adopted = archive.adoptions(params.campaign, params.year)
+    if adopted.empty:
+        return None, len(recorded)
+    last = adopted.iloc[-1]
+    replaced = [
+        (str(before.run_folder), str(after.reason or ""))
+        for before, after in zip(
+            adopted.iloc[:-1].itertuples(), adopted.iloc[1:].itertuples(), strict=True
         )
-    return int(plans["id"].max())
+    ]
+    return (
+        OfficialDraw(
+            plan_id=int(last["plan_id"]),
+            run_folder=str(last["run_folder"]),
+            audit_sha12=str(last["audit_file_sha256"])[:12],
+            adopted_by=str(last["adopted_by"]),
+            adopted_at=last["adopted_at"].to_pydatetime(),
+            replaced=replaced,
+        ),
+        len(recorded),
+    )
 
 
 def load_review(params: CampaignParams) -> CampaignReview:
-    """Read the latest archived plan of the campaign and its findings from ``params.store``.
+    """Read the official draw of the campaign and year (if one was adopted) and the
+    campaign's findings from ``params.store``, and the register rows of the firms involved.
+
+    A year without an official draw (a bureau's past campaigns, archived before it used
+    inspectlib) is reported from its findings alone.
 
     Raises
     ------
     PlanningError
-        When the archive holds no plan for this campaign and year.
+        When the params name no archive, or it holds neither an official draw nor any
+        finding of this campaign and year.
     """
     if not params.store:
         raise PlanningError("the results report needs `store` (the archive) in the params")
     first = params.year - results.POOLED_YEARS + 1
     with open_archive(params.store) as archive:
-        plan_id = _latest_plan_id(archive, params)
-        draw = archive.draw(plan_id)
+        official, recorded = official_draw(archive, params)
+        draw = archive.draw(official.plan_id) if official else EMPTY_DRAW
         history = archive.findings(params.campaign, range(first, params.year + 1))
+    this_year = history["inspection_date"].dt.year == params.year
+    if official is None and not this_year.any():
+        raise PlanningError(
+            f"{params.campaign} {params.year}: the archive {params.store} holds no official "
+            "draw and no findings; adopt a plan (`inspectlib adopt RUN_DIR`) or record "
+            "findings (`inspectlib record`) first"
+        )
     boundaries = read_boundaries(params.boundaries)
     needed = set(draw["firm_id"]) | set(history["firm_id"])  # not the whole register
     register = load_register(params.register, boundaries, coords=params.coords, firm_ids=needed)
     done = results.inspections(history, draw, register, params.campaign, params.year)
-    return CampaignReview(params, plan_id, draw, done, boundaries, history)
+    return CampaignReview(params, official, recorded, draw, done, boundaries, history)
+
+
+def official_text(review: CampaignReview) -> str:
+    """Which draw the report uses, and any draw it replaced, in the report's language."""
+    w, official = review.words, review.official
+    if official is None:
+        return w["no_draw"].format(drafts=review.recorded_plans)
+    text = w["official"].format(
+        run=official.run_folder,
+        sha=official.audit_sha12,
+        by=official.adopted_by,
+        at=f"{official.adopted_at:%Y-%m-%d %H:%M}",
+    )
+    for run, reason in official.replaced:
+        text += w["replaced"].format(run=run, reason=reason)
+    return text
 
 
 def summary(review: CampaignReview) -> HTMLBlock:
     """Planned versus done, totals, prevalence and targeting lift in words."""
     w, done, lang = review.words, review.done, review.params.language
     firms = done.groupby("planned")["firm_id"].nunique()
-    text = w["summary"].format(
+    template = w["summary"] if review.official else w["summary_no_draw"]
+    text = template.format(
         planned=len(review.draw),
-        inspected=int(firms.get(True, 0)),
+        inspected=int(firms.get(True, 0)) if review.official else done["firm_id"].nunique(),
         outside=int(firms.get(False, 0)),
         violating=done.loc[done["result"] == "violation", "firm_id"].nunique(),
         workers=int(done["workers_affected"].fillna(0).sum()),
@@ -203,6 +284,7 @@ def summary(review: CampaignReview) -> HTMLBlock:
     if review.params.synthetic:
         parts.append(synthetic_banner(w["synthetic"]))
     parts.append(f"<p>{escape_text(text)}</p>")
+    parts.append(f"<p><i>{escape_text(official_text(review))}</i></p>")
     parts.append(f"<p><b>{escape_text(w['prevalence'].format(est=this_year.text(lang)))}</b></p>")
     if use_pooled:
         est = pooled.estimate.text(lang)

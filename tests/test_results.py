@@ -27,6 +27,24 @@ REGISTER = pd.DataFrame(
 )
 
 
+def _official():
+    import datetime as dt
+
+    from inspectlib.review import OfficialDraw
+
+    return OfficialDraw(
+        plan_id=1,
+        run_folder="20270105-093012-ab12",
+        audit_sha12="0123456789ab",
+        adopted_by="planner",
+        adopted_at=dt.datetime(2027, 1, 5, 10, 0),
+        replaced=[("20270104-080000-cd34", "名录有误")],
+    )
+
+
+OFFICIAL = _official()
+
+
 def findings() -> pd.DataFrame:
     # A compliant, B violation (random); C violation, D violation, E closed (risk);
     # F not inspected; G inspected outside the plan (violation); one 2026 row ignored.
@@ -162,12 +180,16 @@ def test_results_summary_pools_a_small_random_stratum_and_tables_read_well(done)
     from inspectlib.review import CampaignReview, summary, tables
 
     params = wage_params("zh")
-    review = CampaignReview(params, 1, DRAW, done, None, history_with_past_random_strata())
+    review = CampaignReview(
+        params, OFFICIAL, 1, DRAW, done, None, history_with_past_random_strata()
+    )
     text = str(summary(review))
     assert "符合条件企业的违法率为 50.0%（1/2；95% 置信区间" in text  # this year alone
     assert "合并 2024–2027 年的随机层检查" in text and "57.1%（4/7；" in text
     assert "2024–2027 年随机层合计 57.1%（4/7；" in text and "的 1.75 倍" in text
     assert "已检查 5 家（计划外 1 家）；发现 4 家存在违法行为" in text
+    assert "正式抽取：运行 20270105-093012-ab12（audit.json SHA-256 前 12 位 0123456789ab）" in text
+    assert "此前确认的抽取 20270104-080000-cd34 已被替换，原因：名录有误。" in text
     shown = str(tables(review))
     assert "违法率" in shown and "75.0%" in shown and "追发工资（元）" in shown
     assert "25,500" in shown and "随机层" in shown and "计划外" in shown
@@ -190,14 +212,14 @@ def test_no_violation_in_the_random_stratum_is_said_so(done):
 
     params = wage_params("en")
     clean = done.assign(result=done["result"].where(done["stratum"] != "random", "compliant"))
-    text = str(summary(CampaignReview(params, 1, DRAW, clean, None, clean)))
+    text = str(summary(CampaignReview(params, OFFICIAL, 1, DRAW, clean, None, clean)))
     assert "the random stratum found no violation (0.0% (0/2;" in text
     assert "No comparable results" not in text
     # no random inspection this year, only in 2025: pooled anyway, said as one year
     risk_only = clean[clean["stratum"] != "random"]
     past = clean.assign(stratum="random", inspection_date=pd.Timestamp("2025-03-01"))
     history = pd.concat([past, risk_only])
-    text = str(summary(CampaignReview(params, 1, DRAW, risk_only, None, history)))
+    text = str(summary(CampaignReview(params, OFFICIAL, 1, DRAW, risk_only, None, history)))
     assert "pooling the random strata of 2025 (assuming" in text
     assert "against 60.0% (3/5;" in text and "in the random strata of 2025:" in text
 

@@ -1,0 +1,110 @@
+"""Official draws: plan runs are drafts until adopted; results reports use the official draw
+(issue: a draw you can defend). Run on a region that is not the demo, outside the repo."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from inspectlib.archive import open_archive
+from inspectlib.cli import main
+from inspectlib.rundirs import latest
+from tests.second_region import build_second_region
+
+
+@pytest.fixture(scope="module")
+def region(tmp_path_factory):
+    region = build_second_region(tmp_path_factory.mktemp("adopt"), n_firms=400)
+    params = region.params["wage"]
+    params.write_text(params.read_text(encoding="utf-8") + "target_firms: 30\n", encoding="utf-8")
+    assert main(["plan", str(params)]) == 0
+    return region
+
+
+def store(region) -> str:
+    return f"sqlite:///{region.root.resolve()}/outputs/archive.sqlite"
+
+
+def record_violations(region, run: Path) -> Path:
+    plan = pd.read_csv(run / "plan.csv", dtype={"firm_id": str}, encoding="utf-8-sig")
+    visited = plan[plan["date"].notna()].head(12)
+    sheet = region.root / f"findings-{run.name}.csv"
+    pd.DataFrame(
+        {
+            "firm_id": visited["firm_id"],
+            "campaign": "wage",
+            "inspection_date": visited["date"],
+            "team": visited["team"],
+            "result": "violation",
+        }
+    ).to_csv(sheet, index=False)
+    assert main(["record", str(sheet), "--params", str(region.params["wage"])]) == 0
+    return sheet
+
+
+def report_html(region) -> str:
+    assert main(["report", str(region.params["wage"])]) == 0
+    return (latest(region.root / "out" / "wage" / "results") / "report.html").read_text("utf-8")
+
+
+def test_a_report_without_an_adopted_draw_summarises_the_findings(region, capsys):
+    official = latest(region.root / "out" / "wage")
+    record_violations(region, official)
+    html = report_html(region)
+    assert "本年度没有确认的正式抽取（档案中有 1 份未确认的抽取草稿）" in html
+    assert "已检查 12 家" in html and "计划检查" not in html
+    assert "违法率只依据标明为随机抽取的检查估计" in html
+
+
+def test_adopt_makes_the_run_official_and_the_report_says_so(region, capsys):
+    official = latest(region.root / "out" / "wage")
+    assert main(["adopt", str(region.root / "out" / "wage" / "latest")]) == 0
+    out = capsys.readouterr().out
+    assert f"run {official.name} is now the official draw" in out
+    assert main(["adopt", str(official)]) == 0  # again: nothing changes
+    assert "is the official draw already" in capsys.readouterr().out
+    html = report_html(region)
+    sha = __import__("hashlib").sha256((official / "audit.json").read_bytes()).hexdigest()
+    assert (
+        f"本报告依据的正式抽取：运行 {official.name}（audit.json SHA-256 前 12 位 {sha[:12]}）"
+        in html
+    )
+    assert "计划检查 30 家" in html
+
+
+def test_a_what_if_plan_is_a_draft_and_changes_no_report(region, capsys):
+    """Defect 1: `plan --set target_firms=50` after the results are known used to become the
+    draw of record."""
+    official = latest(region.root / "out" / "wage")
+    assert main(["plan", str(region.params["wage"]), "--set", "target_firms=50"]) == 0
+    what_if = latest(region.root / "out" / "wage")
+    assert what_if != official
+    html = report_html(region)
+    assert "计划检查 30 家" in html and "计划检查 50 家" not in html
+    assert f"运行 {official.name}" in html
+    # a second official draw needs a reason; both are kept and the report lists the old one
+    capsys.readouterr()
+    assert main(["adopt", str(what_if)]) == 1
+    assert "needs --reason" in capsys.readouterr().err
+    assert main(["adopt", str(what_if), "--reason", "原抽取遗漏了新登记企业"]) == 0
+    html = report_html(region)
+    assert f"运行 {what_if.name}" in html and "计划检查 50 家" in html
+    assert f"此前确认的抽取 {official.name} 已被替换，原因：原抽取遗漏了新登记企业。" in html
+    with open_archive(store(region)) as archive:
+        assert len(archive.adoptions("wage", 2027)) == 2
+
+
+def test_adopt_refuses_a_run_whose_audit_was_replaced(region, tmp_path, capsys):
+    run = latest(region.root / "out" / "wage")
+    audit = json.loads((run / "audit.json").read_text(encoding="utf-8"))
+    audit["seed"] = audit["seed"] + 1
+    fake = tmp_path / run.name
+    fake.mkdir()
+    (fake / "audit.json").write_text(json.dumps(audit), encoding="utf-8")
+    assert main(["adopt", str(fake), "--reason", "x"]) == 1
+    assert "is not in the archive" in capsys.readouterr().err
+    assert main(["adopt", str(tmp_path / "nowhere")]) == 1
+    assert "cannot read the run's audit" in capsys.readouterr().err
