@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from inspectlib import rundirs
+from inspectlib.adoption import adopt_run
 from inspectlib.archive import open_archive
 from inspectlib.cli import main
 from inspectlib.demo_run import carry_out_plan
@@ -106,12 +107,14 @@ def test_results_report_and_annual_summary(small_world, published_wage_plan):
     found = load_findings([sheet])
     with open_archive(params.store) as archive:
         archive.record_findings(load_findings([sheet]), source=str(sheet))
+    adopt_run(published_wage_plan.output_dir)
 
     report = run_kind("report", small_world.params["wage"])
     out = Path(report.output_dir)
     html = (out / "report.html").read_text(encoding="utf-8")
     assert external_references(html) == []
     assert "据纯随机层估计" in html and "检查结果公示" in html
+    assert f"正式抽取：运行 {Path(published_wage_plan.output_dir).name}" in html
     public = pd.read_csv(out / "results_public.csv", encoding="utf-8-sig")
     assert list(public.columns) == [
         "name",
@@ -157,6 +160,6 @@ def test_report_without_an_archived_plan_stops_before_the_kernel(small_world, ca
     code = main(["report", str(small_world.params["heat"]), "--set", "year=2031"])
     err = capsys.readouterr().err
     assert code == 1
-    assert "no archived plan for heat 2031" in err and "run `inspectlib plan` first" in err
+    assert "heat 2031: the archive" in err and "holds no official draw and no findings" in err
     assert "Traceback" not in err
     assert (set(results.glob("*")) if results.exists() else set()) == before
