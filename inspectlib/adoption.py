@@ -13,10 +13,13 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
 from inspectlib.archive import Adoption, audit_sha256, open_archive
 from inspectlib.audit import sha256_file
 from inspectlib.errors import InspectlibError
 from inspectlib.params import validate_params
+from inspectlib.rundirs import is_published_run
 
 
 @dataclass(frozen=True)
@@ -80,14 +83,7 @@ def adopt_run(run_dir: str | Path, reason: str | None = None) -> AdoptedRun:
                 "or the run was not made with `inspectlib plan`)"
             )
         plan_id = int(match["id"].iloc[0])
-        archived = archive.draw(plan_id)
-        stored = [
-            (int(o), f, s, None if r != r else float(r))
-            for o, f, s, r in archived[
-                ["draw_order", "firm_id", "stratum", "risk_score"]
-            ].itertuples(index=False)
-        ]
-        if stored != _draw_of(audit):
+        if draw_differences(archive.draw(plan_id), audit):
             raise InspectlibError(
                 f"{folder}: the archived draw of this run differs from its audit.json; "
                 "run `inspectlib verify-draw` on it"
@@ -103,3 +99,75 @@ def adopt_run(run_dir: str | Path, reason: str | None = None) -> AdoptedRun:
         url = archive.url
     replaced = before["run_folder"].iloc[-1] if adoption.new and len(before) else None
     return AdoptedRun(adoption, url, replaced)
+
+
+def draw_differences(archived: pd.DataFrame, audit: dict, limit: int = 10) -> list[str]:
+    """Where an archived draw (:meth:`~inspectlib.archive.Archive.draw`) differs from the
+    ``selected`` list of an audit: position, firm, stratum and risk score."""
+    stored = _stored_draw(archived)
+    recorded = _draw_of(audit)
+    out = [
+        f"archived draw position {i + 1}: {a} in the archive, {b} in audit.json"
+        for i, (a, b) in enumerate(zip(stored, recorded, strict=False))
+        if a != b
+    ]
+    if len(stored) != len(recorded):
+        out.append(f"the archive holds {len(stored)} drawn firms, audit.json {len(recorded)}")
+    return out[:limit] + ([f"… and {len(out) - limit} more"] if len(out) > limit else [])
+
+
+def _stored_draw(archived: pd.DataFrame) -> list[tuple]:
+    return [
+        (int(o), f, s, None if r != r else float(r))
+        for o, f, s, r in archived[["draw_order", "firm_id", "stratum", "risk_score"]].itertuples(
+            index=False
+        )
+    ]
+
+
+def archive_differences(audit_path: str | Path, recorded: dict) -> list[str]:
+    """What the archive says against a plan run's ``audit.json`` (for ``verify-draw``).
+
+    The archive recorded the run's audit digest and its draw when the run was made, and the
+    sha256 of ``audit.json`` when it was adopted. Replacing ``audit.json`` (say by another
+    seed's), editing or deleting the archived plan or its draw, or editing the file after it
+    was adopted, each shows here. Every run folder ``inspectlib plan`` publishes is archived
+    when the params name a store; other folders (plain papermill's ``run-…``, outputs
+    written by a script) are compared only when the archive holds them.
+    """
+    from inspectlib.archive import parse_store
+
+    store = (recorded.get("params") or {}).get("store")
+    folder = Path(audit_path).resolve().parent
+    published = is_published_run(folder)
+    if not store:
+        return []
+    url = parse_store(store)
+    if url.get_backend_name() == "sqlite" and not Path(url.database or "").is_file():
+        return [f"the archive {store} of this plan does not exist"] if published else []
+    with open_archive(store) as archive:
+        plans = archive.plans(recorded.get("campaign"), (recorded.get("params") or {}).get("year"))
+        mine = plans[[Path(p).resolve() == folder for p in plans["output_dir"]]]
+        if mine.empty:
+            if not published:
+                return []
+            return [f"the archive {archive.url} holds no plan for this run folder (deleted?)"]
+        row = mine.iloc[-1]
+        out = []
+        digest = audit_sha256(recorded)
+        if row["audit_sha256"] != digest:
+            out.append(
+                f"audit.json is not the audit the archive recorded for this run (sha256 "
+                f"{row['audit_sha256'][:12]}… recorded, {digest[:12]}… now)"
+            )
+        out += draw_differences(archive.draw(int(row["id"])), recorded)
+        adopted = archive.adoptions()
+        adopted = adopted[adopted["plan_id"] == int(row["id"])]
+    file_digest = sha256_file(Path(audit_path))
+    for sha in adopted["audit_file_sha256"]:
+        if sha != file_digest:
+            out.append(
+                f"audit.json changed since the run was adopted (sha256 {sha[:12]}… adopted, "
+                f"{file_digest[:12]}… now)"
+            )
+    return out

@@ -177,6 +177,50 @@ def _show_drawn(drawn: tuple[str, str] | None) -> str:
     return "nothing" if drawn is None else f"firm {drawn[0]} ({drawn[1]})"
 
 
+_CHECKED_APART = {"files", "archive", "inspectlib_version", "schedule", "params"}
+"""Audit fields compared on their own: files by digest, the archive by digest, the version
+as a note, the schedule by :func:`inspectlib.plan.verify_plan`, and the params by being
+what the draw is redone from (any edit of them also changes the audit's digest, which
+:func:`inspectlib.adoption.archive_differences` compares with the archive's)."""
+_DRAW_FIELDS = {"selected", "teams", "assignments", "eligible_count", "excluded_count"}
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 80 else text[:79] + "…"
+
+
+def first_difference(recorded: Any, now: Any, path: str) -> str | None:
+    """Where two JSON values first differ, as ``path: recorded X, now Y`` (None if equal)."""
+    if recorded == now:
+        return None
+    if isinstance(recorded, dict) and isinstance(now, dict):
+        for key in sorted(set(recorded) | set(now), key=str):
+            found = first_difference(recorded.get(key), now.get(key), f"{path}.{key}")
+            if found:
+                return found
+    if isinstance(recorded, list) and isinstance(now, list) and len(recorded) == len(now):
+        for i, (a, b) in enumerate(zip(recorded, now, strict=True)):
+            found = first_difference(a, b, f"{path}[{i}]")
+            if found:
+                return found
+    return f"{path}: recorded {_short(recorded)}, now {_short(now)}"
+
+
+def field_differences(
+    recorded: dict[str, Any], now: dict[str, Any], skip: set[str] = frozenset()
+) -> list[str]:
+    """Every top-level field of an audit that the redone audit does not reproduce: nothing
+    in audit.json goes unchecked (a changed top-level ``seed``, a changed ``risk_score``, a
+    field added by hand)."""
+    out = []
+    for key in sorted((set(recorded) | set(now)) - set(skip)):
+        found = first_difference(recorded.get(key), now.get(key), key)
+        if found:
+            out.append(found)
+    return out
+
+
 def compare_draws(recorded: dict[str, Any], now: dict[str, Any]) -> list[str]:
     """Differences between two audit records' draws (counts, firms, teams, assignments)."""
     out: list[str] = []
@@ -327,6 +371,9 @@ def verify_draw(
             f"recorded, {after.get('findings')} now (sha256 {str(before.get('sha256'))[:12]}… "
             f"recorded, {str(after.get('sha256'))[:12]}… now)"
         )
-    differences += compare_draws(recorded, now)
+    drawn = compare_draws(recorded, now)
+    differences += drawn
+    skip = _CHECKED_APART | (_DRAW_FIELDS if drawn else set())
+    differences += field_differences(recorded, now, skip)
     logger.info("verify %s: %d differences", audit_path, len(differences))
     return VerifyResult(not differences, differences, notes, str(audit_path))

@@ -14,7 +14,13 @@ from typing import Any
 import pandas as pd
 
 from inspectlib import maps
-from inspectlib.audit import VerifyResult, build_audit, verify_draw, write_audit
+from inspectlib.audit import (
+    VerifyResult,
+    build_audit,
+    field_differences,
+    verify_draw,
+    write_audit,
+)
 from inspectlib.draw import DrawResult, plan_draw
 from inspectlib.errors import ParamsError
 from inspectlib.geo import town_centroids
@@ -136,7 +142,7 @@ def schedule_audit(schedule: Schedule, window: Window, office: tuple[float, floa
         "workdays": len(window.workdays),
         "calendar": window.calendar,
         "office": list(office),
-        "solver": schedule.solver,
+        "solver": _without_timings(schedule.solver),
         "route_km": round(float(schedule.route_km), 3),
         "visits": [
             {"date": f"{d:%Y-%m-%d}", "team": t, "visit_order": int(o), "firm_id": f}
@@ -156,6 +162,18 @@ def schedule_audit(schedule: Schedule, window: Window, office: tuple[float, floa
         ],
         "warnings": list(schedule.warnings),  # the window's warnings come first in them
     }
+
+
+def _without_timings(solver: dict[str, Any]) -> dict[str, Any]:
+    """The solver's report without wall-clock times: the audit holds only what verify-draw
+    can redo exactly."""
+    out = {k: v for k, v in solver.items() if not k.endswith("_s")}
+    if isinstance(solver.get("teams"), dict):
+        out["teams"] = {
+            team: {k: v for k, v in stats.items() if not k.endswith("_s")}
+            for team, stats in solver["teams"].items()
+        }
+    return out
 
 
 def plan_table(draw: DrawResult, schedule: Schedule) -> pd.DataFrame:
@@ -290,6 +308,8 @@ def verify_plan(audit_path: str | Path) -> VerifyResult:
     """
     import json
 
+    from inspectlib.adoption import archive_differences
+
     redone: dict[str, Any] = {}
 
     def redo(params: CampaignParams, as_of: str | None) -> dict[str, Any]:
@@ -297,14 +317,20 @@ def verify_plan(audit_path: str | Path) -> VerifyResult:
         return redone
 
     result = verify_draw(audit_path, redo=redo)
-    recorded = json.loads(Path(audit_path).read_text(encoding="utf-8"))
-    if not result.matches or "schedule" not in recorded:
-        return result
-    now = redone["schedule"]
-    differences = []
-    for key in ("window", "office", "visits", "unscheduled"):
-        if recorded["schedule"].get(key) != now.get(key):
-            differences.append(_schedule_difference(key, recorded["schedule"], now))
+    try:
+        recorded = json.loads(Path(audit_path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return result  # verify_draw said why
+    differences = list(result.differences) + archive_differences(audit_path, recorded)
+    if result.matches and "schedule" in recorded:
+        now = redone["schedule"]
+        listed = ("window", "office", "visits", "unscheduled")
+        for key in listed:
+            if recorded["schedule"].get(key) != now.get(key):
+                differences.append(_schedule_difference(key, recorded["schedule"], now))
+        differences += [
+            f"schedule.{line}" for line in field_differences(recorded["schedule"], now, set(listed))
+        ]
     return VerifyResult(not differences, differences, result.notes, result.audit_path)
 
 

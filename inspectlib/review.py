@@ -230,6 +230,9 @@ def load_review(params: CampaignParams) -> CampaignReview:
         official, recorded = official_draw(archive, params)
         draw = archive.draw(official.plan_id) if official else EMPTY_DRAW
         history = archive.findings(params.campaign, range(first, params.year + 1))
+        if official is not None:
+            plans = archive.plans(params.campaign, params.year).set_index("id")
+            _check_official(Path(plans.at[official.plan_id, "audit_path"]))
     this_year = history["inspection_date"].dt.year == params.year
     if official is None and not this_year.any():
         raise PlanningError(
@@ -242,6 +245,25 @@ def load_review(params: CampaignParams) -> CampaignReview:
     register = load_register(params.register, boundaries, coords=params.coords, firm_ids=needed)
     done = results.inspections(history, draw, register, params.campaign, params.year)
     return CampaignReview(params, official, recorded, draw, done, boundaries, history)
+
+
+def _check_official(audit_path: Path) -> None:
+    """The official draw must still be what its run recorded: a draw edited in the archive, or
+    an audit.json changed since adoption, stops the report (``inspectlib verify-draw`` says
+    more). A run folder that was moved away cannot be compared and is let be."""
+    from inspectlib.adoption import archive_differences, read_run_audit
+
+    if not audit_path.is_file():
+        return
+    differences = archive_differences(audit_path, read_run_audit(audit_path.parent))
+    if differences:
+        raise PlanningError(
+            "\n".join(
+                [f"the official draw no longer matches its run {audit_path.parent}:"]
+                + [f"  {line}" for line in differences]
+                + [f"check it with: inspectlib verify-draw {audit_path}"]
+            )
+        )
 
 
 def official_text(review: CampaignReview) -> str:

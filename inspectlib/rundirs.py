@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import pickle
+import re
 import secrets
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,15 @@ RUNNING = ".running-"
 LATEST = "latest"
 LATEST_TEXT = "LATEST.txt"
 """Name of the latest good run, also where symlinks cannot be made."""
+
+
+PUBLISHED = re.compile(r"\d{8}-\d{6}-[0-9a-f]{4}")
+"""Name of a run folder published by a command (``inspectlib plan`` archives every one)."""
+
+
+def is_published_run(folder: str | Path) -> bool:
+    """Whether ``folder`` is a run folder a command published (not a notebook's ``run-…``)."""
+    return PUBLISHED.fullmatch(Path(folder).name) is not None
 
 
 def _stamp() -> str:

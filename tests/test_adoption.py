@@ -108,3 +108,71 @@ def test_adopt_refuses_a_run_whose_audit_was_replaced(region, tmp_path, capsys):
     assert "is not in the archive" in capsys.readouterr().err
     assert main(["adopt", str(tmp_path / "nowhere")]) == 1
     assert "cannot read the run's audit" in capsys.readouterr().err
+
+
+def verify(audit: Path, capsys) -> tuple[int, str]:
+    capsys.readouterr()
+    code = main(["verify-draw", str(audit)])
+    return code, capsys.readouterr().out
+
+
+def test_tampering_is_caught_by_verify_draw_and_the_report(region, tmp_path, capsys):
+    """Defect 3: each tampering gives MISMATCH naming what changed."""
+    import shutil
+
+    import sqlalchemy as sa
+
+    run = latest(region.root / "out" / "wage")
+    audit = run / "audit.json"
+    pristine = audit.read_bytes()
+    assert verify(audit, capsys) == (0, "MATCH\n")
+
+    # another seed's audit.json in place of this run's
+    assert main(["plan", str(region.params["wage"]), "--set", "seed=999"]) == 0
+    other = latest(region.root / "out" / "wage")
+    shutil.copy(other / "audit.json", audit)
+    code, out = verify(audit, capsys)
+    assert code == 1 and "audit.json is not the audit the archive recorded for this run" in out
+    assert "audit.json changed since the run was adopted" in out
+    audit.write_bytes(pristine)
+
+    # the audit's top-level seed, and one recorded risk score
+    for change, needle in (
+        (lambda a: a.update(seed=a["seed"] + 1), "- seed: recorded"),
+        (lambda a: a["selected"][3].update(risk_score=0.123), "- selected[3].risk_score"),
+    ):
+        doc = json.loads(pristine)
+        change(doc)
+        audit.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+        code, out = verify(audit, capsys)
+        assert code == 1 and needle in out, out
+        audit.write_bytes(pristine)
+
+    # the archived draw edited: verify-draw and the report both refuse it
+    engine = sa.create_engine(store(region))
+    with engine.begin() as conn:
+        plan_id = conn.execute(
+            sa.text("SELECT plan_id FROM adoptions ORDER BY id DESC LIMIT 1")
+        ).scalar()
+        conn.execute(
+            sa.text("UPDATE draws SET risk_score = 0.5 WHERE plan_id = :p AND draw_order = 2"),
+            {"p": plan_id},
+        )
+    official = Path(
+        engine.connect()
+        .execute(sa.text(f"SELECT output_dir FROM plans WHERE id = {plan_id}"))
+        .scalar()
+    )
+    code, out = verify(official / "audit.json", capsys)
+    assert code == 1 and "archived draw position 2" in out
+    assert main(["report", str(region.params["wage"])]) == 1
+    assert "the official draw no longer matches its run" in capsys.readouterr().err
+
+    # the archived plan deleted
+    with engine.begin() as conn:
+        for table in ("adoptions", "draws", "assignments"):
+            conn.execute(sa.text(f"DELETE FROM {table} WHERE plan_id = :p"), {"p": plan_id})
+        conn.execute(sa.text("DELETE FROM plans WHERE id = :p"), {"p": plan_id})
+    engine.dispose()
+    code, out = verify(official / "audit.json", capsys)
+    assert code == 1 and "holds no plan for this run folder" in out
