@@ -9,6 +9,7 @@ that document atomically.
 
 from __future__ import annotations
 
+import copy
 import html
 import logging
 import os
@@ -257,17 +258,12 @@ def _walk(element: Element) -> Iterator[Element]:
 
 
 def _render(m: folium.Map, js: list, css: list) -> str:
-    own = "default_js" in m.__dict__, "default_css" in m.__dict__
-    saved = m.__dict__.get("default_js"), m.__dict__.get("default_css")
-    m.default_js, m.default_css = js, css
-    try:
-        return m.get_root().render()
-    finally:
-        for present, name, value in zip(own, ("default_js", "default_css"), saved, strict=True):
-            if present:
-                setattr(m, name, value)
-            else:
-                delattr(m, name)
+    """Render a copy of ``m``'s figure with the given links (rendering changes a figure:
+    folium adds its ``addTo`` calls anew each time, so the map itself is left untouched)."""
+    figure = copy.deepcopy(m.get_root())
+    twin = next(e for e in _walk(figure) if isinstance(e, folium.Map) and e._id == m._id)
+    twin.default_js, twin.default_css = js, css
+    return figure.render()
 
 
 def _inline(match: re.Match[str]) -> str:
