@@ -214,7 +214,6 @@ def new_map(*, title: str, tiles: str, language: str, synthetic: bool) -> Inspec
         language=language,
         location=None,
         tiles=None,
-        prefer_canvas=True,
         control_scale=True,
         zoom_snap=0.25,
     )

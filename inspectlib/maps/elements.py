@@ -59,7 +59,7 @@ var {{ this.get_name() }} = (function (d) {
   var group = L.featureGroup();
   for (var k = 0; k < xs.length; k++) {
     group.addLayer(L.circleMarker([g.lat(ys[k]), g.lon(xs[k])], {
-      radius: d.radius, stroke: d.stroke !== null, color: d.stroke || "#000",
+      renderer: I.canvas(), radius: d.radius, stroke: d.stroke !== null, color: d.stroke || "#000",
       weight: d.weight, fillColor: I.pick(d.fill, k), fillOpacity: d.fillOpacity, opacity: 1,
       interactive: d.interactive, kind: d.kind, index: k
     }));
@@ -158,7 +158,7 @@ var {{ this.get_name() }} = (function (d) {
   var I = window.inspectlib, g = I.grid(d.grid), group = L.featureGroup();
   d.shapes.forEach(function (shape) {
     var polygon = L.polygon(shape.polys.map(function (poly) { return poly.map(g.path); }), {
-      color: "#4a4a4a", weight: 1.2, fillColor: shape.fill, fillOpacity: 0.75, kind: d.kind
+      renderer: I.canvas(), color: "#4a4a4a", weight: 1.2, fillColor: shape.fill, fillOpacity: 0.75, kind: d.kind
     });
     var tip = I.el("div");
     shape.tip.forEach(function (line) { tip.appendChild(I.el("div", null, line)); });
@@ -211,7 +211,7 @@ var {{ this.get_name() }} = (function (d) {
   var I = window.inspectlib, g = I.grid(d.grid), group = L.featureGroup();
   d.paths.forEach(function (path) {
     var line = L.polyline(g.path(path.c), {
-      color: d.colour, weight: 3, opacity: 0.85, kind: "route"
+      renderer: I.canvas(), color: d.colour, weight: 3, opacity: 0.85, kind: "route"
     });
     line.bindTooltip(I.el("span", null, path.tip), { sticky: true });
     group.addLayer(line);

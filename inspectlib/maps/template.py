@@ -112,7 +112,11 @@ window.inspectlib = (function () {
     }
     return { lat: lat, lon: lon, path: path };
   }
-  return { unpack: unpack, pick: pick, el: el, grid: grid };
+  // One canvas for every inspectlib layer: stacked canvases would hide the lower ones from
+  // the mouse. The map's own default renderer stays SVG, which leaflet-measure needs.
+  var shared = null;
+  function canvas() { return shared || (shared = L.canvas({ padding: 0.3 })); }
+  return { unpack: unpack, pick: pick, el: el, grid: grid, canvas: canvas };
 })();
 """
 
