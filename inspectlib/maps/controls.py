@@ -232,7 +232,10 @@ class MapHandle(MacroElement):
 {% macro script(this, kwargs) %}
 window.inspectlibMap = (function (map, layers, expected) {
   var counts = {};
-  Object.keys(layers).forEach(function (id) { counts[id] = layers[id].getLayers().length; });
+  Object.keys(layers).forEach(function (id) {
+    var layer = layers[id];
+    counts[id] = layer.firms !== undefined ? layer.firms : layer.getLayers().length;
+  });
   return { map: map, layers: layers, counts: counts, expected: expected, ready: true };
 })({{ this._parent.get_name() }}, {
 {%- for key, layer in this.layers.items() %}

@@ -37,6 +37,10 @@ class _DataLayer(_WithToolkit, Layer):
 class FirmLayer(_DataLayer):
     """Many firms as circle markers on the map's one canvas (tens of thousands stay fast).
 
+    Firms with popups (or colours of their own) are one Leaflet circle marker each (clickable,
+    searchable); the others are one path of dots drawn in a single pass. Either way the
+    layer is a ``L.featureGroup`` whose ``firms`` property is the number of firms.
+
     Parameters
     ----------
     name : str
@@ -57,6 +61,16 @@ class FirmLayer(_DataLayer):
 var {{ this.get_name() }} = (function (d) {
   var I = window.inspectlib, g = I.grid(d.grid), xs = I.unpack(d.x), ys = I.unpack(d.y);
   var group = L.featureGroup();
+  group.firms = xs.length;
+  if (d.dots) {
+    var lats = new Float64Array(xs.length), lngs = new Float64Array(xs.length);
+    for (var j = 0; j < xs.length; j++) { lats[j] = g.lat(ys[j]); lngs[j] = g.lon(xs[j]); }
+    return group.addLayer(I.dots(lats, lngs, {
+      renderer: I.canvas(), radius: d.radius, stroke: d.stroke !== null,
+      color: d.stroke || "#000", weight: d.weight, fillColor: d.fill,
+      fillOpacity: d.fillOpacity, opacity: 1, kind: d.kind
+    }));
+  }
   for (var k = 0; k < xs.length; k++) {
     group.addLayer(L.circleMarker([g.lat(ys[k]), g.lon(xs[k])], {
       renderer: I.canvas(), radius: d.radius, stroke: d.stroke !== null, color: d.stroke || "#000",
@@ -78,7 +92,9 @@ var {{ this.get_name() }} = (function (d) {
         show: bool = True,
         popups: FirmPopups | None = None,
     ) -> None:
-        super().__init__(name, {**data, "interactive": popups is not None}, show=show)
+        # Firms nobody clicks, all of one colour, are drawn as one path (``dots``).
+        dots = popups is None and isinstance(data["fill"], str)
+        super().__init__(name, {**data, "interactive": popups is not None, "dots": dots}, show=show)
         self._name = "FirmLayer"
         self.popups = popups
         if popups is not None:

@@ -116,7 +116,50 @@ window.inspectlib = (function () {
   // the mouse. The map's own default renderer stays SVG, which leaflet-measure needs.
   var shared = null;
   function canvas() { return shared || (shared = L.canvas({ padding: 0.3 })); }
-  return { unpack: unpack, pick: pick, el: el, grid: grid, canvas: canvas };
+  // Many same-coloured, non-clickable dots as ONE canvas path: projected into typed arrays and
+  // drawn with one fill, instead of one Leaflet layer (and one draw call) per firm.
+  var Dots = null;
+  function dots(lats, lngs, options) {
+    Dots = Dots || L.Path.extend({
+      options: { fill: true, interactive: false, fillRule: "nonzero", radius: 2 },
+      initialize: function (la, ln, opts) {
+        L.setOptions(this, opts); this._lats = la; this._lngs = ln; this.drawn = 0;
+      },
+      _project: function () {
+        var map = this._map, n = this._lats.length, r = this.options.radius;
+        var xs = new Float64Array(n), ys = new Float64Array(n);
+        var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+        for (var k = 0; k < n; k++) {
+          var p = map.latLngToLayerPoint([this._lats[k], this._lngs[k]]);
+          xs[k] = p.x; ys[k] = p.y;
+          if (p.x < x0) { x0 = p.x; } if (p.x > x1) { x1 = p.x; }
+          if (p.y < y0) { y0 = p.y; } if (p.y > y1) { y1 = p.y; }
+        }
+        this._xs = xs; this._ys = ys;
+        this._pxBounds = n ? L.bounds([x0 - r, y0 - r], [x1 + r, y1 + r]) : L.bounds([0, 0], [0, 0]);
+      },
+      _update: function () { if (this._map) { this._updatePath(); } },
+      _updatePath: function () {
+        var renderer = this._renderer;
+        if (!renderer._drawing || this._empty()) { return; }
+        var ctx = renderer._ctx, b = renderer._bounds, r = this.options.radius, drawn = 0;
+        ctx.beginPath();
+        for (var k = 0; k < this._xs.length; k++) {
+          var x = this._xs[k], y = this._ys[k];
+          if (x + r < b.min.x || x - r > b.max.x || y + r < b.min.y || y - r > b.max.y) { continue; }
+          ctx.moveTo(x + r, y);
+          ctx.arc(x, y, r, 0, Math.PI * 2, false);
+          drawn++;
+        }
+        this.drawn = drawn;
+        renderer._fillStroke(ctx, this);
+      },
+      _empty: function () { return !this._lats.length || !this._renderer._bounds.intersects(this._pxBounds); },
+      _containsPoint: function () { return false; }
+    });
+    return new Dots(lats, lngs, options);
+  }
+  return { unpack: unpack, pick: pick, el: el, grid: grid, canvas: canvas, dots: dots };
 })();
 """
 
