@@ -12,9 +12,10 @@ the scale bar, full screen (``folium.plugins.Fullscreen``) and distance measurem
 
 * **Firms on one canvas** (:class:`~inspectlib.maps.elements.FirmLayer`, with
   :class:`~inspectlib.maps.elements.FirmPopups`): folium's ``CircleMarker`` writes one
-  JavaScript statement and one popup per firm (4.4 MB and over two minutes to open for
-  20,000 firms). This element sends packed integer coordinates and dictionary-coded columns
-  and builds a popup only when a firm is clicked (about 0.1 MB of data for 20,000 firms).
+  JavaScript statement per firm (about 10 MB for 20,000 firms, see ``benchmarks/maps.py``)
+  and ``Popup`` one HTML popup each. This element sends packed integer coordinates and
+  dictionary-coded columns, builds a popup only when a firm is clicked, and draws firms nobody
+  clicks as one canvas path (about 0.1 MB and tens of milliseconds for 20,000 firms).
 * **Towns, town names, team routes and the office**
   (:class:`~inspectlib.maps.elements.TownChoropleth`, ``TownLabels``, ``TeamRoutes``,
   ``OfficeMarker``): grid-encoded shapes on the same canvas, with tooltips whose text is set
