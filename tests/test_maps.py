@@ -857,3 +857,14 @@ def test_write_html_keeps_the_old_file_when_replacing_fails(tmp_path, monkeypatc
         write_html("new", target)
     assert target.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["map.html"]
+
+
+def test_jupyter_shows_the_offline_map(plan, boundaries, eligible):
+    from IPython.core.interactiveshell import InteractiveShell
+
+    data, _ = InteractiveShell.instance().display_formatter.format(
+        campaign_map(plan, boundaries, eligible, title="t")
+    )
+    shown = data["text/html"]
+    assert "<iframe srcdoc=" in shown and "Trust Notebook" not in shown
+    assert external_references(shown) == []

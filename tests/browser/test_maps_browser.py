@@ -368,3 +368,28 @@ def test_an_extended_map_opens_offline_with_every_firm_and_the_added_layers(
     page.screenshot(path=str(screenshot_dir / "map_extended.png"))
     assert errors == [] and blocked == []
     page.close()
+
+
+def test_notebook_output_shows_the_map_offline(browser, region, tmp_path):
+    """What JupyterLab (or a papermill output notebook) shows: the iframe of _repr_html_."""
+    cell = region_map(region)._repr_html_()
+    path = tmp_path / "output.html"
+    path.write_text(f"<!DOCTYPE html><html><body>{cell}</body></html>", encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1000, "height": 800})
+    blocked, errors = [], []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+
+    def route(r):
+        if r.request.url.startswith(("file:", "about:")):
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.goto(path.as_uri(), wait_until="load")
+    frame = next(f for f in page.frames if f.url == "about:srcdoc")
+    frame.wait_for_function("window.inspectlibMap && window.inspectlibMap.ready", timeout=10_000)
+    assert frame.evaluate("window.inspectlibMap.counts.selected") == len(region["plan"])
+    assert blocked == [] and errors == []
+    page.close()
