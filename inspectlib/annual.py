@@ -180,7 +180,7 @@ def annual_summary(params: AnnualParams) -> AnnualSummary:
     title = (
         f"{params.year} 年度专项检查" if params.language == "zh" else f"{params.year} inspections"
     )
-    html = maps.results_map(
+    results_map = maps.results_map(
         results.results_points(located),
         boundaries,
         title=title,
@@ -193,7 +193,7 @@ def annual_summary(params: AnnualParams) -> AnnualSummary:
         table=tables[params.language],
         text_zh=paragraph(tables["zh"], params.year, "zh"),
         text_en=paragraph(tables["en"], params.year, "en"),
-        map_html=html,
+        map_html=maps.to_html(results_map),
         synthetic=params.synthetic,
         language=params.language,
     )

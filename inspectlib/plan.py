@@ -196,7 +196,7 @@ def plan_table(draw: DrawResult, schedule: Schedule) -> pd.DataFrame:
     return table[list(PLAN_CSV_COLUMNS) + extra].sort_values("draw_order").reset_index(drop=True)
 
 
-def _maps(plan: CampaignPlan, table: pd.DataFrame) -> dict[str, str]:
+def _maps(plan: CampaignPlan, table: pd.DataFrame) -> dict[str, maps.InspectionMap]:
     """The internal and public maps of the plan (``table``: :attr:`CampaignPlan.table`)."""
     table = table.assign(industry=table["industry"].fillna(""))
     eligible = plan.draw.eligible[["firm_id", "town", "lon", "lat"]]
@@ -232,8 +232,8 @@ def write_outputs(plan: CampaignPlan, out_dir: str | Path) -> dict[str, Path]:
     table.to_csv(csv_tmp, index=False, encoding="utf-8", date_format="%Y-%m-%d")
     written["plan.csv"] = csv_tmp.replace(out / "plan.csv")
     written["plan.xlsx"] = _write_xlsx(plan, table, out / "plan.xlsx")
-    for name, html in _maps(plan, table).items():
-        written[name] = maps.write_html(html, out / name)
+    for name, folium_map in _maps(plan, table).items():
+        written[name] = maps.write_html(folium_map, out / name)
     written["audit.json"] = write_audit(plan.audit, out / "audit.json")
     return written
 

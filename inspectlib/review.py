@@ -360,8 +360,8 @@ def _shown(table: pd.DataFrame, words: dict[str, Any]) -> pd.DataFrame:
     return out.rename(columns=words["columns"])
 
 
-def results_maps(review: CampaignReview) -> dict[str, str]:
-    """The results map (internal) and its public variant, as HTML documents."""
+def results_maps(review: CampaignReview) -> dict[str, maps.InspectionMap]:
+    """The results map (internal) and its public variant, as folium maps."""
     points = results.results_points(review.done)
     common = {
         "title": review.title,
@@ -380,9 +380,7 @@ def results_maps(review: CampaignReview) -> dict[str, str]:
 def write_outputs(review: CampaignReview, out_dir: str | Path) -> dict[str, Path]:
     """Write both results maps, ``results.xlsx`` and the public list ``results_public.csv``."""
     out = Path(out_dir)
-    written = {
-        name: maps.write_html(html, out / name) for name, html in results_maps(review).items()
-    }
+    written = {name: maps.write_html(m, out / name) for name, m in results_maps(review).items()}
     public = results.public_results(review.done, review.params.language)
     tmp = out / ".results_public.csv.tmp"
     public.to_csv(tmp, index=False, encoding="utf-8-sig")

@@ -11,7 +11,16 @@ import numpy as np
 import pandas as pd
 
 from inspectlib.maps import layers as L
-from inspectlib.maps.document import LABELS, check_options, render_document, tile_options
+from inspectlib.maps.controls import FirmSearch, Legend
+from inspectlib.maps.document import (
+    LABELS,
+    InspectionMap,
+    check_options,
+    finish_map,
+    new_map,
+    to_html,  # noqa: F401  (used in the example)
+)
+from inspectlib.maps.elements import FirmLayer, OfficeMarker, TeamRoutes, TownChoropleth
 from inspectlib.maps.encode import Classes, Grid, date_strings, int_strings, percent, whole
 
 logger = logging.getLogger(__name__)
@@ -100,7 +109,7 @@ def town_coverage(
 
 def _coverage_layer(
     towns: gpd.GeoDataFrame, coverage: pd.DataFrame, grid: Grid, words: dict[str, str]
-) -> tuple[dict[str, Any], dict[str, Any]]:
+) -> tuple[TownChoropleth, Legend]:
     by_town = coverage.set_index("town")
     values = coverage["coverage"].to_numpy(dtype=float)
     finite = values[np.isfinite(values)]
@@ -121,11 +130,8 @@ def _coverage_layer(
             ]
         )
     layer = L.choropleth_layer("coverage", words["coverage"], towns, grid, fills, tips)
-    legend = {
-        "title": words["coverage"],
-        "items": classes.legend(percent, missing_label=words["coverage_none"]),
-    }
-    return layer, legend
+    items = classes.legend(percent, missing_label=words["coverage_none"])
+    return layer, Legend(words["coverage"], items, [layer])
 
 
 def _stratum_label(stratum: Any, words: dict[str, str]) -> Any:
@@ -139,7 +145,7 @@ def _selected_layer(
     y: np.ndarray,
     public: bool,
     words: dict[str, str],
-) -> tuple[dict[str, Any], dict]:
+) -> tuple[FirmLayer, Legend]:
     if public:
         fields = [
             ("town", words["town"], plan["town"]),
@@ -150,11 +156,8 @@ def _selected_layer(
         layer = L.point_layer(
             "selected", words["selected"], grid, x, y, fill=PUBLIC_FIRM_COLOUR, popup=popup
         )
-        legend = {
-            "title": words["selected"],
-            "items": [L.legend_dot(PUBLIC_FIRM_COLOUR, f"{words['selected']} ({len(x)})")],
-        }
-        return layer, legend
+        items = [L.legend_dot(PUBLIC_FIRM_COLOUR, f"{words['selected']} ({len(x)})")]
+        return layer, Legend(words["selected"], items, [layer])
     strata = plan["stratum"].tolist()
     risk = pd.to_numeric(plan["risk_score"], errors="coerce")
     fields = [
@@ -179,7 +182,7 @@ def _selected_layer(
         )
         for s, n in counts.items()
     ]
-    return layer, {"title": words["strata"], "items": items}
+    return layer, Legend(words["strata"], items, [layer])
 
 
 def _team_layers(
@@ -189,7 +192,7 @@ def _team_layers(
     y: np.ndarray,
     office_xy: tuple[float, float] | None,
     words: dict[str, str],
-) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+) -> tuple[dict[str, TeamRoutes], Legend | None]:
     frame = pd.DataFrame(
         {
             "team": plan["team"].to_numpy(dtype=object),
@@ -201,7 +204,8 @@ def _team_layers(
     )
     frame = frame[frame["team"].notna() & frame["date"].notna()]
     frame["team"] = frame["team"].astype(str)
-    layers, items = [], []
+    layers: dict[str, TeamRoutes] = {}
+    items = []
     for k, (team, rows) in enumerate(frame.groupby("team", sort=True)):
         colour = TEAM_PALETTE[k % len(TEAM_PALETTE)]
         paths = []
@@ -217,23 +221,15 @@ def _team_layers(
                 }
             )
         label = words["team_layer"].format(team=team, days=rows["date"].nunique(), firms=len(rows))
-        layers.append(
-            {
-                "type": "lines",
-                "id": f"team:{team}",
-                "label": label,
-                "show": True,
-                "z": L.STACK["routes"],
-                "colour": colour,
-                "paths": paths,
-            }
-        )
-        items.append(L.legend_line(colour, str(team)))
+        data = {"grid": grid.to_json(), "colour": colour, "paths": paths}
+        layers[f"team:{team}"] = TeamRoutes(label, data)
+        if k < MAX_TEAMS_IN_LEGEND:
+            items.append(L.legend_line(colour, str(team)) | {"layer": k})
     if not layers:
-        return [], None
-    if len(items) > MAX_TEAMS_IN_LEGEND:
-        items = items[:MAX_TEAMS_IN_LEGEND] + [{"shape": "none", "colour": "", "label": "…"}]
-    return layers, {"title": words["routes"], "items": items}
+        return {}, None
+    if len(layers) > MAX_TEAMS_IN_LEGEND:
+        items.append({"shape": "none", "colour": "", "label": "…"})
+    return layers, Legend(words["routes"], items, list(layers.values()))
 
 
 def campaign_map(
@@ -248,14 +244,16 @@ def campaign_map(
     synthetic: bool = False,
     public: bool = False,
     language: str = "zh",
-) -> str:
-    """Draw a campaign's plan as a self-contained HTML map.
+) -> InspectionMap:
+    """Draw a campaign's plan as a folium map.
 
     Town polygons carry a choropleth of coverage (selected ÷ eligible firms); selected firms
-    are canvas circle markers coloured by stratum; each team is a layer with its daily routes
-    (office → visits in ``visit_order`` → office); all eligible firms and early-warning points
-    are optional layers. Leaflet and all data are inlined: the file opens with the network
-    off, and only a tile layer (``tiles`` other than ``"none"``) loads anything.
+    are canvas circle markers coloured by stratum, searchable by name; each team is a layer
+    with its daily routes (office → visits in ``visit_order`` → office); all eligible firms
+    and early-warning points are optional layers. Each layer has a legend that hides with
+    it; full screen, distance measurement and a scale bar come with the map. Save it with
+    :func:`write_html` (one self-contained file: only a tile layer, ``tiles`` other than
+    ``"none"``, loads anything), show it in a notebook, or add folium layers to it first.
 
     Parameters
     ----------
@@ -281,14 +279,14 @@ def campaign_map(
     public : bool
         The 一公开 variant: popups show only name, town, industry and date; no risk scores,
         complaint counts, reasons, strata, teams, routes, inspector names, early-warning
-        points or eligible-firm layer reach the file at all.
+        points, firm search or eligible-firm layer reach the map at all.
     language : {"zh", "en"}
-        Language of labels and legends.
+        Language of labels, legends and controls.
 
     Returns
     -------
-    str
-        A complete HTML document; write it with :func:`write_html`.
+    InspectionMap
+        A :class:`folium.Map`.
 
     Examples
     --------
@@ -301,8 +299,9 @@ def campaign_map(
     ...     "risk_score": [0.1], "reasons": ["random draw"], "complaints_12m": [0],
     ...     "team": ["T01"], "members": ["王一, 李二"],
     ...     "date": pd.to_datetime(["2025-01-06"]), "visit_order": [1]})
-    >>> html = campaign_map(plan, towns, plan[["firm_id", "town", "lon", "lat"]],
-    ...                     title="wage 2025-01-06 – 2025-01-24")
+    >>> m = campaign_map(plan, towns, plan[["firm_id", "town", "lon", "lat"]],
+    ...                  title="wage 2025-01-06 – 2025-01-24")
+    >>> html = to_html(m)
     >>> html.startswith("<!DOCTYPE html>") and "王一" not in html
     True
     """
@@ -343,89 +342,72 @@ def campaign_map(
     tx, ty = L.town_extent(towns)
     grid = Grid.covering([*tx, px, ex, wx, *extra_x], [*ty, py, ey, wy, *extra_y])
 
+    m = new_map(title=title, tiles=tiles, language=language, synthetic=synthetic)
     coverage_layer, coverage_legend = _coverage_layer(towns, coverage, grid, words)
     selected, strata_legend = _selected_layer(shown, grid, px, py, public, words)
-    layers: list[dict[str, Any]] = [
-        coverage_layer,
-        L.town_names_layer(towns, grid, words["town_names"]),
-        {"type": "points", **selected},
-    ]
-    legends = [coverage_legend, strata_legend]
-    counts = {"selected": len(px)}
-    if not public:
-        teams, routes_legend = _team_layers(shown, grid, px, py, office_xy, words)
-        layers += teams
-        if routes_legend:
-            legends.append(routes_legend)
-        counts["routes"] = sum(len(t["paths"]) for t in teams)
-        counts["teams"] = len(teams)
-        if warn_rows is not None:
-            popup = L.popup_spec(warn_rows["name"], [("town", words["town"], warn_rows["town"])])
-            layers.append(
-                {
-                    "type": "points",
-                    **L.point_layer(
-                        "warning",
-                        f"{words['warning']} ({len(wx)})",
-                        grid,
-                        wx,
-                        wy,
-                        fill=WARNING_COLOUR,
-                        stroke="#000000",
-                        radius=5,
-                        stack="top",
-                        popup=popup,
-                    ),
-                }
-            )
-            legends.append(
-                {
-                    "title": words["warning"],
-                    "items": [L.legend_dot(WARNING_COLOUR, words["warning"])],
-                }
-            )
-            counts["warning"] = len(wx)
-        layers.append(
-            {
-                "type": "points",
-                **L.point_layer(
-                    "eligible",
-                    f"{words['eligible']} ({len(ex):,})",
-                    grid,
-                    ex,
-                    ey,
-                    fill=ELIGIBLE_COLOUR,
-                    show=False,
-                    stack="eligible",
-                    radius=2,
-                    stroke=None,
-                    fill_opacity=0.45,
-                ),
-            }
-        )
-        counts["eligible"] = len(ex)
-        if office_xy is not None:
-            ix, iy = grid.ints([office_xy[0]], [office_xy[1]])
-            layers.append(
-                {
-                    "type": "office",
-                    "id": "office",
-                    "label": words["office"],
-                    "show": True,
-                    "x": ix[0],
-                    "y": iy[0],
-                }
-            )
-
-    payload = {
-        "kind": "campaign",
-        "title": title,
-        "public": public,
-        "tiles": tile_options(tiles),
-        "grid": grid.to_json(),
-        "bounds": L.bounds([*tx, px], [*ty, py]),
-        "layers": layers,
-        "legends": legends,
-        "counts": counts,
+    layers: dict[str, Any] = {
+        "coverage": coverage_layer,
+        "town-names": L.town_names_layer(towns, grid, words["town_names"]),
     }
-    return render_document(payload, tiles=tiles, synthetic=synthetic, language=language)
+    legends = [coverage_legend]
+    expected = {"selected": len(px)}
+    teams: dict[str, TeamRoutes] = {}
+    if not public:
+        layers["eligible"] = L.point_layer(
+            "eligible",
+            f"{words['eligible']} ({len(ex):,})",
+            grid,
+            ex,
+            ey,
+            fill=ELIGIBLE_COLOUR,
+            show=False,
+            radius=2,
+            stroke=None,
+            fill_opacity=0.45,
+        )
+        expected["eligible"] = len(ex)
+        teams, routes_legend = _team_layers(shown, grid, px, py, office_xy, words)
+        layers.update(teams)
+        if routes_legend is not None:
+            legends.append(routes_legend)
+        expected["routes"] = sum(len(t.data["paths"]) for t in teams.values())
+        expected["teams"] = len(teams)
+    layers["selected"] = selected
+    legends.append(strata_legend)
+    if warn_rows is not None:
+        popup = L.popup_spec(warn_rows["name"], [("town", words["town"], warn_rows["town"])])
+        warning = L.point_layer(
+            "warning",
+            f"{words['warning']} ({len(wx)})",
+            grid,
+            wx,
+            wy,
+            fill=WARNING_COLOUR,
+            stroke="#000000",
+            radius=5,
+            popup=popup,
+        )
+        layers["warning"] = warning
+        legends.append(
+            Legend(words["warning"], [L.legend_dot(WARNING_COLOUR, words["warning"])], [warning])
+        )
+        expected["warning"] = len(wx)
+    if office_xy is not None:
+        layers["office"] = OfficeMarker(
+            words["office"], {"lon": office_xy[0], "lat": office_xy[1], "label": words["office"]}
+        )
+    for layer in layers.values():
+        layer.add_to(m)
+    for legend in legends:
+        legend.add_to(m)
+    if not public:
+        FirmSearch(selected, selected.popups.spec["title"], words).add_to(m)
+    stack = [layers[k] for k in ("coverage", "eligible") if k in layers]
+    stack += [*teams.values(), selected] + ([layers["warning"]] if "warning" in layers else [])
+    return finish_map(
+        m,
+        layers=layers,
+        stack=stack,
+        bounds=L.bounds([*tx, px], [*ty, py]),
+        expected=expected,
+    )

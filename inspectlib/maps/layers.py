@@ -1,6 +1,7 @@
-"""Building blocks shared by the campaign and results maps: towns, points, legends.
+"""Building blocks shared by the campaign and results maps: towns, firms, legends.
 
-Each function returns plain dicts/lists (the page's payload); nothing here writes HTML.
+The functions prepare data (display coordinates, grid-encoded shapes, popup columns) and
+build the elements of :mod:`inspectlib.maps.elements` from it; nothing here writes HTML.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import pandas as pd
 import shapely
 
 from inspectlib.coords import wgs84_to_gcj02
+from inspectlib.maps.elements import FirmLayer, FirmPopups, TownChoropleth, TownLabels
 from inspectlib.maps.encode import Grid, text_column
 
 logger = logging.getLogger(__name__)
@@ -23,9 +25,6 @@ logger = logging.getLogger(__name__)
 Shift = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
 SIMPLIFY_DEG = 5e-5  # about 5 m: under one screen pixel at zoom 15
-# Drawing order on the map's one canvas (higher is drawn on top). One canvas, not one per
-# layer: stacked canvases would hide the lower ones from the mouse (no popups, no tooltips).
-STACK = {"towns": 0, "eligible": 1, "routes": 2, "points": 3, "top": 4}
 
 
 def require_columns(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
@@ -110,29 +109,21 @@ def town_shapes(
 
 
 def choropleth_layer(
-    layer_id: str,
+    kind: str,
     label: str,
     towns: gpd.GeoDataFrame,
     grid: Grid,
     fills: Sequence[str],
     tips: Sequence[Sequence[str]],
-) -> dict[str, Any]:
-    """The towns as a base layer, each filled with its class colour and with a tooltip."""
-    return {
-        "type": "towns",
-        "id": layer_id,
-        "label": label,
-        "show": True,
-        "z": STACK["towns"],
-        "shapes": town_shapes(towns, grid, fills, tips),
-    }
+) -> TownChoropleth:
+    """The towns, each filled with its class colour and with a tooltip."""
+    data = {"grid": grid.to_json(), "kind": kind, "shapes": town_shapes(towns, grid, fills, tips)}
+    return TownChoropleth(label, data)
 
 
-def town_names_layer(towns: gpd.GeoDataFrame, grid: Grid, label: str) -> dict[str, Any]:
+def town_names_layer(towns: gpd.GeoDataFrame, grid: Grid, label: str) -> TownLabels:
     """The town names as a layer of their own (switched on)."""
-    return {"type": "labels", "id": "town-names", "label": label, "show": True} | town_labels(
-        towns, grid
-    )
+    return TownLabels(label, {"grid": grid.to_json()} | town_labels(towns, grid))
 
 
 def town_labels(towns: gpd.GeoDataFrame, grid: Grid) -> dict[str, Any]:
@@ -143,7 +134,7 @@ def town_labels(towns: gpd.GeoDataFrame, grid: Grid) -> dict[str, Any]:
 
 
 def point_layer(
-    layer_id: str,
+    kind: str,
     label: str,
     grid: Grid,
     lon: np.ndarray,
@@ -151,31 +142,28 @@ def point_layer(
     *,
     fill: str | dict | list,
     show: bool = True,
-    stack: str = "points",
     radius: float = 6.0,
     stroke: str | None = "#ffffff",
     weight: float = 1.0,
     fill_opacity: float = 0.9,
     popup: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    """A layer of canvas circle markers.
+) -> FirmLayer:
+    """A canvas layer of circle markers.
 
     Parameters
     ----------
-    stack : str
-        Drawing level, a key of ``STACK``.
+    kind : str
+        Tag on every marker (``options.kind``), e.g. ``"selected"``.
     fill : str, list or dict
         One colour, or a colour per point (plain or dictionary-encoded list).
     popup : dict, optional
-        ``{"title": column, "fields": [{"key", "label", "split"?}], "columns": {...}}``;
-        points without a popup are not interactive.
+        From :func:`popup_spec`; points without a popup are not interactive.
     """
-    x, y = grid.ints(lon, lat)
-    layer: dict[str, Any] = {
-        "id": layer_id,
-        "label": label,
-        "show": show,
-        "z": STACK[stack],
+    # Firms without popups or colours of their own can travel in any order (smaller).
+    x, y = grid.pack(lon, lat, any_order=popup is None and isinstance(fill, str))
+    data = {
+        "grid": grid.to_json(),
+        "kind": kind,
         "x": x,
         "y": y,
         "fill": fill,
@@ -184,9 +172,8 @@ def point_layer(
         "weight": weight,
         "fillOpacity": fill_opacity,
     }
-    if popup is not None:
-        layer["popup"] = popup
-    return layer
+    popups = FirmPopups(popup) if popup is not None else None
+    return FirmLayer(label, data, show=show, popups=popups)
 
 
 def popup_spec(

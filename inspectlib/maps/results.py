@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 
 from inspectlib.maps import layers as L
-from inspectlib.maps.document import LABELS, check_options, render_document, tile_options
+from inspectlib.maps.controls import Legend
+from inspectlib.maps.document import LABELS, InspectionMap, check_options, finish_map, new_map
 from inspectlib.maps.encode import Classes, Grid, date_strings, int_strings, whole
 
 RESULTS_COLUMNS = ("firm_id", "name", "town", "lon", "lat", "result", "violations", "date")
@@ -73,11 +74,12 @@ def results_map(
     synthetic: bool = False,
     public: bool = False,
     language: str = "zh",
-) -> str:
-    """Draw inspection results as a self-contained HTML map.
+) -> InspectionMap:
+    """Draw inspection results as a folium map.
 
     Inspected firms are canvas circle markers coloured by result (compliant, violation,
     closed, not_found, refused); towns carry a choropleth of the number of violations found.
+    Save it with :func:`write_html` (one self-contained file).
 
     Parameters
     ----------
@@ -100,8 +102,8 @@ def results_map(
 
     Returns
     -------
-    str
-        A complete HTML document.
+    InspectionMap
+        A :class:`folium.Map`.
     """
     check_options(tiles, language)
     if not isinstance(title, str):
@@ -165,23 +167,23 @@ def results_map(
         L.legend_dot(colour, f"{words[f'result_{key}']} ({int(counts.get(key, 0))})")
         for key, colour in RESULT_COLOURS.items()
     ]
-    layers = [
-        L.choropleth_layer("violations", words["violations_by_town"], towns, grid, fills, tips),
-        L.town_names_layer(towns, grid, words["town_names"]),
-        {"type": "points", **points},
-    ]
-    payload = {
-        "kind": "results",
-        "title": title,
-        "public": public,
-        "tiles": tile_options(tiles),
-        "grid": grid.to_json(),
-        "bounds": L.bounds([*tx, x], [*ty, y]),
-        "layers": layers,
-        "legends": [
-            {"title": words["violations_by_town"], "items": classes.legend(whole)},
-            {"title": words["result"], "items": result_items},
-        ],
-        "counts": {"results": int(np.count_nonzero(ok))},
+    violations = L.choropleth_layer(
+        "violations", words["violations_by_town"], towns, grid, fills, tips
+    )
+    layers = {
+        "violations": violations,
+        "town-names": L.town_names_layer(towns, grid, words["town_names"]),
+        "results": points,
     }
-    return render_document(payload, tiles=tiles, synthetic=synthetic, language=language)
+    m = new_map(title=title, tiles=tiles, language=language, synthetic=synthetic)
+    for layer in layers.values():
+        layer.add_to(m)
+    Legend(words["violations_by_town"], classes.legend(whole), [violations]).add_to(m)
+    Legend(words["result"], result_items, [points]).add_to(m)
+    return finish_map(
+        m,
+        layers=layers,
+        stack=[violations, points],
+        bounds=L.bounds([*tx, x], [*ty, y]),
+        expected={"results": int(np.count_nonzero(ok))},
+    )

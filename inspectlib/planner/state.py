@@ -411,7 +411,7 @@ class PlannerSession:
             f"{params.year} {name} · {result.window[0]:%Y-%m-%d} – "
             f"{result.window[1]:%Y-%m-%d} · {note}"
         )
-        return maps.campaign_map(
+        campaign_map = maps.campaign_map(
             self.map_plan(result),
             self.inputs.boundaries,
             result.eligible,
@@ -422,6 +422,7 @@ class PlannerSession:
             synthetic=params.synthetic,
             language=lang,
         )
+        return maps.to_html(campaign_map)
 
     def export(
         self,
