@@ -41,7 +41,7 @@ PLAN_COLUMNS = (
     "date",
     "visit_order",
 )
-PUBLIC_PLAN_COLUMNS = ("name", "town", "industry", "lon", "lat", "date")
+PUBLIC_PLAN_COLUMNS = ("name", "town", "industry", "lon", "lat")
 STRATUM_COLOURS = {"random": "#1f78b4", "risk": "#e31a1c"}
 OTHER_STRATUM_COLOUR = "#ff7f00"
 PUBLIC_FIRM_COLOUR = "#1f78b4"
@@ -150,7 +150,6 @@ def _selected_layer(
         fields = [
             ("town", words["town"], plan["town"]),
             ("industry", words["industry"], plan["industry"]),
-            ("date", words["date"], date_strings(plan["date"])),
         ]
         popup = L.popup_spec(plan["name"], fields)
         layer = L.point_layer(
@@ -260,7 +259,8 @@ def campaign_map(
     plan : pandas.DataFrame
         One row per selected firm: ``firm_id, name, town, industry, lon, lat`` (WGS-84),
         ``stratum, risk_score, reasons, complaints_12m, team, members, date, visit_order``.
-        The public variant needs only ``name, town, industry, lon, lat, date``.
+        The public variant needs only ``name, town, industry, lon, lat``: it is shown in
+        town and name order with coordinates to about 100 m and no planned dates.
     boundaries : geopandas.GeoDataFrame
         Town polygons with a ``town`` column (EPSG:4326; other CRSs are reprojected).
     eligible : pandas.DataFrame
@@ -311,6 +311,8 @@ def campaign_map(
     words = LABELS[language]
     L.require_columns(plan, PUBLIC_PLAN_COLUMNS if public else PLAN_COLUMNS, "plan")
     L.require_columns(eligible, ["town", "lon", "lat"], "eligible")
+    if public:  # no draw order, no planned dates before the visits, no exact location
+        plan = L.public_points(plan[list(PUBLIC_PLAN_COLUMNS)])
     if warning_points is not None and not public:
         L.require_columns(warning_points, ["name", "town", "lon", "lat"], "warning_points")
 

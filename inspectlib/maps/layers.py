@@ -48,6 +48,29 @@ def display_shift(tiles: str) -> Shift:
     return _to_gcj02 if tiles == "gaode" else _identity
 
 
+PUBLIC_DECIMALS = 3
+"""Public maps give coordinates to 0.001° (about 100 m): enough to find the street, not the
+door of a five-person workshop."""
+
+
+def public_points(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows as a public map may show them: ordered by town and name (not in draw order, which
+    would tell the random stratum from the rest) with coordinates rounded to
+    :data:`PUBLIC_DECIMALS` decimals.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"name": ["乙", "甲"], "town": ["城东镇", "城东镇"],
+    ...                      "lon": [120.123456, 120.2], "lat": [31.987654, 31.9]})
+    >>> public_points(rows)[["name", "lon", "lat"]].values.tolist()
+    [['甲', 120.2, 31.9], ['乙', 120.123, 31.988]]
+    """
+    out = frame.copy()
+    for name in ("lon", "lat"):
+        out[name] = pd.to_numeric(out[name], errors="coerce").round(PUBLIC_DECIMALS)
+    return out.sort_values(["town", "name"], kind="stable").reset_index(drop=True)
+
+
 def lonlat(frame: pd.DataFrame, shift: Shift) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Display coordinates of a frame's ``lon``/``lat`` and the mask of usable rows."""
     lon = pd.to_numeric(frame["lon"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)

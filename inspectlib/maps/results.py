@@ -118,6 +118,8 @@ def results_map(
             f"expected one of {list(RESULT_COLOURS)!r}"
         )
 
+    if public:
+        results = L.public_points(results)
     shift = L.display_shift(tiles)
     towns = L.prepare_towns(boundaries, shift)
     per_town = town_results(results, towns["town"].tolist())
