@@ -12,7 +12,9 @@ Every run (``inspectlib plan``, ``report``, ``annual``, and each run of ``batch`
 5. **write** its files (plan.csv, plan.xlsx, maps, audit.json, …) from memory;
 6. run the notebook, which **renders** that same result (handed over in the run folder,
    :func:`inspectlib.rundirs.take_over`) into ``report.ipynb``, then export ``report.html``
-   without code cells and check that no HTML file references the network;
+   without code cells and check that no HTML file references the network. The notebook's
+   kernel is started in a thread at step 4, so that starting it and importing the package
+   there overlap with the computation; its first cell waits for the hand-over;
 7. publish the folder as the latest run and **record** the result (the plan's draft in the
    archive) from memory.
 
@@ -30,6 +32,7 @@ import os
 import random
 import shutil
 import sys
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -296,6 +299,22 @@ def _check_outputs(run_dir: Path) -> None:
             raise InspectlibError(f"{html}: references the network: {', '.join(found[:5])}")
 
 
+class _NotebookRun(threading.Thread):
+    """The notebook of one run, executed in a thread so that its kernel starts while the
+    command computes; ``error`` holds what it raised."""
+
+    def __init__(self, notebook: Path, run_dir: Path, parameters: Mapping[str, Any]):
+        super().__init__(name=f"notebook {run_dir.name}", daemon=True)
+        self.notebook, self.run_dir, self.parameters = notebook, run_dir, parameters
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            execute_notebook(self.notebook, self.run_dir / "report.ipynb", self.parameters)
+        except BaseException as exc:  # noqa: BLE001 - handed to the command's thread
+            self.error = exc
+
+
 def run_job(
     job: Job, params_file: str | Path, overrides: Mapping[str, Any] | None = None
 ) -> RunResult:
@@ -329,22 +348,32 @@ def run_job(
     _check_input_files(params, params_file)
     base = Path(params.output_dir) / job.subdir if job.subdir else Path(params.output_dir)
     run_dir = rundirs.new_run_dir(base)
-    try:
-        computed = _step(job.compute)(params) if job.compute else None
-        if job.write:
-            files = _step(job.write)(computed, run_dir)
-            rundirs.hand_over(run_dir, computed, files)
-    except BaseException:
-        shutil.rmtree(run_dir, ignore_errors=True)  # nothing of this run is kept
-        raise
     parameters = notebook_parameters(params, run_dir, Path(params_file).resolve().parent)
+    notebook = _NotebookRun(job.notebook, run_dir, parameters)
+    computed = None
+    if job.compute:
+        # the kernel starts (and imports) while this process computes; it waits for the result
+        rundirs.expect_handover(run_dir)
+        notebook.start()
+        try:
+            computed = _step(job.compute)(params)
+            files = _step(job.write)(computed, run_dir) if job.write else {}
+            rundirs.hand_over(run_dir, computed, files)
+        except BaseException as exc:
+            rundirs.hand_over_failure(run_dir, f"{type(exc).__name__}: {exc}")
+            notebook.join()
+            shutil.rmtree(run_dir, ignore_errors=True)  # nothing of this run is kept
+            raise
+    else:
+        notebook.start()
+    notebook.join()
+    rundirs.clear_handover(run_dir)
     try:
-        execute_notebook(job.notebook, run_dir / "report.ipynb", parameters, cwd=run_dir)
-        (run_dir / rundirs.HANDOVER).unlink(missing_ok=True)
+        if notebook.error is not None:
+            raise notebook.error
         export_report(run_dir / "report.ipynb", run_dir / "report.html")
         _check_outputs(run_dir)
     except RunError as exc:
-        (run_dir / rundirs.HANDOVER).unlink(missing_ok=True)
         failed = rundirs.mark_failed(run_dir)
         kept = failed / "report.ipynb"
         raise RunError(
@@ -355,7 +384,6 @@ def run_job(
             kept=str(kept) if kept.exists() else None,
         ) from None
     except BaseException:
-        (run_dir / rundirs.HANDOVER).unlink(missing_ok=True)
         rundirs.mark_failed(run_dir)
         raise
     final = rundirs.promote(run_dir)

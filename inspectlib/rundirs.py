@@ -18,6 +18,7 @@ import os
 import pickle
 import re
 import secrets
+import time
 from pathlib import Path
 from typing import Any
 
@@ -105,24 +106,71 @@ HANDOVER = ".computed.pickle"
 """File in a run folder in progress through which the command hands what it computed (a plan,
 a results review, an annual summary) to the notebook that renders it; removed before the
 folder is published."""
+COMPUTING = ".computing"
+"""Marker: the command is still computing what it will hand over (the kernel waits)."""
+NOT_COMPUTED = ".not-computed"
+"""Marker: the command could not compute it (holds the reason; the kernel stops)."""
+HANDOVER_WAIT_S = 6 * 3600
+"""How long a notebook waits for its command to hand over (a province-sized plan included)."""
+
+
+def expect_handover(run_dir: Path) -> None:
+    """Tell the notebook about to start in ``run_dir`` that its command computes what it
+    renders, so that it waits for :func:`hand_over` instead of computing it again."""
+    (Path(run_dir) / COMPUTING).touch()
 
 
 def hand_over(run_dir: Path, computed: Any, files: dict[str, Path]) -> Path:
     """Leave ``computed`` and the files already written from it for the notebook run in
-    ``run_dir`` (the kernel runs this same interpreter, so a pickle is read back exactly)."""
+    ``run_dir`` (the kernel runs this same interpreter, so a pickle is read back exactly).
+    The file appears whole (written under a temporary name, then renamed)."""
     path = Path(run_dir) / HANDOVER
-    with path.open("wb") as fh:
+    tmp = path.with_name(path.name + ".tmp")
+    with tmp.open("wb") as fh:
         pickle.dump((computed, files), fh, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
     return path
 
 
-def take_over(output_dir: str | Path) -> tuple[Any, dict[str, Path]] | None:
+def hand_over_failure(run_dir: Path, reason: str) -> None:
+    """Tell the waiting notebook that nothing will be handed over, and why."""
+    path = Path(run_dir) / NOT_COMPUTED
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(reason, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def clear_handover(run_dir: Path) -> None:
+    """Remove the hand-over files before a run folder is published or kept as failed."""
+    for name in (HANDOVER, COMPUTING, NOT_COMPUTED):
+        (Path(run_dir) / name).unlink(missing_ok=True)
+
+
+def take_over(
+    output_dir: str | Path, wait_s: float = HANDOVER_WAIT_S
+) -> tuple[Any, dict[str, Path]] | None:
     """What the command computed for this notebook run, or None when the notebook runs on
     its own (JupyterLab, plain papermill). Only a run folder in progress is looked in, so a
-    notebook never unpickles a file it did not get from its own command."""
+    notebook never unpickles a file it did not get from its own command. While the command
+    is still computing (the kernel starts meanwhile), this waits for it.
+
+    Raises
+    ------
+    InspectlibError
+        The command could not compute it, or did not hand it over within ``wait_s``.
+    """
     folder = Path(output_dir)
-    path = folder / HANDOVER
-    if not folder.name.startswith(RUNNING) or not path.is_file():
+    if not folder.name.startswith(RUNNING):
+        return None
+    path, failed = folder / HANDOVER, folder / NOT_COMPUTED
+    deadline = time.monotonic() + wait_s
+    while (folder / COMPUTING).exists() and not path.exists() and not failed.exists():
+        if time.monotonic() > deadline:
+            raise InspectlibError(f"{folder}: the command handed nothing over in {wait_s:.0f} s")
+        time.sleep(0.05)
+    if failed.exists():
+        raise InspectlibError(f"the command stopped: {failed.read_text(encoding='utf-8')}")
+    if not path.is_file():
         return None
     with path.open("rb") as fh:
         return pickle.load(fh)  # noqa: S301 - written by this run's own command a moment ago

@@ -4,7 +4,7 @@ import pytest
 
 from inspectlib import rundirs
 from inspectlib.batch import results_table, run_batch
-from inspectlib.errors import InputError, ParamsError, RunError
+from inspectlib.errors import InputError, InspectlibError, ParamsError, RunError
 from inspectlib.htmlcheck import external_references
 from inspectlib.run import Job, run_job
 
@@ -132,3 +132,38 @@ def test_network_references_inside_an_embedded_document_are_found():
     assert external_references(f'<iframe srcdoc="{inner}"></iframe>') == [
         "<img src='https://tracker.example/x.png'>"
     ]
+
+
+def test_a_notebook_waits_for_the_hand_over_of_its_command(tmp_path):
+    import threading
+
+    run = rundirs.new_run_dir(tmp_path)
+    assert rundirs.take_over(tmp_path / "run-elsewhere") is None  # not a command's run
+    rundirs.expect_handover(run)
+    timer = threading.Timer(0.3, rundirs.hand_over, (run, {"plan": 1}, {"a": run / "a"}))
+    timer.start()
+    assert rundirs.take_over(run) == ({"plan": 1}, {"a": run / "a"})
+    rundirs.clear_handover(run)
+    rundirs.expect_handover(run)
+    rundirs.hand_over_failure(run, "InputError: r.csv, row 3: bad")
+    with pytest.raises(InspectlibError, match="the command stopped: InputError: r.csv, row 3"):
+        rundirs.take_over(run)
+    rundirs.clear_handover(run)
+    rundirs.expect_handover(run)
+    with pytest.raises(InspectlibError, match="handed nothing over"):
+        rundirs.take_over(run, wait_s=0.2)
+
+
+def test_bad_input_found_while_the_kernel_starts_leaves_nothing(tmp_path):
+    """The kernel starts while the plan is computed; an input error then stops both and no
+    run folder is left behind."""
+    from inspectlib.run import run_plan
+    from tests.second_region import build_second_region
+
+    region = build_second_region(tmp_path / "region", n_firms=60)
+    lines = region.register.read_bytes().decode("gbk").splitlines()
+    lines.append(lines[1])  # a repeated credit code: an error of the register
+    region.register.write_bytes(("\n".join(lines) + "\n").encode("gbk"))
+    with pytest.raises(InputError, match="appears 2 times"):
+        run_plan(region.params["wage"])
+    assert list((region.root / "out" / "wage").iterdir()) == []
