@@ -19,12 +19,14 @@ $(STAMP): pyproject.toml
 
 # Debian's Chromium for the browser tests (Playwright cannot download its own browser here)
 # and Debian's PostgreSQL for the archive tests (started on 127.0.0.1 by the tests themselves);
-# a CJK font so that screenshots of maps and reports show Chinese text.
+# a CJK font so that screenshots of maps and reports show Chinese text; poppler-utils to read
+# the reports printed to PDF.
 system-deps:
 	@missing=""; \
 	test -x /usr/bin/chromium || missing="$$missing chromium"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || missing="$$missing fonts-wqy-microhei"; \
+	test -x /usr/bin/pdftotext || missing="$$missing poppler-utils"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  $(SUDO) apt-get update -qq && \

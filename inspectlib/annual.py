@@ -163,6 +163,7 @@ class AnnualSummary:
     text_zh: str
     text_en: str
     map_html: str
+    map_svg: str = ""
     synthetic: bool = False
     language: str = "zh"
 
@@ -194,6 +195,9 @@ def annual_summary(params: AnnualParams) -> AnnualSummary:
         text_zh=paragraph(tables["zh"], params.year, "zh"),
         text_en=paragraph(tables["en"], params.year, "en"),
         map_html=maps.to_html(results_map),
+        map_svg=maps.results_print_map(
+            results.results_points(located), boundaries, title=title, language=params.language
+        ),
         synthetic=params.synthetic,
         language=params.language,
     )
@@ -241,7 +245,7 @@ def show(summary: AnnualSummary) -> HTMLBlock:
     )
     return HTMLBlock(
         f"{banner}<p>{escape_text(summary.text_zh)}</p><p>{escape_text(summary.text_en)}</p>{html_table(shown)}"
-        + str(map_frame(summary.map_html))
+        + str(map_frame(summary.map_html, print_svg=summary.map_svg))
     )
 
 

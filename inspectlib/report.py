@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import io
 import logging
+import re
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -156,9 +157,49 @@ def synthetic_banner(text: str) -> str:
     return f'<p style="background:#fff3cd;padding:6px"><b>{escape_text(text)}</b></p>'
 
 
+_CELL = re.compile(r"<td>(.*?)</td>", re.DOTALL)
+_DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}")
+TABLE_CSS = """
+table.inspectlib-table td, table.inspectlib-table th,
+.jp-RenderedHTMLCommon table.inspectlib-table td, .jp-RenderedHTMLCommon table.inspectlib-table th {
+  text-align: left; vertical-align: top;
+}
+table.inspectlib-table td.num, .jp-RenderedHTMLCommon table.inspectlib-table td.num {
+  text-align: right;
+}
+table.inspectlib-table td.date { white-space: nowrap; }
+"""
+"""Text columns read from the left (Chinese included), numbers from the right, dates never
+wrap; the report's export adds this to every page (:data:`PRINT_CSS` too)."""
+
+
 def html_table(frame: pd.DataFrame) -> str:
-    """A frame as an HTML table; every cell and header escaped."""
-    return frame.to_html(index=False, escape=True, na_rep="", border=0, classes="inspectlib-table")
+    """A frame as an HTML table; every cell and header escaped. Numeric columns get the class
+    ``num`` and date cells ``date`` (see :data:`TABLE_CSS`)."""
+    markup = frame.to_html(
+        index=False, escape=True, na_rep="", border=0, classes="inspectlib-table"
+    )
+    numeric = [
+        pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
+        for c in frame.columns
+    ]
+    if not len(numeric):
+        return markup
+    position = iter(())
+
+    def cell(match: re.Match) -> str:
+        nonlocal position
+        i = next(position, 0)
+        classes = "num" if numeric[i % len(numeric)] else ""
+        if _DATE_TEXT.fullmatch(match.group(1).strip()):
+            classes = "date"
+        return f'<td class="{classes}">{match.group(1)}</td>' if classes else match.group(0)
+
+    rows = markup.split("<tr>")
+    for k, row in enumerate(rows):
+        position = iter(range(len(numeric)))
+        rows[k] = _CELL.sub(cell, row)
+    return "<tr>".join(rows)
 
 
 def _words(plan: CampaignPlan) -> dict[str, Any]:
@@ -286,20 +327,46 @@ def town_chart(plan: CampaignPlan) -> HTMLBlock:
     return HTMLBlock(f'<div class="inspectlib-chart">{svg}</div>')
 
 
-def map_frame(map_html: str, height: int = 560, heading: str = "") -> HTMLBlock:
-    """Embed a self-contained map document in the report (an iframe with ``srcdoc``)."""
+def map_frame(
+    map_html: str, height: int = 560, heading: str = "", print_svg: str = ""
+) -> HTMLBlock:
+    """Embed a self-contained map document in the report (an iframe with ``srcdoc``) and,
+    for paper, its still picture (``print_svg``, see :mod:`inspectlib.maps.static`), which
+    only printing shows (:data:`PRINT_CSS`)."""
     title = f"<h3>{escape_text(heading)}</h3>" if heading else ""
+    still = f'<div class="inspectlib-print-map">{print_svg}</div>' if print_svg else ""
     return HTMLBlock(
         f'{title}<iframe class="inspectlib-map" '
         f'srcdoc="{html.escape(map_html, quote=True)}" '
         f'style="width:100%;height:{height}px;border:1px solid #ccc" '
-        'sandbox="allow-scripts"></iframe>'
+        f'sandbox="allow-scripts"></iframe>{still}'
     )
 
 
+PRINT_CSS = """
+@page { size: A4; margin: 12mm; }
+.inspectlib-print-map { display: none; }
+@media print {
+  iframe.inspectlib-map { display: none !important; }
+  .inspectlib-print-map { display: block; page-break-inside: avoid; }
+  .inspectlib-print-map svg { width: 100%; height: auto; }
+  thead { display: table-header-group; }
+  tr { page-break-inside: avoid; }
+  h2, h3 { page-break-after: avoid; }
+}
+"""
+"""Paper: A4, the map's still picture instead of the interactive map, table headers repeated
+on every page. The report's export adds it with :data:`TABLE_CSS`."""
+
+
 def plan_map(plan: CampaignPlan, map_html: str) -> HTMLBlock:
-    """The campaign map under the report's heading."""
-    return map_frame(map_html, heading=_words(plan)["h_map"])
+    """The campaign map under the report's heading (its still picture for printing)."""
+    from inspectlib.maps import campaign_print_map
+
+    svg = campaign_print_map(
+        plan.draw.selected, plan.inputs.boundaries, title=plan.title, language=plan.params.language
+    )
+    return map_frame(map_html, heading=_words(plan)["h_map"], print_svg=svg)
 
 
 def timetable(plan: CampaignPlan) -> HTMLBlock:

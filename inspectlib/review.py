@@ -403,7 +403,13 @@ def write_outputs(review: CampaignReview, out_dir: str | Path) -> dict[str, Path
 
 def results_map(review: CampaignReview, html: str) -> HTMLBlock:
     """The results map under its heading."""
-    return map_frame(html, heading=review.words["h_map"])
+    svg = maps.results_print_map(
+        results.results_points(review.done),
+        review.boundaries,
+        title=review.title,
+        language=review.params.language,
+    )
+    return map_frame(html, heading=review.words["h_map"], print_svg=svg)
 
 
 def public_list(review: CampaignReview) -> HTMLBlock:

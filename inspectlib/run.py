@@ -253,6 +253,9 @@ def export_report(notebook: Path, html_path: Path) -> Path:
     )
     body, _ = exporter.from_notebook_node(nb)
     body = strip_external_assets(body)
+    from inspectlib.report import PRINT_CSS, TABLE_CSS  # paper, and tables that read well
+
+    body = body.replace("</head>", f"<style>{TABLE_CSS}{PRINT_CSS}</style>\n</head>", 1)
     leftovers = external_references(body)
     if leftovers:
         raise InspectlibError(

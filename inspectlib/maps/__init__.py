@@ -45,11 +45,15 @@ from inspectlib.maps.campaign import campaign_map, town_coverage
 from inspectlib.maps.document import InspectionMap, to_html, write_html
 from inspectlib.maps.packaged import UnknownAssetError
 from inspectlib.maps.results import results_map, town_results
+from inspectlib.maps.static import campaign_print_map, results_print_map, static_map_svg
 
 __all__ = [
     "InspectionMap",
     "UnknownAssetError",
     "campaign_map",
+    "campaign_print_map",
+    "results_print_map",
+    "static_map_svg",
     "results_map",
     "to_html",
     "town_coverage",
