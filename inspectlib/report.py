@@ -25,13 +25,18 @@ if TYPE_CHECKING:
 
 WORDS = {
     "zh": {
+        "how": {
+            "risk_weighted": "按风险加权随机抽取",
+            "top_risk": "按风险从高到低选取",
+            "random": "其余随机抽取",
+        },
         "input_warnings": "输入数据提示",
         "input_warnings_note": "以下行已按说明处理并用于本次抽取，请核实原始数据；逐行明细见 audit.json。",
         "no_input_warnings": "输入文件未发现需要提示的问题。",
         "synthetic": "合成示例数据：本报告中的企业、人员和结果均为虚构。",
         "summary": (
             "从 {eligible:,} 家符合条件的企业中抽取 {selected:,} 家（其中纯随机层 {random:,} 家，"
-            "占 {random_pct:.1f}%；按风险加权抽取 {risk:,} 家）。频次控制排除了 {excluded:,} 家"
+            "占 {random_pct:.1f}%；{how} {risk:,} 家）。频次控制排除了 {excluded:,} 家"
             "近期已检查且未发现问题的企业。{teams} 个检查组、每组 {team_size} 人，"
             "在检查窗口（{start} 至 {end}，共 {workdays} 个工作日）中用 {days} 个工作日"
             "（{first} 至 {last}）完成检查，路线总长约 {km:,.0f} 公里（按直线距离计）。"
@@ -80,6 +85,11 @@ WORDS = {
         "h_audit": "抽取记录与复核（全程留痕）",
     },
     "en": {
+        "how": {
+            "risk_weighted": "drawn at random with risk weights",
+            "top_risk": "taken in order of risk, highest first",
+            "random": "drawn at random as well",
+        },
         "input_warnings": "Input warnings",
         "input_warnings_note": (
             "These rows were used as described; please check the source data. Every line is "
@@ -89,7 +99,7 @@ WORDS = {
         "synthetic": "SYNTHETIC DEMO DATA: every firm, person and result in this report is made up.",
         "summary": (
             "{selected:,} firms drawn from {eligible:,} eligible ({random:,} in the purely "
-            "random stratum, {random_pct:.1f}%; {risk:,} drawn with risk weights). The "
+            "random stratum, {random_pct:.1f}%; {risk:,} {how}). The "
             "frequency cap excluded {excluded:,} firms inspected recently with no "
             "violation. {teams} teams of {team_size} visit them on {days} of the window's "
             "{workdays} workdays ({first} to {last}; window {start} to {end}); total route "
@@ -213,6 +223,7 @@ def summary(plan: CampaignPlan) -> HTMLBlock:
     n_random = int((selected["stratum"] == "random").sum())
     dates = pd.to_datetime(plan.schedule.plan["date"]).dt.date
     text = w["summary"].format(
+        how=w["how"][plan.params.selection],
         eligible=len(plan.draw.eligible),
         selected=len(selected),
         random=n_random,

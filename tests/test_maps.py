@@ -294,7 +294,7 @@ def test_popups_carry_the_planned_fields(plan, boundaries, eligible, warning_poi
     values = popup_values(selected, 0)
     assert values["title"] == HOSTILE[0]
     assert values["town"] == "甲镇" and values["industry"] == "C 制造业"
-    assert values["stratum"] == "风险加权抽取" and values["risk_score"] == "0.99"
+    assert values["stratum"] == "风险层" and values["risk_score"] == "0.99"
     assert values["date"] == "2025-01-06" and values["team"] == "T01"
     assert values["visit_order"] == "2" and values["reasons"].startswith("SECRET-REASON")
     fields = {f["key"]: f for f in selected.popups.spec["fields"]}
@@ -745,7 +745,6 @@ def test_results_map_colours_and_legend(results, boundaries):
         "合规 (1)",
         "违法违规 (2)",
         "已停业/注销 (1)",
-        "查无此企业 (0)",
         "拒绝检查 (1)",
     ]
     assert by_result.layers == [points]
@@ -891,3 +890,26 @@ def test_jupyter_shows_the_offline_map(plan, boundaries, eligible):
     shown = data["text/html"]
     assert "<iframe srcdoc=" in shown and "Trust Notebook" not in shown
     assert external_references(shown) == []
+
+
+def test_team_colours_are_clearly_distinct():
+    """Issue 15: T01/T06 and T02/T07 used to be two oranges and two purples."""
+    from itertools import combinations
+
+    from inspectlib.maps.campaign import TEAM_PALETTE
+
+    def rgb(colour: str) -> np.ndarray:
+        return np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)], dtype=float)
+
+    assert len(set(TEAM_PALETTE)) == 12
+    closest = min(np.linalg.norm(rgb(a) - rgb(b)) for a, b in combinations(TEAM_PALETTE, 2))
+    assert closest > 90, closest
+
+
+def test_legends_list_no_empty_rows_and_warning_points_start_hidden(
+    plan, boundaries, eligible, warning_points, results
+):
+    m = results_map(results[results["result"] != "closed"], boundaries, title="t")
+    assert "(0)" not in all_data(m)
+    internal = campaign_map(plan, boundaries, eligible, title="t", warning_points=warning_points)
+    assert layer(internal, "warning").show is False

@@ -47,19 +47,21 @@ OTHER_STRATUM_COLOUR = "#ff7f00"
 PUBLIC_FIRM_COLOUR = "#1f78b4"
 COVERAGE_PALETTE = ("#e5f5e0", "#c7e9c0", "#a1d99b", "#74c476", "#31a354")
 TEAM_PALETTE = (
-    "#ff7f00",
-    "#6a3d9a",
-    "#b15928",
-    "#e7298a",
-    "#1b9e77",
-    "#d95f02",
-    "#7570b3",
-    "#a6761d",
-    "#666666",
-    "#e6ab02",
-    "#17becf",
-    "#8c564b",
+    "#e6194b",
+    "#3cb44b",
+    "#4363d8",
+    "#f58231",
+    "#911eb4",
+    "#42d4f4",
+    "#f032e6",
+    "#9a6324",
+    "#000075",
+    "#000000",
+    "#008080",
+    "#800000",
 )
+"""Twelve teams in clearly distinct colours (from Trubetskoy's "20 distinct colours", with
+black and teal for the two that were too alike): no two teams look alike on the map."""
 WARNING_COLOUR = "#ffd92f"
 ELIGIBLE_COLOUR = "#525252"
 MAX_TEAMS_IN_LEGEND = 12
@@ -388,6 +390,7 @@ def campaign_map(
             stroke="#000000",
             radius=5,
             popup=popup,
+            show=False,  # off at first: 120 points would crowd the firms
         )
         layers["warning"] = warning
         legends.append(

@@ -166,8 +166,9 @@ def results_map(
     points = L.point_layer("results", words["results"], grid, x, y, fill=fill, popup=popup)
     counts = pd.Series(result_keys, dtype=object).value_counts()
     result_items = [
-        L.legend_dot(colour, f"{words[f'result_{key}']} ({int(counts.get(key, 0))})")
+        L.legend_dot(colour, f"{words[f'result_{key}']} ({int(counts[key])})")
         for key, colour in RESULT_COLOURS.items()
+        if counts.get(key, 0)  # no "closed (0)" rows
     ]
     violations = L.choropleth_layer(
         "violations", words["violations_by_town"], towns, grid, fills, tips

@@ -102,7 +102,7 @@ def test_campaign_map_works_offline(open_map, region, screenshot_dir):
     assert page.is_visible("#inspectlib-synthetic")
     assert page.text_content("#inspectlib-synthetic") == "合成示例数据 / synthetic demo data"
     legend = legend_text(page)
-    assert "抽查覆盖率" in legend and "风险加权抽取" in legend and "T01" in legend
+    assert "抽查覆盖率" in legend and "风险层" in legend and "T01" in legend
     page.screenshot(path=str(screenshot_dir / "map_campaign.png"))
 
 
