@@ -159,10 +159,21 @@ def test_initial_choices_come_from_the_params_file(session):
 
 def test_campaign_switch_takes_that_campaigns_target_and_weights(session):
     heat = session.choices_for_campaign(replace(session.initial_choices(), seed=3), "heat")
-    assert heat.campaign == "heat" and heat.target_firms == 110 and heat.seed == 3
+    assert heat.campaign == "heat" and heat.target_firms == 110
+    assert heat.seed == 20270802  # heat.yaml's seed (it lies beside wage.yaml), not the wage one
     assert dict(heat.weights)["outdoor_work"] == 1.0
     back = session.choices_for_campaign(heat, "wage")
     assert back.weights == session.initial_choices().weights
+    # with no heat params file beside it, the choices made so far stay
+    assert session.choices_for_campaign(replace(back, seed=3), "service_sector").seed == 3
+
+
+def test_switching_to_heat_keeps_the_heat_files_weather(session):
+    """Issue 15: the saved heat params planned without hot-day rules (weather dropped)."""
+    heat = session.choices_for_campaign(session.initial_choices(), "heat")
+    raw = session.raw_for(heat)
+    assert raw["weather"].endswith("weather.csv") and raw["seed"] == 20270802
+    assert session.params_for(heat).weather is not None
 
 
 def test_learned_model_is_refitted_only_when_its_verdict_can_change(session):

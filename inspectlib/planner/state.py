@@ -211,17 +211,40 @@ class PlannerSession:
         """The choices the params file makes."""
         return PlannerChoices.from_params(self.params)
 
+    def sibling_params(self, campaign_id: str) -> tuple[dict[str, Any], CampaignParams] | None:
+        """The params file of another campaign beside this one (``heat.yaml`` next to
+        ``wage.yaml``), raw and validated, or None when there is none (or it is of another
+        campaign or invalid)."""
+        path = self.params_file.parent / f"{campaign_id}.yaml"
+        if campaign_id == self.params.campaign or not path.is_file():
+            return None
+        try:
+            raw = read_params_file(path)
+            params = validate_params(raw, source=str(path), base=self.base)
+        except ParamsError:
+            return None
+        return (raw, params) if params.campaign == campaign_id else None
+
     def choices_for_campaign(self, choices: PlannerChoices, campaign_id: str) -> PlannerChoices:
         """Switch campaign: the target and weights become that campaign's (or the params
-        file's, when it is the file's campaign); towns, share, selection and seed stay."""
+        file's, when it is the file's campaign). When that campaign's own params file lies
+        beside this one, its seed, target and weights are taken too (and, on export, its
+        weather, window and other settings): a heat plan never borrows the wage seed or
+        loses its weather. Towns, share and selection stay."""
         campaign = get_campaign(campaign_id)
-        if campaign.id == self.params.campaign:
-            start = self.initial_choices()
+        sibling = self.sibling_params(campaign.id)
+        if campaign.id == self.params.campaign or sibling is not None:
+            start = (
+                self.initial_choices()
+                if sibling is None
+                else PlannerChoices.from_params(sibling[1])
+            )
             return replace(
                 choices,
                 campaign=campaign.id,
                 target_firms=start.target_firms,
                 weights=start.weights,
+                seed=start.seed if sibling is not None else choices.seed,
             )
         return replace(
             choices,
@@ -233,12 +256,14 @@ class PlannerSession:
     def raw_for(self, choices: PlannerChoices) -> dict[str, Any]:
         """The params file's mapping with the planner's choices written in.
 
-        When the campaign changes and ``output_dir`` ends in the file's campaign id (as in
-        ``outputs/demo/wage``), that last part becomes the new campaign id, so that one
-        campaign's runs do not land in another's folder.
+        For another campaign whose params file lies beside this one, that file is the
+        starting point (its weather, window, office…). Otherwise, when ``output_dir`` ends in
+        the file's campaign id (as in ``outputs/demo/wage``), that last part becomes the new
+        campaign id, so that one campaign's runs do not land in another's folder.
         """
-        raw = dict(self.raw)
-        if choices.campaign != self.params.campaign and raw.get("output_dir"):
+        sibling = self.sibling_params(choices.campaign)
+        raw = dict(self.raw if sibling is None else sibling[0])
+        if sibling is None and choices.campaign != self.params.campaign and raw.get("output_dir"):
             out = Path(str(raw["output_dir"]))
             if out.name == self.params.campaign:
                 raw["output_dir"] = (out.parent / choices.campaign).as_posix()
