@@ -51,6 +51,7 @@ with warnings.catch_warnings():
         tiles: Literal["none", "osm", "gaode"] = "none"
         language: Literal["zh", "en"] = "zh"
         synthetic: bool = False
+        publication_workdays: int = Field(20, ge=1, le=120)  # results public within (一公开)
         output_dir: Path = Path("outputs/annual")
 
 
@@ -85,10 +86,13 @@ def annual_table(
     year: int,
     language: str = "zh",
     windows: Mapping[str, tuple[dt.date, dt.date]] | None = None,
+    publication_workdays: int = 20,
+    today: dt.date | None = None,
 ) -> pd.DataFrame:
     """One row per campaign: window (as planned, see :func:`planned_windows`), inspection
     dates (first and last), partner agencies, firms inspected, violations found, workers
-    covered, back wages recovered, fines."""
+    covered, back wages recovered, fines, and when its results are due to be made public
+    (:func:`inspectlib.results.publication`)."""
     windows = windows or {}
     rows = []
     for campaign_id in CAMPAIGN_IDS:
@@ -98,6 +102,7 @@ def annual_table(
         ]
         first, last = done["inspection_date"].min(), done["inspection_date"].max()
         window = windows.get(campaign_id)
+        due = results.publication(done["inspection_date"], publication_workdays, today=today)
         rows.append(
             {
                 "campaign": campaign.name_zh if language == "zh" else campaign.name_en,
@@ -111,6 +116,8 @@ def annual_table(
                 "workers covered": int(done["workers_affected"].fillna(0).sum()),
                 "back wages (yuan)": float(done["back_wages_yuan"].sum()),
                 "fines (yuan)": float(done["fine_yuan"].sum()),
+                "results public by": f"{due.deadline:%m-%d}" if due.deadline else "—",
+                "publication": _PUBLICATION[language][due.status],
             }
         )
     table = pd.DataFrame(rows)
@@ -119,6 +126,8 @@ def annual_table(
         "window": "",
         "inspection dates": "",
         "partners": "",
+        "results public by": "",
+        "publication": "",
     }
     total |= {c: table[c].sum() for c in table.columns if c not in total}
     # a firm inspected in two campaigns is one firm of the year
@@ -189,7 +198,10 @@ def annual_summary(params: AnnualParams) -> AnnualSummary:
         synthetic=params.synthetic,
         language=params.language,
     )
-    tables = {lang: annual_table(findings, params.year, lang, windows) for lang in ("zh", "en")}
+    tables = {
+        lang: annual_table(findings, params.year, lang, windows, params.publication_workdays)
+        for lang in ("zh", "en")
+    }
     return AnnualSummary(
         table=tables[params.language],
         text_zh=paragraph(tables["zh"], params.year, "zh"),
@@ -216,6 +228,11 @@ def planned_windows(plans: pd.DataFrame, year: int) -> dict[str, tuple[dt.date, 
     return out
 
 
+_PUBLICATION = {
+    "zh": {"none": "—", "due": "待公示", "late": "已逾期", "published": "已公示"},
+    "en": {"none": "—", "due": "due", "late": "late", "published": "published"},
+}
+
 _ZH_COLUMNS = {
     "campaign": "专项检查",
     "window": "检查窗口",
@@ -226,6 +243,8 @@ _ZH_COLUMNS = {
     "workers covered": "涉及职工（人）",
     "back wages (yuan)": "追发工资（元）",
     "fines (yuan)": "罚款（元）",
+    "results public by": "结果公示期限",
+    "publication": "公示状态",
 }
 
 

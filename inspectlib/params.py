@@ -88,6 +88,8 @@ with warnings.catch_warnings():
         )  # number of inspection teams; None = automatic
         risk_model: Literal["auto", "expert", "learned"] = "auto"  # auto: learned only if it wins
         exclude_inspected_within_days: int = Field(365, ge=0, le=3650)
+        publication_workdays: int = Field(20, ge=1, le=120)  # results public within (一公开)
+        results_published_on: dt.date | None = None  # when the public list went out
         towns: list[str] | None = None
         town_quota: Literal["none", "proportional", "minimum"] = "none"
         town_minimum: int = Field(0, ge=0)

@@ -8,6 +8,7 @@ as frames, and returns frames or small dataclasses.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
@@ -235,6 +236,72 @@ def targeting_lift(done: pd.DataFrame, level: float = 0.95) -> Lift:
 
 
 PUBLIC_COLUMNS = ("name", "town", "industry", "inspection_date", "result", "rectification_due")
+PUBLIC_HEADERS = {
+    "zh": {
+        "name": "企业名称",
+        "town": "所属镇（区）",
+        "industry": "行业",
+        "inspection_date": "检查日期",
+        "result": "检查结果",
+        "rectification_due": "整改期限",
+    },
+    "en": {
+        "name": "firm",
+        "town": "town",
+        "industry": "industry",
+        "inspection_date": "inspection date",
+        "result": "result",
+        "rectification_due": "rectify by",
+    },
+}
+"""Headers of the public results list as people read it (results_public.csv, the report)."""
+
+
+@dataclass(frozen=True)
+class Publication:
+    """When the results of a campaign must be made public (一公开) and whether they were.
+
+    ``status`` is ``none`` (nothing inspected yet), ``due`` (deadline not passed), ``late``
+    (passed, not published), ``published`` or ``published_late``.
+    """
+
+    last_inspection: dt.date | None
+    deadline: dt.date | None
+    published_on: dt.date | None
+    status: str
+
+
+def publication(
+    inspection_dates: pd.Series,
+    workdays: int = 20,
+    published_on: dt.date | None = None,
+    today: dt.date | None = None,
+) -> Publication:
+    """The publication deadline: ``workdays`` workdays (Chinese calendar) after the last
+    inspection of the campaign, and where things stand ``today``.
+
+    Examples
+    --------
+    >>> dates = pd.Series(pd.to_datetime(["2025-08-20", "2025-09-12"]))
+    >>> publication(dates, 20, today=dt.date(2025, 10, 1)).status
+    'due'
+    >>> publication(dates, 20, today=dt.date(2025, 11, 1)).status
+    'late'
+    """
+    from inspectlib.workdays import add_workdays
+
+    today = today or dt.date.today()
+    if not len(inspection_dates.dropna()):
+        return Publication(None, None, published_on, "none")
+    last = pd.Timestamp(inspection_dates.max()).date()
+    deadline = add_workdays(last, workdays)
+    if published_on is not None:
+        status = "published" if published_on <= deadline else "published_late"
+    else:
+        status = "due" if today <= deadline else "late"
+    return Publication(last, deadline, published_on, status)
+
+
 _RESULT_WORDS = {
     "zh": {
         "compliant": "未发现违法行为",
@@ -270,7 +337,8 @@ def public_results(done: pd.DataFrame, language: str = "zh") -> pd.DataFrame:
             "rectification_due": done["rectification_due"].dt.strftime("%Y-%m-%d").fillna(""),
         }
     )
-    return table[list(PUBLIC_COLUMNS)].sort_values(["town", "name"]).reset_index(drop=True)
+    table = table[list(PUBLIC_COLUMNS)].sort_values(["town", "name"]).reset_index(drop=True)
+    return table.rename(columns=PUBLIC_HEADERS[language])
 
 
 def results_points(done: pd.DataFrame) -> pd.DataFrame:

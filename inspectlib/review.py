@@ -49,6 +49,13 @@ WORDS = {
             "本年度没有确认的正式抽取（档案中有 {drafts} 份未确认的抽取草稿）：以下按归档的检查结果汇总；"
             "违法率只依据标明为随机抽取的检查估计。"
         ),
+        "publication": {
+            "due": "检查结果应于 {deadline} 前公示（最后一次检查 {last} 后 {n} 个工作日）。",
+            "late": "检查结果应于 {deadline} 前公示（最后一次检查 {last} 后 {n} 个工作日），现已逾期，尚未公示。",
+            "published": "检查结果已于 {published} 公示（期限 {deadline}）。",
+            "published_late": "检查结果于 {published} 公示，晚于期限 {deadline}。",
+            "none": "尚无检查结果，暂不需公示。",
+        },
         "summary_no_draw": (
             "已检查 {inspected:,} 家；发现 {violating:,} 家存在违法行为，涉及职工 {workers:,} 人，"
             "追发工资 {back} 元，罚款 {fines} 元。"
@@ -111,6 +118,13 @@ WORDS = {
             "the report summarises the archived findings; the violation rate is estimated from "
             "inspections marked as randomly drawn only."
         ),
+        "publication": {
+            "due": "The results are to be made public by {deadline} ({n} workdays after the last inspection, {last}).",
+            "late": "The results were due for publication by {deadline} ({n} workdays after the last inspection, {last}) and are late.",
+            "published": "The results were made public on {published} (due by {deadline}).",
+            "published_late": "The results were made public on {published}, after the deadline {deadline}.",
+            "none": "Nothing has been inspected yet: nothing to publish.",
+        },
         "summary_no_draw": (
             "{inspected:,} firms inspected; {violating:,} had violations affecting {workers:,} "
             "workers; back wages recovered {back} yuan, fines {fines} yuan."
@@ -266,6 +280,20 @@ def _check_official(audit_path: Path) -> None:
         )
 
 
+def publication_text(review: CampaignReview) -> str:
+    """The publication deadline of the results (一公开) and where it stands, in words."""
+    p = review.params
+    due = results.publication(
+        review.done["inspection_date"], p.publication_workdays, p.results_published_on
+    )
+    return review.words["publication"][due.status].format(
+        deadline=due.deadline,
+        last=due.last_inspection,
+        published=due.published_on,
+        n=p.publication_workdays,
+    )
+
+
 def official_text(review: CampaignReview) -> str:
     """Which draw the report uses, and any draw it replaced, in the report's language."""
     w, official = review.words, review.official
@@ -307,6 +335,7 @@ def summary(review: CampaignReview) -> HTMLBlock:
         parts.append(synthetic_banner(w["synthetic"]))
     parts.append(f"<p>{escape_text(text)}</p>")
     parts.append(f"<p><i>{escape_text(official_text(review))}</i></p>")
+    parts.append(f"<p><b>{escape_text(publication_text(review))}</b></p>")
     parts.append(f"<p><b>{escape_text(w['prevalence'].format(est=this_year.text(lang)))}</b></p>")
     if use_pooled:
         est = pooled.estimate.text(lang)

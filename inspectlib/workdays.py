@@ -224,6 +224,23 @@ def workdays_between(start: dt.date | str, end: dt.date | str) -> tuple[list[dt.
     return days, warnings
 
 
+def add_workdays(day: dt.date | str, n: int) -> dt.date:
+    """The ``n``-th workday after ``day`` (``day`` itself not counted).
+
+    Examples
+    --------
+    >>> add_workdays(dt.date(2025, 1, 24), 1)  # Friday → Sunday 26 January, a make-up workday
+    datetime.date(2025, 1, 26)
+    """
+    day = _as_date(day)
+    span = 2 * n + 30
+    while True:
+        days, _ = workdays_between(day + dt.timedelta(days=1), day + dt.timedelta(days=span))
+        if len(days) >= n:
+            return days[n - 1]
+        span *= 2
+
+
 def spring_festival(year: int) -> dt.date:
     """Chinese New Year's day (正月初一) of ``year``, from ``holidays``' lunisolar calendar.
 

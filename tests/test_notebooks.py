@@ -117,12 +117,12 @@ def test_results_report_and_annual_summary(small_world, published_wage_plan):
     assert f"正式抽取：运行 {Path(published_wage_plan.output_dir).name}" in html
     public = pd.read_csv(out / "results_public.csv", encoding="utf-8-sig")
     assert list(public.columns) == [
-        "name",
-        "town",
-        "industry",
-        "inspection_date",
-        "result",
-        "rectification_due",
+        "企业名称",
+        "所属镇（区）",
+        "行业",
+        "检查日期",
+        "检查结果",
+        "整改期限",
     ]
     assert len(public) == len(found)
     assert (out / "results_map.html").exists() and (out / "results_map_public.html").exists()

@@ -1,5 +1,6 @@
 """Results report numbers against values computed by hand on a small fixture."""
 
+import datetime as dt
 import math
 
 import pandas as pd
@@ -226,7 +227,16 @@ def test_no_violation_in_the_random_stratum_is_said_so(done):
 
 def test_public_list_has_no_confidential_fields(done):
     public = results.public_results(done, "en")
-    assert list(public.columns) == list(results.PUBLIC_COLUMNS)
+    assert list(public.columns) == [results.PUBLIC_HEADERS["en"][c] for c in results.PUBLIC_COLUMNS]
+    zh = results.public_results(done, "zh")
+    assert list(zh.columns) == [
+        "企业名称",
+        "所属镇（区）",
+        "行业",
+        "检查日期",
+        "检查结果",
+        "整改期限",
+    ]
     text = public.to_csv()
     for secret in ("random", "risk", "0.9", "25000", "W01", "x"):
         assert secret not in text
@@ -260,3 +270,35 @@ def test_prevalence_interval_covers_the_truth_on_the_demo_world(small_world):
     true_rate = truth.set_index("firm_id").loc[draw.eligible["firm_id"], "p_heat"].mean()
     assert est.n > 100
     assert est.low <= true_rate <= est.high
+
+
+@pytest.mark.parametrize(
+    "today, published, status",
+    [
+        (dt.date(2027, 2, 1), None, "due"),
+        (dt.date(2027, 3, 30), None, "late"),
+        (dt.date(2027, 3, 30), dt.date(2027, 2, 10), "published"),
+        (dt.date(2027, 3, 30), dt.date(2027, 3, 29), "published_late"),
+    ],
+)
+def test_results_are_due_twenty_workdays_after_the_last_inspection(today, published, status):
+    """一公开: the deadline counts workdays of the Chinese calendar (Spring Festival 2027
+    holidays included), from the last inspection."""
+    from inspectlib.workdays import workdays_between
+
+    last = dt.date(2027, 1, 29)
+    due = results.publication(
+        pd.Series(pd.to_datetime([last - dt.timedelta(days=9), last])), 20, published, today
+    )
+    days, _ = workdays_between(last + dt.timedelta(days=1), due.deadline)
+    assert len(days) == 20 and days[-1] == due.deadline and due.last_inspection == last
+    assert due.status == status
+    assert results.publication(pd.Series([], dtype="datetime64[ns]")).status == "none"
+
+
+def test_the_report_states_the_publication_deadline(done):
+    from inspectlib.review import CampaignReview, summary
+
+    params = wage_params("zh").model_copy(update={"publication_workdays": 15})
+    text = str(summary(CampaignReview(params, OFFICIAL, 1, DRAW, done, None, done)))
+    assert "个工作日）" in text and ("前公示" in text)
