@@ -10,20 +10,22 @@ Unknown extra columns are kept as text.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import logging
+import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from inspectlib import values
+from inspectlib import values, workbooks
 from inspectlib.errors import InputError, Problems
-from inspectlib.headers import header_key, match_headers
+from inspectlib.headers import ambiguous_headers, header_key, match_headers
 from inspectlib.schema import (
     CAMPAIGN_ALIASES,
     CAMPAIGN_IDS,
@@ -32,6 +34,7 @@ from inspectlib.schema import (
     STRATA,
     STRATUM_ALIASES,
     Column,
+    accepted_range,
 )
 
 log = logging.getLogger(__name__)
@@ -42,6 +45,9 @@ are summarised in one line."""
 
 MAX_SHOWN = 40
 """Longest cell value quoted in a message."""
+
+MAX_QUOTED = 200
+"""Longest text (a list of headers, an exception) quoted in any message."""
 
 _HEADER_SCAN_ROWS = 20
 _ENCODINGS = ("utf-8", "gb18030")
@@ -77,6 +83,9 @@ class Table:
     frame: pd.DataFrame
     headers: dict[str, str]
     extra: list[str]
+    unreadable: dict[str, pd.Series] = field(default_factory=dict)
+    """``{canonical_name: mask}``: cells that were filled in but unreadable or out of range
+    (already reported; they are missing in ``frame``, and are not also "empty")."""
 
 
 def decode_text(data: bytes, file: str | Path) -> str:
@@ -127,6 +136,7 @@ def _read_grid(path: Path, sheet: str | int | None) -> pd.DataFrame:
     """The file as a grid of raw cells with no header interpretation."""
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm", ".xls"):
+        workbooks.check_workbook_size(path)
         try:
             return pd.read_excel(
                 path,
@@ -325,29 +335,42 @@ def read_table(
     except InputError:
         raise
     except Exception as exc:  # noqa: BLE001 - any reader failure is a bad file for the user
-        raise InputError.single(path, f"cannot read the file: {exc}") from None
+        raise InputError.single(path, f"cannot read the file: {shorten(exc)}") from None
     if grid.empty:
         raise InputError.single(path, "the file is empty")
     header_at = _find_header_row(grid, columns)
-    headers = _unique_headers(grid.iloc[header_at].tolist())
+    headers = _unique_headers(_clean_headers(grid.iloc[header_at].tolist(), path, problems))
     body = grid.iloc[header_at + 1 :].copy()
     body.columns = headers
     # Rows as the user sees them: grid row i is file row i + 1 (header row counted).
     body["__row__"] = body.index.to_numpy() + 1
     filled = ~pd.concat([values.blank(body[h]) for h in headers], axis=1).all(axis=1)
     body = body[filled].reset_index(drop=True)
+    _strip_control_characters(body, headers, path, problems)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        _report_uncached_formulas(path, sheet, headers, problems)
 
     found = match_headers(headers, columns)
+    for name, clash in ambiguous_headers(headers, columns).items():
+        problems.error(
+            path,
+            f"two columns could be {name}: {' and '.join(map(repr, clash))}; rename or "
+            "delete one of them so that it is clear which one to read",
+            header_at + 1,
+            clash[1],
+        )
     for spec in columns:
         if spec.required and spec.name not in found:
             names = " / ".join((spec.name, *spec.aliases))
             problems.error(
                 path,
                 f"required column {spec.name!r} is missing (accepted headers: "
-                f"{names}; headers found: {', '.join(headers)})",
+                f"{names}; headers found: {shorten(', '.join(headers))})",
                 header_at + 1,
             )
+    today = dt.date.today()
     out: dict[str, pd.Series] = {}
+    unreadable: dict[str, pd.Series] = {}
     for spec in columns:
         if spec.name not in found:
             out[spec.name] = empty_column(spec, body.index)
@@ -360,9 +383,22 @@ def read_table(
                 path,
                 body.loc[bad, "__row__"],
                 header,
-                f"cannot read {spec.name} value {{value}} — expected {_EXPLAIN[spec.kind]}",
+                f"cannot read {spec.name} value {{value}} — expected {_expected(spec, today)}",
                 shown=body.loc[bad, header],
             )
+        outside = _outside_range(spec, parsed, today)
+        if outside.any():
+            report_rows(
+                problems,
+                path,
+                body.loc[outside, "__row__"],
+                header,
+                f"{spec.name} value {{value}} is outside the accepted range "
+                f"{describe_range(spec, today)}",
+                shown=body.loc[outside, header],
+            )
+            parsed = parsed.mask(outside)
+        unreadable[spec.name] = bad | outside
         out[spec.name] = parsed
     extra = [h for h in headers if h not in found.values()]
     for header in extra:
@@ -370,4 +406,119 @@ def read_table(
     out["source_row"] = body["__row__"].astype("int64")
     frame = pd.DataFrame(out, index=body.index)
     log.info("read %s: %d rows, %d columns (%d extra)", path, len(frame), len(headers), len(extra))
-    return Table(frame=frame, headers=found, extra=extra)
+    return Table(frame=frame, headers=found, extra=extra, unreadable=unreadable)
+
+
+def shorten(value: object, limit: int = MAX_QUOTED) -> str:
+    """``value`` as text, cut to ``limit`` characters (with ``…``) for a message.
+
+    Examples
+    --------
+    >>> shorten("x" * 500, 10)
+    'xxxxxxxxx…'
+    """
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _expected(spec: Column, today: dt.date) -> str:
+    """What a readable value of ``spec`` looks like, with its accepted range."""
+    bounds = accepted_range(spec, today)
+    if bounds is None or spec.kind not in ("count", "int", "date"):
+        return _EXPLAIN[spec.kind]
+    if spec.kind == "date":
+        return f"a date from {describe_range(spec, today)}, such as 2025-03-04 or 2025年3月4日"
+    return f"a whole number from {describe_range(spec, today)} (e.g. 120 or 120人)"
+
+
+def describe_range(spec: Column, today: dt.date | None = None) -> str:
+    """The accepted range of a column in words, e.g. ``0 … 10,000,000,000 yuan``."""
+    bounds = accepted_range(spec, today)
+    if bounds is None:
+        return "any value"
+    low, high = bounds
+    if isinstance(low, dt.date):
+        return f"{low.isoformat()} … {high.isoformat()}"
+    unit = f" {spec.unit}" if spec.unit else ""
+    return f"{low:,g} … {high:,.0f}{unit}" if high >= 1e6 else f"{low:,g} … {high:,g}{unit}"
+
+
+def _outside_range(spec: Column, parsed: pd.Series, today: dt.date) -> pd.Series:
+    """Mask of parsed values outside the column's accepted range (non-finite numbers too)."""
+    bounds = accepted_range(spec, today)
+    if bounds is None:
+        return pd.Series(False, index=parsed.index)
+    low, high = bounds
+    if isinstance(low, dt.date):
+        low, high = pd.Timestamp(low), pd.Timestamp(high)
+        number = parsed
+    else:
+        number = parsed.astype("float64")
+    outside = (number < low) | (number > high)
+    if spec.kind == "float":
+        outside |= number.isin([math.inf, -math.inf])
+    return outside.fillna(False).astype(bool)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_TEXT = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+
+
+def _clean_headers(raw: list[object], path: Path, problems: Problems) -> list[object]:
+    """Headers without control characters (a NUL byte must not hide a column)."""
+    out = []
+    for i, header in enumerate(raw):
+        if isinstance(header, str) and _CONTROL.search(header):
+            header = _CONTROL.sub("", header)
+            problems.warning(
+                path,
+                "control characters (such as NUL bytes) removed from this header; the "
+                "file may be damaged",
+                None,
+                shorten(header, MAX_SHOWN) or f"column {i + 1}",
+            )
+        out.append(header)
+    return out
+
+
+def _strip_control_characters(
+    body: pd.DataFrame, headers: list[str], path: Path, problems: Problems
+) -> None:
+    """Remove control characters (NUL bytes …) from text cells, with a warning per cell:
+    no database stores a NUL in text, and nobody typed one on purpose."""
+    for header in headers:
+        column = body[header]
+        if column.dtype == object:
+            text = column.map(lambda v: v if isinstance(v, str) else None).astype("string")
+        elif isinstance(column.dtype, pd.StringDtype):
+            text = column
+        else:
+            continue
+        hit = text.str.contains(_CONTROL_TEXT, regex=True).fillna(False).astype(bool)
+        if not hit.any():
+            continue
+        body.loc[hit, header] = text[hit].str.replace(_CONTROL_TEXT, "", regex=True)
+        report_rows(
+            problems,
+            path,
+            body.loc[hit, "__row__"],
+            header,
+            "control characters (such as NUL bytes) removed from the value",
+            severity="warning",
+        )
+
+
+def _report_uncached_formulas(
+    path: Path, sheet: str | int | None, headers: list[str], problems: Problems
+) -> None:
+    """A formula cell with no stored value reads as blank: an error naming the cell."""
+    for cell in workbooks.uncached_formulas(path, sheet)[:MAX_ROW_PROBLEMS]:
+        column = headers[cell.column - 1] if cell.column <= len(headers) else cell.coordinate
+        problems.error(
+            path,
+            f"cell {cell.coordinate} holds the formula {shorten(cell.formula, MAX_SHOWN)!r} "
+            "but no computed value, so it would read as blank; open the file in Excel or WPS "
+            "and save it (or paste the values) before using it",
+            cell.row,
+            column,
+        )
