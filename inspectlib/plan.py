@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from inspectlib import maps
+from inspectlib import exports, maps
 from inspectlib.audit import VerifyResult, build_audit, verify_draw, write_audit
 from inspectlib.draw import DrawResult, plan_draw
 from inspectlib.errors import ParamsError
@@ -210,9 +210,7 @@ def write_outputs(plan: CampaignPlan, out_dir: str | Path) -> dict[str, Path]:
     out.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
     table = plan.table
-    csv_tmp = out / ".plan.csv.tmp"
-    table.to_csv(csv_tmp, index=False, encoding="utf-8", date_format="%Y-%m-%d")
-    written["plan.csv"] = csv_tmp.replace(out / "plan.csv")
+    written["plan.csv"] = exports.write_csv(table, out / "plan.csv", date_format="%Y-%m-%d")
     written["plan.xlsx"] = _write_xlsx(plan, table, out / "plan.xlsx")
     for name, html in _maps(plan, table).items():
         written[name] = maps.write_html(html, out / name)
@@ -221,7 +219,6 @@ def write_outputs(plan: CampaignPlan, out_dir: str | Path) -> dict[str, Path]:
 
 
 def _write_xlsx(plan: CampaignPlan, table: pd.DataFrame, path: Path) -> Path:
-    tmp = path.with_name(f".tmp-{path.name}")
     schedule = plan.schedule.plan.sort_values(["date", "team", "visit_order"])
     audit = pd.DataFrame(
         {
@@ -249,12 +246,8 @@ def _write_xlsx(plan: CampaignPlan, table: pd.DataFrame, path: Path) -> Path:
             ],
         }
     )
-    with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
-        table.to_excel(xl, sheet_name="selected firms", index=False)
-        schedule.to_excel(xl, sheet_name="schedule", index=False)
-        plan.draw.teams.to_excel(xl, sheet_name="teams", index=False)
-        audit.to_excel(xl, sheet_name="audit", index=False)
-    return tmp.replace(path)
+    sheets = {"selected firms": table, "schedule": schedule, "teams": plan.draw.teams}
+    return exports.write_xlsx(sheets | {"audit": audit}, path)
 
 
 def archive_plan_run(params: CampaignParams, run_dir: str | Path) -> int | None:
