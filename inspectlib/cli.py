@@ -194,7 +194,7 @@ def cmd_record(args: argparse.Namespace) -> int:
     with open_archive(args.store or DEFAULT_STORE) as archive:
         for name, frame, warnings in checked:
             result = archive.record_findings(frame, name, replace=args.replace)
-            shown = [*warnings, *result.warnings]
+            shown = list(dict.fromkeys([*warnings, *result.warnings]))  # each problem once
             replaced = f"{result.replaced:,} replaced, " if args.replace else ""
             print(
                 f"{name}: {result.rows:,} rows, {result.added:,} added, {replaced}"

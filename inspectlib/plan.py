@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from inspectlib import exports, maps
-from inspectlib.audit import VerifyResult, build_audit, verify_draw, write_audit
+from inspectlib.audit import VerifyResult, build_audit, read_audit, verify_draw, write_audit
 from inspectlib.draw import DrawResult, plan_draw
 from inspectlib.errors import ParamsError
 from inspectlib.geo import town_centroids
@@ -282,7 +282,6 @@ def verify_plan(audit_path: str | Path) -> VerifyResult:
     """Re-check a published plan: the draw (:func:`inspectlib.audit.verify_draw`) and, when
     the audit records one, the schedule (every visit's date, team and order).
     """
-    import json
 
     redone: dict[str, Any] = {}
 
@@ -291,7 +290,7 @@ def verify_plan(audit_path: str | Path) -> VerifyResult:
         return redone
 
     result = verify_draw(audit_path, redo=redo)
-    recorded = json.loads(Path(audit_path).read_text(encoding="utf-8"))
+    recorded = read_audit(audit_path)
     if not result.matches or "schedule" not in recorded:
         return result
     now = redone["schedule"]
