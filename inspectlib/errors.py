@@ -16,6 +16,9 @@ from typing import Literal
 
 Severity = Literal["error", "warning"]
 
+MAX_MESSAGE = 1_000
+"""Longest problem message; values quoted inside are cut much shorter where they are quoted."""
+
 
 class InspectlibError(Exception):
     """Base class of every error inspectlib raises on purpose (bad input, bad params, ...)."""
@@ -45,6 +48,13 @@ class Problem:
     message: str
     row: int | None = None
     column: str | None = None
+
+    def __post_init__(self) -> None:
+        # the last guard against echoing a hostile input: no message grows past this
+        if len(self.message) > MAX_MESSAGE:
+            object.__setattr__(self, "message", self.message[: MAX_MESSAGE - 1] + "…")
+        if self.column is not None and len(self.column) > 80:
+            object.__setattr__(self, "column", self.column[:79] + "…")
 
     def __str__(self) -> str:
         where = self.file

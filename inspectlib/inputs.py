@@ -7,7 +7,7 @@ import datetime as dt
 import hashlib
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -132,8 +132,11 @@ def load_findings(paths: Sequence[str | Path], problems: Problems | None = None)
         found["firm_id"] = normalize_firm_ids(found["firm_id"])
         if "firm_id" in headers:
             _check_credit_codes(found, path, headers["firm_id"], problems)
-        if not problems.errors:
-            problems.extend(key_problems(found, path))
+        if not problems.errors:  # columns named as the file names them
+            problems.extend(
+                replace(p, column=headers.get(p.column, p.column)) if p.column else p
+                for p in key_problems(found, path)
+            )
         found["source_file"] = str(path)
         frames.append(found)
     problems.raise_if_errors()

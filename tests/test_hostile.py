@@ -1,0 +1,107 @@
+"""Issue 14: every malformed input of the generated corpus (tests/hostile.py) is refused
+through the real command line with exit code 1 and one line per problem naming file, row and
+column — or accepted with exit code 0 and a warning when the file is still usable — with no
+traceback and nothing written; ``record`` refuses exactly what ``validate`` refuses, on
+SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from inspectlib.archive import open_archive
+from inspectlib.cli import main
+from tests.helpers import write_csv
+from tests.hostile import CASES, RECORD_CASES, argv, findings_rows
+from tests.postgres import fresh_database
+
+WHOLE_FILE = {"reg-xml-bomb", "reg-not-a-zip", "bnd-bogus-crs", "audit-truncated", "audit-missing"}
+"""Cases about a whole file: their errors name the file (and the crs member) only."""
+
+DEFECTS = {"ranges", "exhaustion", "agree", "catch-all", "silent"}
+
+
+def _problems(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.startswith(("error:", "warning:"))]
+
+
+def test_the_corpus_covers_every_defect_class():
+    assert {c.defect for c in CASES} == DEFECTS
+    assert len({c.name for c in CASES}) == len(CASES)
+    assert {c.exit_code for c in CASES} == {0, 1}
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_malformed_input_gives_one_clear_line_per_problem(case, tmp_path, capsys):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    path = case.build(folder)
+    before = sorted(folder.rglob("*"))
+    code = main(argv(case, path))
+    captured = capsys.readouterr()
+    text = captured.out + captured.err
+    assert code == case.exit_code, text
+    assert "Traceback" not in text and "unexpected" not in text, text
+    for fragment in case.expect:
+        assert fragment in text, f"{fragment!r} not in:\n{text}"
+    for fragment in case.forbid:
+        assert fragment not in text, text
+    problems = _problems(text)
+    severity = "error:" if case.exit_code else "warning:"
+    assert any(p.startswith(severity) for p in problems), text
+    if case.exit_code == 0:
+        assert not any(p.startswith("error:") for p in problems), text
+    for line in problems:
+        assert line.split(": ", 2)[1].startswith(str(path)), line  # names the file
+        assert len(line) < 1_200  # no value is echoed whole
+        if case.name not in WHOLE_FILE and line.startswith("error:"):
+            assert re.search(r", row \d+, column '[^']+'", line), line
+    assert sorted(folder.rglob("*")) == before  # nothing written next to the input
+
+
+@pytest.mark.parametrize("name", RECORD_CASES)
+def test_record_refuses_what_validate_refuses_on_sqlite(name, tmp_path, capsys):
+    _record_like_validate(name, tmp_path, f"sqlite:///{tmp_path}/archive.sqlite", capsys)
+
+
+@pytest.mark.parametrize("name", RECORD_CASES)
+def test_record_refuses_what_validate_refuses_on_postgresql(name, tmp_path, capsys, request):
+    url = fresh_database(request.getfixturevalue("postgres_url"))
+    _record_like_validate(name, tmp_path, url, capsys)
+
+
+def _record_like_validate(name: str, tmp_path: Path, store: str, capsys) -> None:
+    case = next(c for c in CASES if c.name == name)
+    path = case.build(tmp_path)
+    main(argv(case, path))
+    validated = capsys.readouterr().out
+    code = main(["record", str(path), "--store", store])
+    recorded = capsys.readouterr()
+    text = recorded.out + recorded.err
+    assert code == case.exit_code, text
+    assert "Traceback" not in text and "unexpected" not in text and "SQL" not in text, text
+    assert [p for p in _problems(text) if p.startswith("error:")] == [
+        p for p in _problems(validated) if p.startswith("error:")
+    ]
+    if case.exit_code:
+        assert "nothing was recorded" in text
+        if store.startswith("sqlite"):
+            assert not (tmp_path / "archive.sqlite").exists()
+        else:
+            with open_archive(store) as archive:
+                assert archive.findings().empty
+    else:
+        with open_archive(store) as archive:
+            notes = archive.findings()["notes"].tolist()
+        assert len(notes) == 3 and "整改完成" in notes  # NUL removed, same on both databases
+
+
+def test_a_clean_findings_file_is_recorded_on_postgresql(tmp_path, capsys, request):
+    """The corpus' base file is valid: the refusals above are about the planted defects."""
+    url = fresh_database(request.getfixturevalue("postgres_url"))
+    path = write_csv(findings_rows(), tmp_path / "f.csv", encoding="utf-8-sig")
+    assert main(["record", str(path), "--store", url]) == 0, capsys.readouterr().out
+    with open_archive(url) as archive:
+        assert len(archive.findings()) == 3
