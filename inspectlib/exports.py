@@ -90,7 +90,8 @@ def _replace_atomically(path: Path, write) -> Path:
 
 
 def write_csv(frame: pd.DataFrame, path: str | Path, *, date_format: str | None = None) -> Path:
-    """Write ``frame`` as a UTF-8 CSV with BOM, text cells neutralised, without the index.
+    """Write ``frame`` as a UTF-8 CSV with BOM and Windows line ends, text cells
+    neutralised, without the index.
 
     Parameters
     ----------
@@ -109,7 +110,13 @@ def write_csv(frame: pd.DataFrame, path: str | Path, *, date_format: str | None 
     safe = neutralize(frame)
     return _replace_atomically(
         Path(path),
-        lambda tmp: safe.to_csv(tmp, index=False, encoding="utf-8-sig", date_format=date_format),
+        lambda tmp: safe.to_csv(
+            tmp,
+            index=False,
+            encoding="utf-8-sig",
+            date_format=date_format,
+            lineterminator="\r\n",  # Excel's; also makes a lone CR in a cell quoted
+        ),
     )
 
 
