@@ -54,8 +54,14 @@ def run_kind(
             subdir="results",
             precheck=latest_plan_id,
         )
+    from inspectlib.inputs import check_input_files
+
     return run_plan(
-        params_file, overrides, notebook=notebook or PLAN_NOTEBOOK, record=archive_plan_run
+        params_file,
+        overrides,
+        notebook=notebook or PLAN_NOTEBOOK,
+        record=archive_plan_run,
+        precheck=check_input_files,  # a bad input file: one line per problem, no run folder
     )
 
 

@@ -331,7 +331,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return func(args)
     except InputError as exc:
-        for problem in exc.problems[:200]:
+        errors_first = sorted(exc.problems, key=lambda p: p.severity != "error")
+        for problem in errors_first[:200]:
             print(problem, file=sys.stderr)
         return 1
     except InspectlibError as exc:

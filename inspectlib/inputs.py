@@ -392,3 +392,21 @@ def load_campaign_inputs(
         problems=problems,
         archive=archive,
     )
+
+
+def check_input_files(params: CampaignParams) -> Problems:
+    """Read every input file named by ``params`` (not the archive) and check it, as a plan
+    run will, so that a bad file stops ``inspectlib plan`` before a kernel starts or a run
+    folder is made, with one line per problem.
+
+    Returns
+    -------
+    Problems
+        The warnings found.
+
+    Raises
+    ------
+    InputError
+        With every error of every file.
+    """
+    return load_campaign_inputs(params.model_copy(update={"store": None})).problems

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from inspectlib.archive import open_archive
@@ -105,3 +106,33 @@ def test_a_clean_findings_file_is_recorded_on_postgresql(tmp_path, capsys, reque
     assert main(["record", str(path), "--store", url]) == 0, capsys.readouterr().out
     with open_archive(url) as archive:
         assert len(archive.findings()) == 3
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "expected"),
+    [
+        ("罚款(元)", "inf", "fine_yuan value 'inf' is outside the accepted range"),
+        ("检查日期", "2999-01-01", "cannot read inspection_date value '2999-01-01'"),
+        ("涉及职工人数", "3000000000", "cannot read workers_affected value '3000000000'"),
+    ],
+)
+def test_plan_stops_before_any_run_folder(small_world, tmp_path, capsys, column, value, expected):
+    """``inspectlib plan`` with a bad findings file: exit 1, the problem by file, row and
+    column, no kernel started and no run folder (nor failed folder) written."""
+    import shutil
+
+    shutil.copytree(small_world.root / "inputs", tmp_path / "inputs")
+    shutil.copytree(small_world.root / "params", tmp_path / "params")
+    findings = tmp_path / "inputs" / "findings_2026.csv"
+    frame = pd.read_csv(findings, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    frame.loc[4, column] = value
+    frame.to_csv(findings, index=False, encoding="utf-8-sig")
+    out_dir = tmp_path / "out"
+    code = main(["plan", str(tmp_path / "params" / "wage.yaml"), "--set", f"output_dir={out_dir}"])
+    captured = capsys.readouterr()
+    text = captured.out + captured.err
+    assert code == 1, text
+    first = text.splitlines()[0]
+    assert first == f"error: {findings}, row 6, column '{column}': " + first.split(": ", 2)[2]
+    assert expected in first and "Traceback" not in text and "cell" not in first
+    assert not out_dir.exists()
