@@ -136,3 +136,27 @@ def test_plan_stops_before_any_run_folder(small_world, tmp_path, capsys, column,
     assert first == f"error: {findings}, row 6, column '{column}': " + first.split(": ", 2)[2]
     assert expected in first and "Traceback" not in text and "cell" not in first
     assert not out_dir.exists()
+
+
+def test_readme_documents_every_accepted_range():
+    """The README's table states the range of every number and date column of the schema."""
+    from inspectlib.inputs import WARNING_POINTS
+    from inspectlib.schema import KINDS
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    table = readme.split("### Accepted ranges and hostile files", 1)[1].split("\n\n")[2]
+    rows = {line.split("|")[2].strip(): line for line in table.splitlines()[2:]}
+    ahead = {1: "31 Dec of next year", 3: "31 Dec three years ahead", 5: "31 Dec five years ahead"}
+    checked = 0
+    for spec in [c for cols in KINDS.values() for c in cols] + list(WARNING_POINTS):
+        if spec.low is None:
+            continue
+        row = next(line for key, line in rows.items() if f"`{spec.name}`" in key)
+        if spec.years_ahead is not None:
+            assert f"{spec.low.isoformat()} … {ahead[spec.years_ahead]}" in row, row
+        elif spec.name in ("lon", "lat"):
+            assert "−180 … 180, −90 … 90" in row
+        else:
+            assert f"{spec.low:,g} … {spec.high:,.0f} {spec.unit}" in row, row
+        checked += 1
+    assert checked >= 12
