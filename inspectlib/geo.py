@@ -211,7 +211,7 @@ def read_boundaries(
             elif name in first_row:
                 collector.error(
                     file,
-                    f"duplicate town name {name!r} (first at row {first_row[name]})",
+                    f"duplicate town name {shorten(name, 40)!r} (first at row {first_row[name]})",
                     i + 2,
                     header,
                 )
@@ -374,7 +374,10 @@ def _check_overlaps(
             problems.error(file, message + "; a firm there could be in either town", j + 2, column)
         else:
             problems.warning(
-                file, message + f"; firms there are placed in {towns[i]!r}", j + 2, column
+                file,
+                message + f"; firms there are placed in {shorten(towns[i], 40)!r}",
+                j + 2,
+                column,
             )
 
 

@@ -46,6 +46,13 @@ are summarised in one line."""
 MAX_SHOWN = 40
 """Longest cell value quoted in a message."""
 
+MAX_COLUMNS = 1_000
+"""Widest table read: more columns mean a wrong delimiter or a hostile file (each column is
+parsed on its own, so a million of them would take hours)."""
+
+MAX_PARQUET_BYTES = 4 * 1024**3
+"""Largest uncompressed size of a Parquet file's data (4 GiB, from its metadata)."""
+
 MAX_QUOTED = 200
 """Longest text (a list of headers, an exception) quoted in any message."""
 
@@ -115,6 +122,17 @@ def decode_text(data: bytes, file: str | Path) -> str:
 def _parquet_grid(path: Path) -> pd.DataFrame:
     """A Parquet file as a grid whose first row is the header. Text columns stay Arrow
     strings (no Python object per cell, as for CSV); other columns become objects."""
+    import pyarrow.parquet as pq
+
+    meta = pq.ParquetFile(path).metadata
+    size = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+    if size > MAX_PARQUET_BYTES or meta.num_columns > MAX_COLUMNS:
+        raise InputError.single(
+            path,
+            f"the Parquet file holds {size / 2**30:,.1f} GiB in {meta.num_columns:,} columns "
+            f"uncompressed; at most {MAX_PARQUET_BYTES / 2**30:,.0f} GiB and "
+            f"{MAX_COLUMNS:,} columns are read",
+        )
     frame = pd.read_parquet(path, dtype_backend="pyarrow")
     if not isinstance(frame.index, pd.RangeIndex) or frame.index.name is not None:
         frame = frame.reset_index()  # a column stored as the index (df.set_index(...))
@@ -146,12 +164,14 @@ def _read_grid(path: Path, sheet: str | int | None) -> pd.DataFrame:
                 engine="openpyxl",
             )
         except ValueError as exc:
-            raise InputError.single(path, f"cannot read sheet {sheet!r}: {exc}") from None
+            raise InputError.single(
+                path, f"cannot read sheet {shorten(sheet, 80)!r}: {shorten(exc)}"
+            ) from None
     if suffix == ".parquet":
         return _parquet_grid(path)
     text = decode_text(path.read_bytes(), path)
     try:
-        dialect = csv.Sniffer().sniff(text[:20_000], delimiters=",;\t|")
+        dialect = csv.Sniffer().sniff(_sniff_sample(text), delimiters=",;\t|")
         sep = dialect.delimiter
     except csv.Error:
         sep = ","
@@ -174,6 +194,18 @@ def _read_grid(path: Path, sheet: str | int | None) -> pd.DataFrame:
         keep_default_na=False,
         engine="pyarrow",
     )
+
+
+_SNIFF_CHARS = 4_000
+"""The delimiter is guessed from at most this many characters: the sniffer's time grows
+with the square of its sample (20,000 crafted characters took 17 s)."""
+
+
+def _sniff_sample(text: str) -> str:
+    """The first lines of ``text`` (whole lines, at most :data:`_SNIFF_CHARS` characters)."""
+    sample = text[:_SNIFF_CHARS]
+    cut = sample.rfind("\n")
+    return sample[:cut] if 0 < cut < len(text) - 1 and len(text) > _SNIFF_CHARS else sample
 
 
 def _find_header_row(grid: pd.DataFrame, columns: Sequence[Column]) -> int:
@@ -338,6 +370,12 @@ def read_table(
         raise InputError.single(path, f"cannot read the file: {shorten(exc)}") from None
     if grid.empty:
         raise InputError.single(path, "the file is empty")
+    if grid.shape[1] > MAX_COLUMNS:
+        raise InputError.single(
+            path,
+            f"the file has {grid.shape[1]:,} columns; at most {MAX_COLUMNS:,} are read (is the "
+            "delimiter right, or is this another kind of file?)",
+        )
     header_at = _find_header_row(grid, columns)
     headers = _unique_headers(_clean_headers(grid.iloc[header_at].tolist(), path, problems))
     body = grid.iloc[header_at + 1 :].copy()

@@ -173,6 +173,13 @@ def not_a_workbook(folder: Path, name: str) -> Path:
     return path
 
 
+def csv_sniffer_bomb(folder: Path, name: str) -> Path:
+    """A first line that makes csv.Sniffer's regular expression take quadratic time."""
+    path = folder / f"{name}.csv"
+    path.write_text('",' * 10_000 + "\n" + "a,b\n" * 10, encoding="utf-8")
+    return path
+
+
 def findings_with_nul_header(folder: Path, name: str) -> Path:
     frame = findings_rows()
     text = frame.to_csv(index=False, lineterminator="\r\n").replace("抽取方式", "抽取\x00方式")

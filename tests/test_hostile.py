@@ -18,7 +18,14 @@ from tests.helpers import write_csv
 from tests.hostile import CASES, RECORD_CASES, argv, findings_rows
 from tests.postgres import fresh_database
 
-WHOLE_FILE = {"reg-xml-bomb", "reg-not-a-zip", "bnd-bogus-crs", "audit-truncated", "audit-missing"}
+WHOLE_FILE = {
+    "reg-csv-sniffer-bomb",
+    "reg-xml-bomb",
+    "reg-not-a-zip",
+    "bnd-bogus-crs",
+    "audit-truncated",
+    "audit-missing",
+}
 """Cases about a whole file: their errors name the file (and the crs member) only."""
 
 DEFECTS = {"ranges", "exhaustion", "agree", "catch-all", "silent"}
@@ -160,3 +167,13 @@ def test_readme_documents_every_accepted_range():
             assert f"{spec.low:,g} … {spec.high:,.0f} {spec.unit}" in row, row
         checked += 1
     assert checked >= 12
+
+
+def test_the_delimiter_is_guessed_from_a_bounded_sample():
+    """csv.Sniffer is quadratic in its sample: it never sees more than a few lines."""
+    from inspectlib.tables import _SNIFF_CHARS, _sniff_sample
+
+    assert len(_sniff_sample('",' * 100_000)) == _SNIFF_CHARS
+    lines = "a,b,c\n" * 10_000
+    sample = _sniff_sample(lines)
+    assert len(sample) <= _SNIFF_CHARS and sample.endswith("a,b,c")
