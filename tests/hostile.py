@@ -180,6 +180,14 @@ def csv_sniffer_bomb(folder: Path, name: str) -> Path:
     return path
 
 
+def very_wide_csv(folder: Path, name: str) -> Path:
+    """5,000 columns: each column is parsed on its own, so width must be bounded."""
+    path = folder / f"{name}.csv"
+    header = ",".join(f"c{i}" for i in range(5_000))
+    path.write_text(header + "\n" + ("1," * 4_999 + "1\n") * 20, encoding="utf-8")
+    return path
+
+
 def findings_with_nul_header(folder: Path, name: str) -> Path:
     frame = findings_rows()
     text = frame.to_csv(index=False, lineterminator="\r\n").replace("抽取方式", "抽取\x00方式")
@@ -451,6 +459,24 @@ CASES: tuple[Case, ...] = (
         not_a_workbook,
         1,
         ["not a readable XLSX workbook"],
+        "register",
+    ),
+    _case(
+        "reg-csv-sniffer-bomb",
+        "exhaustion",
+        "validate",
+        csv_sniffer_bomb,
+        1,
+        ["cannot read the file"],
+        "register",
+    ),
+    _case(
+        "reg-5000-columns",
+        "exhaustion",
+        "validate",
+        very_wide_csv,
+        1,
+        ["5,000 columns", "at most 1,000"],
         "register",
     ),
     _case(

@@ -19,6 +19,7 @@ from tests.hostile import CASES, RECORD_CASES, argv, findings_rows
 from tests.postgres import fresh_database
 
 WHOLE_FILE = {
+    "reg-5000-columns",
     "reg-csv-sniffer-bomb",
     "reg-xml-bomb",
     "reg-not-a-zip",
