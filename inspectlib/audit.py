@@ -251,8 +251,7 @@ def read_audit(path: str | Path) -> dict[str, Any]:
         Naming the file when it is missing, unreadable, not JSON (e.g. truncated) or not an
         inspectlib audit (no ``params`` and ``files`` records).
     """
-    from inspectlib.errors import InputError
-    from inspectlib.tables import shorten
+    from inspectlib.errors import InputError, shorten
 
     path = Path(path)
     try:

@@ -16,8 +16,23 @@ from typing import Literal
 
 Severity = Literal["error", "warning"]
 
+MAX_QUOTED = 200
+"""Longest text (a value, a list of headers, an exception) quoted in a message."""
+
 MAX_MESSAGE = 1_000
 """Longest problem message; values quoted inside are cut much shorter where they are quoted."""
+
+
+def shorten(value: object, limit: int = MAX_QUOTED) -> str:
+    """``value`` as text, cut to ``limit`` characters (with ``…``) for a message.
+
+    Examples
+    --------
+    >>> shorten("x" * 500, 10)
+    'xxxxxxxxx…'
+    """
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class InspectlibError(Exception):

@@ -25,10 +25,9 @@ from shapely.errors import GEOSException
 
 from inspectlib import values
 from inspectlib.coords import from_wgs84, to_wgs84
-from inspectlib.errors import InputError, Problems
+from inspectlib.errors import InputError, Problems, shorten
 from inspectlib.headers import match_headers
 from inspectlib.schema import BOUNDARIES
-from inspectlib.tables import shorten
 
 __all__ = [
     "assign_towns",

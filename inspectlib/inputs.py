@@ -14,12 +14,12 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from inspectlib.errors import InputError, Problems
+from inspectlib.errors import InputError, Problems, shorten
 from inspectlib.geo import read_boundaries
 from inspectlib.params import CampaignParams
 from inspectlib.register import check_uscc, load_register, normalize_firm_ids
 from inspectlib.schema import FINDINGS, FINDINGS_KEY, ROSTER, WEATHER, Column
-from inspectlib.tables import MAX_SHOWN, Table, empty_column, read_table, report_rows, shorten
+from inspectlib.tables import MAX_SHOWN, Table, empty_column, read_table, report_rows
 
 log = logging.getLogger(__name__)
 

@@ -17,11 +17,11 @@ import pandas as pd
 from stdnum.cn import uscc
 
 from inspectlib import coords as datum
-from inspectlib.errors import Problems
+from inspectlib.errors import Problems, shorten
 from inspectlib.geo import assign_towns, town_centroids
 from inspectlib.industry import section_of
 from inspectlib.schema import REGISTER
-from inspectlib.tables import MAX_SHOWN, read_table, report_rows, shorten
+from inspectlib.tables import MAX_SHOWN, read_table, report_rows
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,6 @@ import csv
 import datetime as dt
 import io
 import logging
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -24,8 +23,9 @@ import pandas as pd
 import pyarrow as pa
 
 from inspectlib import values, workbooks
-from inspectlib.errors import InputError, Problems
+from inspectlib.errors import InputError, Problems, shorten
 from inspectlib.headers import ambiguous_headers, header_key, match_headers
+from inspectlib.ranges import describe_range, expected_value, outside_range
 from inspectlib.schema import (
     CAMPAIGN_ALIASES,
     CAMPAIGN_IDS,
@@ -34,7 +34,6 @@ from inspectlib.schema import (
     STRATA,
     STRATUM_ALIASES,
     Column,
-    accepted_range,
 )
 
 log = logging.getLogger(__name__)
@@ -53,22 +52,8 @@ parsed on its own, so a million of them would take hours)."""
 MAX_PARQUET_BYTES = 4 * 1024**3
 """Largest uncompressed size of a Parquet file's data (4 GiB, from its metadata)."""
 
-MAX_QUOTED = 200
-"""Longest text (a list of headers, an exception) quoted in any message."""
-
 _HEADER_SCAN_ROWS = 20
 _ENCODINGS = ("utf-8", "gb18030")
-_EXPLAIN = {
-    "int": "a whole number",
-    "count": "a whole number ≥ 0 (e.g. 120 or 120人)",
-    "float": "a number",
-    "bool": "是/否, Y/N or 1/0",
-    "date": "a date such as 2025-03-04, 2025/3/4 or 2025年3月4日",
-    "grade": "a credit grade A, B or C",
-    "result": f"one of {', '.join(RESULTS)} (or 合规/违法/关闭/未找到/拒绝)",
-    "campaign": f"one of {', '.join(CAMPAIGN_IDS)} (or 工资/非法用工/高温/服务行业)",
-    "stratum": "random or risk (or 随机/风险)",
-}
 
 
 @dataclass(frozen=True)
@@ -421,10 +406,10 @@ def read_table(
                 path,
                 body.loc[bad, "__row__"],
                 header,
-                f"cannot read {spec.name} value {{value}} — expected {_expected(spec, today)}",
+                f"cannot read {spec.name} value {{value}} — expected {expected_value(spec, today)}",
                 shown=body.loc[bad, header],
             )
-        outside = _outside_range(spec, parsed, today)
+        outside = outside_range(spec, parsed, today)
         if outside.any():
             report_rows(
                 problems,
@@ -445,57 +430,6 @@ def read_table(
     frame = pd.DataFrame(out, index=body.index)
     log.info("read %s: %d rows, %d columns (%d extra)", path, len(frame), len(headers), len(extra))
     return Table(frame=frame, headers=found, extra=extra, unreadable=unreadable)
-
-
-def shorten(value: object, limit: int = MAX_QUOTED) -> str:
-    """``value`` as text, cut to ``limit`` characters (with ``…``) for a message.
-
-    Examples
-    --------
-    >>> shorten("x" * 500, 10)
-    'xxxxxxxxx…'
-    """
-    text = str(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _expected(spec: Column, today: dt.date) -> str:
-    """What a readable value of ``spec`` looks like, with its accepted range."""
-    bounds = accepted_range(spec, today)
-    if bounds is None or spec.kind not in ("count", "int", "date"):
-        return _EXPLAIN[spec.kind]
-    if spec.kind == "date":
-        return f"a date from {describe_range(spec, today)}, such as 2025-03-04 or 2025年3月4日"
-    return f"a whole number from {describe_range(spec, today)} (e.g. 120 or 120人)"
-
-
-def describe_range(spec: Column, today: dt.date | None = None) -> str:
-    """The accepted range of a column in words, e.g. ``0 … 10,000,000,000 yuan``."""
-    bounds = accepted_range(spec, today)
-    if bounds is None:
-        return "any value"
-    low, high = bounds
-    if isinstance(low, dt.date):
-        return f"{low.isoformat()} … {high.isoformat()}"
-    unit = f" {spec.unit}" if spec.unit else ""
-    return f"{low:,g} … {high:,.0f}{unit}" if high >= 1e6 else f"{low:,g} … {high:,g}{unit}"
-
-
-def _outside_range(spec: Column, parsed: pd.Series, today: dt.date) -> pd.Series:
-    """Mask of parsed values outside the column's accepted range (non-finite numbers too)."""
-    bounds = accepted_range(spec, today)
-    if bounds is None:
-        return pd.Series(False, index=parsed.index)
-    low, high = bounds
-    if isinstance(low, dt.date):
-        low, high = pd.Timestamp(low), pd.Timestamp(high)
-        number = parsed
-    else:
-        number = parsed.astype("float64")
-    outside = (number < low) | (number > high)
-    if spec.kind == "float":
-        outside |= number.isin([math.inf, -math.inf])
-    return outside.fillna(False).astype(bool)
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

@@ -22,9 +22,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from inspectlib.errors import Problems
+from inspectlib.errors import Problems, shorten
+from inspectlib.ranges import describe_range
 from inspectlib.schema import CAMPAIGN_IDS, FINDINGS, FINDINGS_COLUMNS, RESULTS, accepted_range
-from inspectlib.tables import MAX_SHOWN, describe_range, shorten
+from inspectlib.tables import MAX_SHOWN
 from inspectlib.workdays import default_window
 
 from .schema import FINDINGS_KEY

@@ -27,9 +27,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DataError, IntegrityError
 
-from inspectlib.errors import InputError, Problem, Problems
+from inspectlib.errors import InputError, Problem, Problems, shorten
 from inspectlib.schema import FINDINGS_COLUMNS as CANONICAL_FINDINGS
-from inspectlib.tables import shorten
 
 from . import rows as R
 from . import schema
