@@ -178,3 +178,45 @@ def test_the_delimiter_is_guessed_from_a_bounded_sample():
     lines = "a,b,c\n" * 10_000
     sample = _sniff_sample(lines)
     assert len(sample) <= _SNIFF_CHARS and sample.endswith("a,b,c")
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_archive_refuses_impossible_rows_built_in_code(database, tmp_path, request):
+    """Frames built in code skip the loader; the archive's row checks refuse the same values
+    before the database sees them, with the row named — identically on both databases."""
+    import pandas as pd
+
+    from inspectlib.errors import InputError
+    from tests.helpers import valid_uscc
+
+    store = (
+        f"sqlite:///{tmp_path}/a.sqlite"
+        if database == "sqlite"
+        else fresh_database(request.getfixturevalue("postgres_url"))
+    )
+    frame = pd.DataFrame(
+        {
+            "firm_id": [valid_uscc(1), valid_uscc(2), valid_uscc(3)],
+            "campaign": ["wage"] * 3,
+            "inspection_date": pd.to_datetime(["2026-01-05", "2026-01-06", "1900-01-05"]),
+            "result": ["violation"] * 3,
+            "workers_affected": [3_000_000_000, 1, 1],
+            "back_wages_yuan": [0.0, float("inf"), 0.0],
+            "notes": ["", "整改\x00完成", ""],
+            "source_row": [2, 3, 4],
+        }
+    )
+    with open_archive(store) as archive:
+        with pytest.raises(InputError) as info:
+            archive.record_findings(frame, "built.csv")
+        assert archive.findings().empty
+    lines = [str(p) for p in info.value.problems]
+    assert lines == [
+        "error: built.csv, row 4, column 'inspection_date': inspection_date 1900-01-05 00:00:00 "
+        "is outside the accepted range 2000-01-01 … " + lines[0].rsplit("… ", 1)[1],
+        "error: built.csv, row 2, column 'workers_affected': workers_affected 3000000000 is "
+        "outside the accepted range 0 … 2,000,000 people",
+        "error: built.csv, row 3, column 'back_wages_yuan': back_wages_yuan inf is outside the "
+        "accepted range 0 … 10,000,000,000 yuan",
+        "error: built.csv, row 3, column 'notes': notes '整改\\x00完成' contains a NUL byte",
+    ]
