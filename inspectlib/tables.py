@@ -52,6 +52,8 @@ parsed on its own, so a million of them would take hours)."""
 MAX_PARQUET_BYTES = 4 * 1024**3
 """Largest uncompressed size of a Parquet file's data (4 GiB, from its metadata)."""
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_TEXT = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 _HEADER_SCAN_ROWS = 20
 _ENCODINGS = ("utf-8", "gb18030")
 
@@ -162,7 +164,7 @@ def _read_grid(path: Path, sheet: str | int | None) -> pd.DataFrame:
         sep = ","
     if re.search(r"\n[ \t]*\r?\n", text):
         # Arrow's fast reader skips blank lines, which would shift the row numbers we report.
-        return pd.read_csv(
+        grid = pd.read_csv(
             io.StringIO(text),
             sep=sep,
             header=None,
@@ -171,14 +173,18 @@ def _read_grid(path: Path, sheet: str | int | None) -> pd.DataFrame:
             skip_blank_lines=False,
             engine="c",
         )
-    return pd.read_csv(
-        io.BytesIO(text.encode("utf-8")),
-        sep=sep,
-        header=None,
-        dtype="string[pyarrow]",
-        keep_default_na=False,
-        engine="pyarrow",
-    )
+    else:
+        grid = pd.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            sep=sep,
+            header=None,
+            dtype="string[pyarrow]",
+            keep_default_na=False,
+            engine="pyarrow",
+        )
+    # one search of the whole text spares a search of every column of a clean file
+    grid.attrs["control_characters"] = _CONTROL.search(text) is not None
+    return grid
 
 
 _SNIFF_CHARS = 4_000
@@ -369,7 +375,8 @@ def read_table(
     body["__row__"] = body.index.to_numpy() + 1
     filled = ~pd.concat([values.blank(body[h]) for h in headers], axis=1).all(axis=1)
     body = body[filled].reset_index(drop=True)
-    _strip_control_characters(body, headers, path, problems)
+    if grid.attrs.get("control_characters", True):
+        _strip_control_characters(body, headers, path, problems)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         _report_uncached_formulas(path, sheet, headers, problems)
 
@@ -430,10 +437,6 @@ def read_table(
     frame = pd.DataFrame(out, index=body.index)
     log.info("read %s: %d rows, %d columns (%d extra)", path, len(frame), len(headers), len(extra))
     return Table(frame=frame, headers=found, extra=extra, unreadable=unreadable)
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_CONTROL_TEXT = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 
 
 def _clean_headers(raw: list[object], path: Path, problems: Problems) -> list[object]:
