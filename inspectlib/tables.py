@@ -368,7 +368,8 @@ def read_table(
             "delimiter right, or is this another kind of file?)",
         )
     header_at = _find_header_row(grid, columns)
-    headers = _unique_headers(_clean_headers(grid.iloc[header_at].tolist(), path, problems))
+    raw_headers = _clean_headers(grid.iloc[header_at].tolist(), path, problems)
+    headers = _unique_headers(raw_headers)
     body = grid.iloc[header_at + 1 :].copy()
     body.columns = headers
     # Rows as the user sees them: grid row i is file row i + 1 (header row counted).
@@ -381,7 +382,8 @@ def read_table(
         _report_uncached_formulas(path, sheet, headers, problems)
 
     found = match_headers(headers, columns)
-    for name, clash in ambiguous_headers(headers, columns).items():
+    as_written = [str(h).strip() for h in raw_headers if isinstance(h, str)]
+    for name, clash in ambiguous_headers(as_written, columns).items():  # 企业名称 twice too
         problems.error(
             path,
             f"two columns could be {name}: {' and '.join(map(repr, clash))}; rename or "

@@ -209,6 +209,12 @@ def register_two_name_columns(frame: pd.DataFrame) -> None:
     frame["名称"] = [f"别名{i}" for i in range(len(frame))]
 
 
+def register_same_header_twice(folder: Path, name: str) -> Path:
+    frame = register_rows()
+    frame.insert(2, "企业名称 ", [f"别名{i}" for i in range(len(frame))])  # Excel keeps both
+    return write_csv(frame, folder / f"{name}.csv", encoding="utf-8-sig")
+
+
 def _geojson(features: list, crs: str | None = None):
     def build(folder: Path, name: str) -> Path:
         data: dict = {"type": "FeatureCollection", "features": features}
@@ -329,6 +335,7 @@ CASES: tuple[Case, ...] = (
     _case("fnd-firm-id-check-usable", "silent", "validate", _findings(_set(0, "统一社会信用代码", valid_uscc(1)[:-1] + ("0" if valid_uscc(1)[-1] != "0" else "1"))), 0, ["warning:", "row 2", COL_ID, "check character"], "findings"),
     _case("ros-unknown-agency-usable", "silent", "validate", _roster(_set(1, "单位", "黑客局")), 0, ["warning:", "row 3", "'单位'", "黑客局"], "roster"),
     _case("reg-two-name-columns", "silent", "validate", _register(register_two_name_columns), 1, ["'企业名称' and '名称'", "row 1"], "register"),
+    _case("reg-same-header-twice", "silent", "validate", register_same_header_twice, 1, ["'企业名称' and '企业名称'", "row 1"], "register"),
     _case("fnd-bad-date-not-empty", "silent", "validate", _findings(_set(1, "检查日期", "下周")), 1, ["row 3", COL_DATE, "cannot read"], "findings", ["is empty"]),
 )
 # fmt: on
