@@ -126,13 +126,14 @@ def load_findings(paths: Sequence[str | Path], problems: Problems | None = None)
     problems = problems if problems is not None else Problems()
     frames = []
     for path in paths:
+        errors_before = len(problems.errors)
         table = read_table(path, FINDINGS, problems)
         found, headers = table.frame, table.headers
         _require_filled(table, ("firm_id", "campaign", "inspection_date", "result"), path, problems)
         found["firm_id"] = normalize_firm_ids(found["firm_id"])
         if "firm_id" in headers:
             _check_credit_codes(found, path, headers["firm_id"], problems)
-        if not problems.errors:  # columns named as the file names them
+        if len(problems.errors) == errors_before:  # columns named as the file names them
             problems.extend(
                 replace(p, column=headers.get(p.column, p.column)) if p.column else p
                 for p in key_problems(found, path)
