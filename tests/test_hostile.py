@@ -220,3 +220,17 @@ def test_archive_refuses_impossible_rows_built_in_code(database, tmp_path, reque
         "accepted range 0 … 10,000,000,000 yuan",
         "error: built.csv, row 3, column 'notes': notes '整改\\x00完成' contains a NUL byte",
     ]
+
+
+def test_every_file_is_checked_whole_when_another_has_errors(tmp_path, capsys):
+    """Two bad findings files in one load: each file's own problems are all reported."""
+    from inspectlib.errors import InputError
+    from inspectlib.inputs import load_findings
+
+    bad_range = next(c for c in CASES if c.name == "fnd-fine-inf").build(tmp_path)
+    conflict = next(c for c in CASES if c.name == "fnd-same-key-other-values").build(tmp_path)
+    with pytest.raises(InputError) as info:
+        load_findings([bad_range, conflict])
+    lines = [str(p) for p in info.value.problems]
+    assert any(str(bad_range) in line and "fine_yuan value 'inf'" in line for line in lines)
+    assert any(str(conflict) in line and "different values" in line for line in lines)
