@@ -14,7 +14,7 @@ from typing import Any, Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from inspectlib import maps, results
+from inspectlib import exports, maps, results
 from inspectlib.archive import open_archive
 from inspectlib.campaigns import get_campaign
 from inspectlib.errors import ParamsError
@@ -277,10 +277,7 @@ def annual_params(namespace: dict[str, Any]) -> AnnualParams:
 def write_outputs(summary: AnnualSummary, out_dir: str | Path) -> dict[str, Path]:
     """Write ``annual_summary.csv`` and ``annual_map.html``."""
     out = Path(out_dir)
-    tmp = out / ".annual_summary.csv.tmp"
-    summary.table.to_csv(tmp, index=False, encoding="utf-8-sig")
-    tmp.replace(out / "annual_summary.csv")
     return {
-        "annual_summary.csv": out / "annual_summary.csv",
+        "annual_summary.csv": exports.write_csv(summary.table, out / "annual_summary.csv"),
         "annual_map.html": maps.write_html(summary.map_html, out / "annual_map.html"),
     }

@@ -290,6 +290,39 @@ def _redo_draw(
     return build_audit(params, inputs, plan_draw(params, inputs))
 
 
+def read_audit(path: str | Path) -> dict[str, Any]:
+    """Read an ``audit.json`` written by :func:`write_audit`.
+
+    Raises
+    ------
+    InputError
+        Naming the file when it is missing, unreadable, not JSON (e.g. truncated) or not an
+        inspectlib audit (no ``params`` and ``files`` records).
+    """
+    from inspectlib.errors import InputError, shorten
+
+    path = Path(path)
+    try:
+        recorded = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError.single(path, f"cannot read the audit: {shorten(exc.strerror)}") from None
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise InputError.single(
+            path, f"the audit is not valid JSON (truncated or damaged?): {shorten(exc)}"
+        ) from None
+    files = recorded.get("files") if isinstance(recorded, dict) else None
+    valid = isinstance(files, dict) and all(
+        isinstance(entries, list)
+        and all(isinstance(e, dict) and {"path", "sha256"} <= e.keys() for e in entries)
+        for entries in files.values()
+    )
+    if not valid or not isinstance(recorded.get("params"), dict):
+        raise InputError.single(
+            path, "not an inspectlib audit: it needs the params and files of a recorded draw"
+        )
+    return recorded
+
+
 def verify_draw(
     audit_path: str | Path,
     *,
@@ -321,14 +354,11 @@ def verify_draw(
     ------
     ParamsError
         When the recorded params are no longer valid.
+    InputError
+        When the audit cannot be read (:func:`read_audit`).
     """
     audit_path = Path(audit_path)
-    try:
-        recorded = json.loads(audit_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        return VerifyResult(
-            False, [f"{audit_path}: cannot read the audit ({exc})"], audit_path=str(audit_path)
-        )
+    recorded = read_audit(audit_path)
     params = validate_params(
         recorded.get("params", {}), source=f"{audit_path} params", base=audit_path.parent
     )

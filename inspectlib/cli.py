@@ -196,7 +196,7 @@ def cmd_record(args: argparse.Namespace) -> int:
     with open_archive(store) as archive:
         for name, frame, warnings in checked:
             result = archive.record_findings(frame, name, replace=args.replace)
-            shown = [*warnings, *result.warnings]
+            shown = list(dict.fromkeys([*warnings, *result.warnings]))  # each problem once
             replaced = f"{result.replaced:,} replaced, " if args.replace else ""
             print(
                 f"{name}: {result.rows:,} rows, {result.added:,} added, {replaced}"
@@ -382,7 +382,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return func(args)
     except InputError as exc:
-        for problem in exc.problems[:200]:
+        errors_first = sorted(exc.problems, key=lambda p: p.severity != "error")
+        for problem in errors_first[:200]:
             print(problem, file=sys.stderr)
         return 1
     except InspectlibError as exc:

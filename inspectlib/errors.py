@@ -16,6 +16,24 @@ from typing import Literal
 
 Severity = Literal["error", "warning"]
 
+MAX_QUOTED = 200
+"""Longest text (a value, a list of headers, an exception) quoted in a message."""
+
+MAX_MESSAGE = 1_000
+"""Longest problem message; values quoted inside are cut much shorter where they are quoted."""
+
+
+def shorten(value: object, limit: int = MAX_QUOTED) -> str:
+    """``value`` as text, cut to ``limit`` characters (with ``…``) for a message.
+
+    Examples
+    --------
+    >>> shorten("x" * 500, 10)
+    'xxxxxxxxx…'
+    """
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
 
 class InspectlibError(Exception):
     """Base class of every error inspectlib raises on purpose (bad input, bad params, ...)."""
@@ -53,6 +71,13 @@ class Problem:
     column: str | None = None
     code: str | None = None
     rows: int = 1
+
+    def __post_init__(self) -> None:
+        # the last guard against echoing a hostile input: no message grows past this
+        if len(self.message) > MAX_MESSAGE:
+            object.__setattr__(self, "message", self.message[: MAX_MESSAGE - 1] + "…")
+        if self.column is not None and len(self.column) > 80:
+            object.__setattr__(self, "column", self.column[:79] + "…")
 
     def __str__(self) -> str:
         where = self.file

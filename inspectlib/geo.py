@@ -7,9 +7,12 @@ through :func:`metre_crs`. The datum conversions for GCJ-02 / BD-09 input live i
 
 from __future__ import annotations
 
+import json
 import logging
 import math
+import warnings
 from os import PathLike
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -17,10 +20,12 @@ import numpy.typing as npt
 import pandas as pd
 import shapely
 from pyproj import CRS
+from pyproj.exceptions import CRSError
+from shapely.errors import GEOSException
 
 from inspectlib import values
 from inspectlib.coords import from_wgs84, to_wgs84
-from inspectlib.errors import InputError, Problems
+from inspectlib.errors import InputError, Problems, shorten
 from inspectlib.headers import match_headers
 from inspectlib.schema import BOUNDARIES
 
@@ -38,6 +43,12 @@ logger = logging.getLogger(__name__)
 WGS84 = "EPSG:4326"
 _POLYGONAL = (int(shapely.GeometryType.POLYGON), int(shapely.GeometryType.MULTIPOLYGON))
 _READ_ERRORS = (OSError, RuntimeError, ValueError)  # pyogrio's errors are RuntimeErrors
+_CHINA = (73.0, 3.0, 136.0, 54.0)  # lon/lat box around China, for a warning
+MAX_OVERLAP = 0.5
+"""Two towns sharing more than this share of the smaller one's area is an error (a firm
+there could be in either); more than :data:`WARN_OVERLAP` is a warning."""
+WARN_OVERLAP = 0.01
+_MAX_JSON_CHECKED = 200 * 1024 * 1024
 
 
 def metre_crs(lon: float | npt.ArrayLike, lat: float | npt.ArrayLike) -> CRS:
@@ -118,11 +129,17 @@ def read_boundaries(
     collector = Problems() if problems is None else problems
     start = len(collector.items)
     file = str(path)
+    features = _geojson_features(Path(path), collector)
     try:
-        raw = gpd.read_file(path, engine="pyogrio")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # GDAL's notes, reported below
+            raw = gpd.read_file(path, engine="pyogrio")
+    except GEOSException as exc:
+        _report_unreadable_geometries(file, features, exc, collector)
+        raise InputError(collector.items) from None
     except _READ_ERRORS as exc:
-        collector.error(file, f"cannot read the boundaries file: {exc}")
-        raise InputError(collector.items) from exc
+        collector.error(file, f"cannot read the boundaries file: {shorten(exc)}")
+        raise InputError(collector.items) from None
     if not isinstance(raw, gpd.GeoDataFrame) or raw.geometry is None:
         collector.error(
             file,
@@ -140,7 +157,7 @@ def read_boundaries(
         accepted = ", ".join(next(c for c in BOUNDARIES if c.name == "town").aliases)
         collector.error(
             file,
-            f"no town name column; headers found: {headers}; accepted: town, {accepted}",
+            f"no town name column; headers found: {shorten(headers)}; accepted: town, {accepted}",
         )
 
     if raw.crs is None:
@@ -158,10 +175,14 @@ def read_boundaries(
                 code="no_crs",
             )
         raw = raw.set_crs(WGS84)
-    geoms = np.asarray(raw.to_crs(WGS84).geometry.array, dtype=object)
+    with np.errstate(all="ignore"):
+        geoms = np.asarray(raw.to_crs(WGS84).geometry.array, dtype=object)
+    lonlat_ok = _check_lonlat(file, geoms, raw.crs, geom_col, collector)
 
     for i, geom in enumerate(geoms):
         row = i + 2
+        if not lonlat_ok[i]:
+            continue
         if geom is None or shapely.is_empty(geom):
             collector.error(file, "empty or missing geometry", row, geom_col)
         elif shapely.get_type_id(geom) not in _POLYGONAL:
@@ -197,7 +218,7 @@ def read_boundaries(
             elif name in first_row:
                 collector.error(
                     file,
-                    f"duplicate town name {name!r} (first at row {first_row[name]})",
+                    f"duplicate town name {shorten(name, 40)!r} (first at row {first_row[name]})",
                     i + 2,
                     header,
                 )
@@ -205,12 +226,166 @@ def read_boundaries(
                 first_row[name] = i + 2
     codes = values.as_text(raw[found["code"]]).tolist() if "code" in found else [""] * len(raw)
 
+    _check_overlaps(file, geoms, towns, lonlat_ok, geom_col, collector)
     if problems is None:
         for problem in collector.warnings:
             logger.warning("%s", problem)
     if any(p.severity == "error" for p in collector.items[start:]):
         collector.raise_if_errors()
     return gpd.GeoDataFrame({"town": towns, "code": codes}, geometry=list(geoms), crs=WGS84)
+
+
+def _geojson_features(path: Path, problems: Problems) -> list | None:
+    """The features of a GeoJSON file (None for other formats or unreadable JSON); a
+    ``crs`` member that names no coordinate system is an error (GDAL would ignore it and
+    read the coordinates as WGS-84)."""
+    if path.suffix.lower() not in (".geojson", ".json") or not path.is_file():
+        return None
+    if path.stat().st_size > _MAX_JSON_CHECKED:
+        return None
+    try:
+        data = json.loads(path.read_bytes())
+    except (ValueError, RecursionError):
+        return None  # GDAL says what is wrong
+    if not isinstance(data, dict):
+        return None
+    crs = data.get("crs")
+    if crs is not None:
+        name = crs.get("properties", {}).get("name") if isinstance(crs, dict) else None
+        try:
+            CRS.from_user_input(name)
+        except (CRSError, TypeError):
+            problems.error(
+                str(path),
+                f"the file's crs {shorten(json.dumps(crs, ensure_ascii=False), 80)} names no "
+                "known coordinate system; remove it (GeoJSON is WGS-84) or give an EPSG code",
+                None,
+                "crs",
+            )
+    features = data.get("features")
+    return features if isinstance(features, list) else None
+
+
+def _report_unreadable_geometries(
+    file: str, features: list | None, exc: Exception, problems: Problems
+) -> None:
+    """Name the features GEOS cannot build (e.g. a ring whose first and last points differ)."""
+    found = False
+    for i, feature in enumerate(features or []):
+        geometry = feature.get("geometry") if isinstance(feature, dict) else None
+        if geometry is None:
+            continue
+        reason = _ring_problem(geometry)
+        if reason:
+            found = True
+            problems.error(
+                file,
+                f"the geometry cannot be built: {reason}; a polygon ring must end at its "
+                "first point",
+                i + 2,
+                "geometry",
+            )
+    if not found:
+        problems.error(file, f"cannot read the boundaries file: {shorten(exc)}")
+
+
+def _ring_problem(geometry: object) -> str | None:
+    """What keeps a GeoJSON (Multi)Polygon from being built: an open or too short ring."""
+    if not isinstance(geometry, dict):
+        return None
+    kind, coords = geometry.get("type"), geometry.get("coordinates")
+    polygons = [coords] if kind == "Polygon" else coords if kind == "MultiPolygon" else []
+    try:
+        for polygon in polygons or []:
+            for ring in polygon:
+                if len(ring) < 4:
+                    return f"a ring has {len(ring)} points (at least 4 are needed)"
+                if list(ring[0]) != list(ring[-1]):
+                    return f"a ring starts at {ring[0]} and ends at {ring[-1]}"
+    except TypeError:
+        return "the coordinates are not nested lists of points"
+    return None
+
+
+def _check_lonlat(
+    file: str, geoms: np.ndarray, crs: CRS, column: str, problems: Problems
+) -> np.ndarray:
+    """Features whose lon/lat (after reprojection) are possible; the others are errors
+    (latitude 120, coordinates of 1e10 in a file said to be lon/lat). Features outside
+    China are a warning."""
+    ok = np.ones(len(geoms), dtype=bool)
+    for i, geom in enumerate(geoms):
+        if geom is None or shapely.is_empty(geom):
+            continue
+        minx, miny, maxx, maxy = shapely.bounds(geom)
+        finite = np.isfinite([minx, miny, maxx, maxy]).all()
+        if not finite or minx < -180 or maxx > 180 or miny < -90 or maxy > 90:
+            ok[i] = False
+            problems.error(
+                file,
+                f"coordinates are not longitude/latitude (bounds {minx:.6g}, {miny:.6g}, "
+                f"{maxx:.6g}, {maxy:.6g} after converting from {shorten(crs.to_string(), 40)}); "
+                "check the coordinates or the file's CRS",
+                i + 2,
+                column,
+            )
+        elif minx < _CHINA[0] or miny < _CHINA[1] or maxx > _CHINA[2] or maxy > _CHINA[3]:
+            problems.warning(
+                file, "the town lies (partly) outside China; check the coordinates", i + 2, column
+            )
+    return ok
+
+
+def _check_overlaps(
+    file: str,
+    geoms: np.ndarray,
+    towns: list[str],
+    usable: np.ndarray,
+    column: str,
+    problems: Problems,
+) -> None:
+    """Two towns covering the same ground: an error when they share more than
+    :data:`MAX_OVERLAP` of the smaller one (e.g. the same polygon twice under two names),
+    a warning above :data:`WARN_OVERLAP`."""
+    polygonal = np.array(
+        [
+            usable[i]
+            and g is not None
+            and shapely.get_type_id(g) in _POLYGONAL
+            and shapely.is_valid(g)
+            for i, g in enumerate(geoms)
+        ],
+        dtype=bool,
+    )
+    index = np.flatnonzero(polygonal)
+    if index.size < 2:
+        return
+    shapes = np.asarray(list(geoms[index]), dtype=object)
+    pairs = shapely.STRtree(shapes).query(shapes, predicate="intersects")
+    areas = shapely.area(shapes)
+    for a, b in zip(*pairs, strict=True):
+        if a >= b:
+            continue
+        smaller = min(areas[a], areas[b])
+        if smaller <= 0:
+            continue
+        share = shapely.area(shapely.intersection(shapes[a], shapes[b])) / smaller
+        if share <= WARN_OVERLAP:
+            continue
+        i, j = int(index[a]), int(index[b])
+        message = (
+            f"town {shorten(towns[j], 40)!r} overlaps town {shorten(towns[i], 40)!r} "
+            f"(row {i + 2}) on {share:.0%} of the smaller one"
+        )
+        if share > MAX_OVERLAP:
+            problems.error(file, message + "; a firm there could be in either town", j + 2, column)
+        else:
+            problems.warning(
+                file,
+                message + f"; firms there are placed in {shorten(towns[i], 40)!r}",
+                j + 2,
+                column,
+            )
 
 
 def _in_wgs84(boundaries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -58,3 +58,29 @@ def match_headers(headers: Sequence[object], columns: Iterable[Column]) -> dict[
                 found[column.name] = header
                 break
     return found
+
+
+def ambiguous_headers(headers: Sequence[object], columns: Iterable[Column]) -> dict[str, list[str]]:
+    """Canonical columns that more than one header of the file could be.
+
+    A register with both ``企业名称`` and ``名称`` names two columns ``name``: reading the
+    first and ignoring the other would be a silent guess.
+
+    Returns
+    -------
+    dict
+        ``{canonical_name: [header, header, ...]}`` (file order) for each such column.
+
+    Examples
+    --------
+    >>> from inspectlib.schema import REGISTER
+    >>> ambiguous_headers(["信用代码", "企业名称", "名称"], REGISTER)
+    {'name': ['企业名称', '名称']}
+    """
+    out: dict[str, list[str]] = {}
+    for column in columns:
+        keys = {header_key(c) for c in (column.name, *column.aliases)}
+        hits = [str(h) for h in headers if header_key(h) in keys]
+        if len(hits) > 1:
+            out[column.name] = hits
+    return out

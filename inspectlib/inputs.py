@@ -7,61 +7,81 @@ import datetime as dt
 import hashlib
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 
-from inspectlib.errors import InputError, Problems
+from inspectlib.errors import InputError, Problems, shorten
 from inspectlib.geo import read_boundaries
 from inspectlib.params import CampaignParams
-from inspectlib.register import load_register, normalize_firm_ids
+from inspectlib.register import check_uscc, load_register, normalize_firm_ids
 from inspectlib.schema import FINDINGS, FINDINGS_KEY, ROSTER, WEATHER, Column
-from inspectlib.tables import empty_column, read_table, report_rows
+from inspectlib.tables import MAX_SHOWN, Table, empty_column, read_table, report_rows
 
 log = logging.getLogger(__name__)
 
 WARNING_POINTS: tuple[Column, ...] = (
     Column("name", "text", ("名称", "预警点", "预警点名称"), True),
     Column("town", "text", ("所属镇(区)", "镇区", "街道")),
-    Column("lon", "float", ("经度",), True),
-    Column("lat", "float", ("纬度",), True),
+    Column("lon", "float", ("经度",), True, low=-180.0, high=180.0, unit="°"),
+    Column("lat", "float", ("纬度",), True, low=-90.0, high=90.0, unit="°"),
 )
+
+WEATHER_WARN_C = (-40.0, 50.0)
+"""A daily maximum outside this range (but inside the accepted −60…60 °C) is a warning."""
 
 
 def _require_filled(
-    frame: pd.DataFrame,
+    table: Table,
     columns: Sequence[str],
     path: str | Path,
-    headers: dict[str, str],
     problems: Problems,
 ) -> None:
+    """An empty required cell is an error; a cell already reported as unreadable or out of
+    range is not also called empty."""
+    frame, headers = table.frame, table.headers
     for name in columns:
         column = frame[name]
         empty = column.isna() if column.dtype != object else (column == "")
+        if name in table.unreadable:
+            empty &= ~table.unreadable[name]
         if name in headers and empty.any():
             report_rows(
                 problems, path, frame.loc[empty, "source_row"], headers[name], f"{name} is empty"
             )
 
 
+def known_agencies() -> tuple[str, ...]:
+    """Every agency some campaign of the campaigns table draws inspectors from."""
+    from inspectlib.campaigns import CAMPAIGNS
+
+    return tuple(dict.fromkeys(a for c in CAMPAIGNS.values() for a in c.agencies))
+
+
 def load_roster(path: str | Path, problems: Problems | None = None) -> pd.DataFrame:
     """Read the inspector roster (执法人员名单).
 
     Duplicate ``inspector_id``s, blank names or agencies and availability that ends before it
-    starts are errors.
+    starts are errors. An agency that no campaign of the campaigns table works with (after
+    :func:`inspectlib.campaigns.canonical_agency`, e.g. ``黑客局``) is a warning, not an
+    error: a params file may name it under ``agencies``; otherwise its inspectors are never
+    drawn.
     """
+    from inspectlib.campaigns import canonical_agency
+
     problems = problems if problems is not None else Problems()
     table = read_table(path, ROSTER, problems)
     roster, headers = table.frame, table.headers
-    _require_filled(roster, ("inspector_id", "name", "agency"), path, headers, problems)
+    _require_filled(table, ("inspector_id", "name", "agency"), path, problems)
     dup = roster["inspector_id"].duplicated(keep=False) & (roster["inspector_id"] != "")
     for code, rows in roster.loc[dup].groupby("inspector_id")["source_row"]:
+        listed = ", ".join(map(str, rows.tolist()[:20]))
         problems.error(
             path,
-            f"inspector_id {code!r} appears {len(rows)} times (rows {', '.join(map(str, rows))})",
+            f"inspector_id {shorten(code, MAX_SHOWN)!r} appears {len(rows)} times (rows {listed})",
             int(rows.iloc[0]),
             headers.get("inspector_id"),
         )
@@ -74,6 +94,19 @@ def load_roster(path: str | Path, problems: Problems | None = None) -> pd.DataFr
             headers.get("available_to", "available_to"),
             "available_to is before available_from",
         )
+    known = known_agencies()
+    unknown = (roster["agency"] != "") & ~roster["agency"].map(canonical_agency).isin(known)
+    if unknown.any():
+        report_rows(
+            problems,
+            path,
+            roster.loc[unknown, "source_row"],
+            headers.get("agency"),
+            f"agency {{value}} is none of the campaigns' agencies ({', '.join(known)}): its "
+            "inspectors are drawn only where a params file lists it under agencies",
+            severity="warning",
+            shown=roster.loc[unknown, "agency"],
+        )
     problems.raise_if_errors()
     return roster.sort_values("inspector_id", kind="stable").reset_index(drop=True)
 
@@ -81,28 +114,30 @@ def load_roster(path: str | Path, problems: Problems | None = None) -> pd.DataFr
 def load_findings(paths: Sequence[str | Path], problems: Problems | None = None) -> pd.DataFrame:
     """Read one or more findings files (检查结果) into one frame.
 
-    Each row is one inspection. Missing firm ids, dates, results or campaigns are errors;
-    negative amounts are errors. The natural key is firm + campaign + inspection date.
+    Each row is one inspection. Every check that decides whether a file can be archived runs
+    here, so that ``inspectlib validate --kind findings`` and ``inspectlib record`` agree:
+    missing firm ids, dates, results or campaigns, values outside their accepted range
+    (:mod:`inspectlib.schema`), firm ids that are not credit codes (a wrong check character
+    is a warning), and one inspection (firm + campaign + date) given twice with different
+    values are errors.
     """
+    from inspectlib.archive.checks import key_problems
+
     problems = problems if problems is not None else Problems()
     frames = []
     for path in paths:
+        errors_before = len(problems.errors)
         table = read_table(path, FINDINGS, problems)
         found, headers = table.frame, table.headers
-        _require_filled(
-            found, ("firm_id", "campaign", "inspection_date", "result"), path, headers, problems
-        )
-        for name in ("back_wages_yuan", "fine_yuan"):  # a negative count is already unreadable
-            negative = found[name] < 0
-            if name in headers and negative.fillna(False).any():
-                report_rows(
-                    problems,
-                    path,
-                    found.loc[negative.fillna(False), "source_row"],
-                    headers[name],
-                    f"{name} is negative",
-                )
+        _require_filled(table, ("firm_id", "campaign", "inspection_date", "result"), path, problems)
         found["firm_id"] = normalize_firm_ids(found["firm_id"])
+        if "firm_id" in headers:
+            _check_credit_codes(found, path, headers["firm_id"], problems)
+        if len(problems.errors) == errors_before:  # columns named as the file names them
+            problems.extend(
+                replace(p, column=headers.get(p.column, p.column)) if p.column else p
+                for p in key_problems(found, path)
+            )
         found["source_file"] = str(path)
         frames.append(found)
     problems.raise_if_errors()
@@ -117,17 +152,50 @@ def load_findings(paths: Sequence[str | Path], problems: Problems | None = None)
     ).reset_index(drop=True)
 
 
+def _check_credit_codes(
+    found: pd.DataFrame, path: str | Path, column: str, problems: Problems
+) -> None:
+    """Firm ids of findings are credit codes like the register's: malformed is an error,
+    a wrong check character a warning (some genuine old codes fail it)."""
+    filled = found["firm_id"] != ""
+    malformed, bad_check = check_uscc(found["firm_id"])
+    malformed &= filled
+    report_rows(
+        problems,
+        path,
+        found.loc[malformed, "source_row"],
+        column,
+        "{value} is not a unified social credit code "
+        "(18 characters: 8 digits, then 10 digits or capital letters)",
+        shown=found.loc[malformed, "firm_id"],
+    )
+    report_rows(
+        problems,
+        path,
+        found.loc[bad_check, "source_row"],
+        column,
+        "the check character of credit code {value} is wrong (kept: some genuine old codes "
+        "fail the check; please confirm it)",
+        severity="warning",
+        shown=found.loc[bad_check, "firm_id"],
+    )
+
+
 def empty_findings() -> pd.DataFrame:
     """A findings frame with the canonical columns and no rows."""
     return pd.DataFrame({c.name: empty_column(c, pd.RangeIndex(0)) for c in FINDINGS})
 
 
 def load_weather(path: str | Path, problems: Problems | None = None) -> pd.DataFrame:
-    """Read a daily maximum temperature series (``date``, ``tmax_c``)."""
+    """Read a daily maximum temperature series (``date``, ``tmax_c``).
+
+    A maximum outside −60…60 °C is an error (see :data:`inspectlib.schema.WEATHER`); one
+    outside :data:`WEATHER_WARN_C` is a warning.
+    """
     problems = problems if problems is not None else Problems()
     table = read_table(path, WEATHER, problems)
     weather, headers = table.frame, table.headers
-    _require_filled(weather, ("date", "tmax_c"), path, headers, problems)
+    _require_filled(table, ("date", "tmax_c"), path, problems)
     dup = weather["date"].duplicated(keep=False) & weather["date"].notna()
     if dup.any():
         report_rows(
@@ -137,14 +205,14 @@ def load_weather(path: str | Path, problems: Problems | None = None) -> pd.DataF
             headers.get("date"),
             "the same date appears more than once",
         )
-    odd = ~weather["tmax_c"].between(-40, 50) & weather["tmax_c"].notna()
+    odd = ~weather["tmax_c"].between(*WEATHER_WARN_C) & weather["tmax_c"].notna()
     if odd.any():
         report_rows(
             problems,
             path,
             weather.loc[odd, "source_row"],
             headers.get("tmax_c"),
-            "daily maximum outside −40…50 °C",
+            "daily maximum outside −40…50 °C; please check it",
             severity="warning",
             code="tmax_unusual",
         )
@@ -156,7 +224,7 @@ def load_warning_points(path: str | Path, problems: Problems | None = None) -> p
     """Read the labour-relations early-warning points (劳动关系预警点), WGS-84 lon/lat."""
     problems = problems if problems is not None else Problems()
     table = read_table(path, WARNING_POINTS, problems)
-    _require_filled(table.frame, ("name", "lon", "lat"), path, table.headers, problems)
+    _require_filled(table, ("name", "lon", "lat"), path, problems)
     problems.raise_if_errors()
     return table.frame
 

@@ -13,11 +13,12 @@ from typing import Any
 
 import pandas as pd
 
-from inspectlib import maps
+from inspectlib import exports, maps
 from inspectlib.audit import (
     VerifyResult,
     build_audit,
     field_differences,
+    read_audit,
     verify_draw,
     write_audit,
 )
@@ -228,9 +229,7 @@ def write_outputs(plan: CampaignPlan, out_dir: str | Path) -> dict[str, Path]:
     out.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
     table = plan.table
-    csv_tmp = out / ".plan.csv.tmp"
-    table.to_csv(csv_tmp, index=False, encoding="utf-8", date_format="%Y-%m-%d")
-    written["plan.csv"] = csv_tmp.replace(out / "plan.csv")
+    written["plan.csv"] = exports.write_csv(table, out / "plan.csv", date_format="%Y-%m-%d")
     written["plan.xlsx"] = _write_xlsx(plan, table, out / "plan.xlsx")
     for name, folium_map in _maps(plan, table).items():
         written[name] = maps.write_html(folium_map, out / name)
@@ -239,7 +238,6 @@ def write_outputs(plan: CampaignPlan, out_dir: str | Path) -> dict[str, Path]:
 
 
 def _write_xlsx(plan: CampaignPlan, table: pd.DataFrame, path: Path) -> Path:
-    tmp = path.with_name(f".tmp-{path.name}")
     schedule = plan.schedule.plan.sort_values(["date", "team", "visit_order"])
     audit = pd.DataFrame(
         {
@@ -267,12 +265,8 @@ def _write_xlsx(plan: CampaignPlan, table: pd.DataFrame, path: Path) -> Path:
             ],
         }
     )
-    with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
-        table.to_excel(xl, sheet_name="selected firms", index=False)
-        schedule.to_excel(xl, sheet_name="schedule", index=False)
-        plan.draw.teams.to_excel(xl, sheet_name="teams", index=False)
-        audit.to_excel(xl, sheet_name="audit", index=False)
-    return tmp.replace(path)
+    sheets = {"selected firms": table, "schedule": schedule, "teams": plan.draw.teams}
+    return exports.write_xlsx(sheets | {"audit": audit}, path)
 
 
 def archive_plan(params: CampaignParams, plan: CampaignPlan, run_dir: str | Path) -> int | None:
@@ -306,7 +300,6 @@ def verify_plan(audit_path: str | Path) -> VerifyResult:
     """Re-check a published plan: the draw (:func:`inspectlib.audit.verify_draw`) and, when
     the audit records one, the schedule (every visit's date, team and order).
     """
-    import json
 
     from inspectlib.adoption import archive_differences
 
@@ -317,10 +310,7 @@ def verify_plan(audit_path: str | Path) -> VerifyResult:
         return redone
 
     result = verify_draw(audit_path, redo=redo)
-    try:
-        recorded = json.loads(Path(audit_path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return result  # verify_draw said why
+    recorded = read_audit(audit_path)
     differences = list(result.differences) + archive_differences(audit_path, recorded)
     if result.matches and "schedule" in recorded:
         now = redone["schedule"]

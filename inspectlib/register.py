@@ -20,11 +20,11 @@ import pyarrow.compute as pc
 from stdnum.cn import uscc
 
 from inspectlib import coords as datum
-from inspectlib.errors import Problems
+from inspectlib.errors import Problems, shorten
 from inspectlib.geo import assign_towns, town_centroids
 from inspectlib.industry import code_digits, section_of
 from inspectlib.schema import REGISTER
-from inspectlib.tables import read_table, report_rows
+from inspectlib.tables import MAX_SHOWN, read_table, report_rows
 
 log = logging.getLogger(__name__)
 
@@ -191,7 +191,7 @@ def _check_ids(firms: pd.DataFrame, path: str | Path, column: str, problems: Pro
         listed = ", ".join(str(r) for r in rows.tolist()[:20])
         problems.error(
             path,
-            f"firm_id {code!r} appears {len(rows)} times (rows {listed})",
+            f"firm_id {shorten(code, MAX_SHOWN)!r} appears {len(rows)} times (rows {listed})",
             int(rows.iloc[0]),
             column,
         )
@@ -291,8 +291,8 @@ def _place_firms(
     ):
         problems.warning(
             path,
-            f"register says town {said!r} but the location is in {found!r}; "
-            f"using {found!r} (the location)",
+            f"register says town {shorten(said, MAX_SHOWN)!r} but the location is in "
+            f"{found!r}; using {found!r} (the location)",
             int(row),
             column,
             code="town_differs",

@@ -108,7 +108,8 @@ def inspections(
     rows = rows.merge(strata, on="firm_id", how="left", validate="many_to_one")
     rows["planned"] = rows["stratum"].notna()
     # the archive's stratum (given in the file, or from the official draw) wins
-    known = given.fillna("").astype(str).str.strip().replace("", None).to_numpy()
+    known = given.astype(object).where(given.notna(), "").astype(str).str.strip()
+    known = known.replace("", None).to_numpy()
     rows["stratum"] = pd.Series(known, index=rows.index).fillna(rows["stratum"])
     rows["stratum"] = rows["stratum"].fillna("outside plan")
     rows = with_firms(rows, register)

@@ -5,7 +5,6 @@ them to the archive and turns them into displayable, escaped HTML."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from inspectlib import maps, results
+from inspectlib import exports, maps, results
 from inspectlib.archive import Archive, open_archive
 from inspectlib.campaigns import get_campaign
 from inspectlib.errors import PlanningError
@@ -411,22 +410,13 @@ def write_outputs(review: CampaignReview, out_dir: str | Path) -> dict[str, Path
     out = Path(out_dir)
     written = {name: maps.write_html(m, out / name) for name, m in results_maps(review).items()}
     public = results.public_results(review.done, review.params.language)
-    tmp = out / ".results_public.csv.tmp"
-    public.to_csv(tmp, index=False, encoding="utf-8-sig")
-    os.replace(tmp, out / "results_public.csv")
-    written["results_public.csv"] = out / "results_public.csv"
-    tmp = out / ".tmp-results.xlsx"
-    with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
-        results.planned_vs_done(review.draw, review.done).to_excel(
-            xl, sheet_name="planned vs done", index=False
-        )
-        internal = review.done.drop(
-            columns=["lon", "lat", "imported_at", "source_row"], errors="ignore"
-        )
-        internal.to_excel(xl, sheet_name="inspections", index=False)
-        public.to_excel(xl, sheet_name="public list", index=False)
-    os.replace(tmp, out / "results.xlsx")
-    written["results.xlsx"] = out / "results.xlsx"
+    written["results_public.csv"] = exports.write_csv(public, out / "results_public.csv")
+    internal = review.done.drop(
+        columns=["lon", "lat", "imported_at", "source_row"], errors="ignore"
+    )
+    sheets = {"planned vs done": results.planned_vs_done(review.draw, review.done)}
+    sheets |= {"inspections": internal, "public list": public}
+    written["results.xlsx"] = exports.write_xlsx(sheets, out / "results.xlsx")
     return written
 
 

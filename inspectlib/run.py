@@ -26,6 +26,7 @@ runs its own notebooks without a registered kernelspec.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 import os
@@ -350,6 +351,7 @@ def run_job(
     params = _step(job.load)(params_file, dict(overrides or {}))
     _check_input_files(params, params_file)
     base = Path(params.output_dir) / job.subdir if job.subdir else Path(params.output_dir)
+    made = [p for p in (base, *base.parents) if not p.exists()]  # removed again on failure
     run_dir = rundirs.new_run_dir(base)
     parameters = notebook_parameters(params, run_dir, Path(params_file).resolve().parent)
     notebook = _NotebookRun(job.notebook, run_dir, parameters)
@@ -366,6 +368,9 @@ def run_job(
             rundirs.hand_over_failure(run_dir, f"{type(exc).__name__}: {exc}")
             notebook.join()
             shutil.rmtree(run_dir, ignore_errors=True)  # nothing of this run is kept
+            for folder in made:  # nor the output folders made for it
+                with contextlib.suppress(OSError):
+                    folder.rmdir()
             raise
     else:
         notebook.start()

@@ -27,6 +27,7 @@ weather: date datetime64[ns] · tmax_c float64.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
@@ -54,12 +55,58 @@ class Column:
         Chinese (and other) headers that mean the same column.
     required : bool
         Whether a file without this column is rejected.
+    low, high : float or datetime.date, optional
+        The accepted range of a number or date column (both ends included); a value outside
+        it is an error naming file, row and column. See :func:`accepted_range`.
+    years_ahead : int, optional
+        For dates: the range ends on 31 December of the current year plus this many years
+        (instead of a fixed ``high``).
+    unit : str
+        Unit of a number column, for messages and the README (e.g. ``yuan``, ``°C``).
     """
 
     name: str
     kind: ValueType = "text"
     aliases: tuple[str, ...] = ()
     required: bool = False
+    low: float | dt.date | None = None
+    high: float | dt.date | None = None
+    years_ahead: int | None = None
+    unit: str = ""
+
+
+FIRST_DAY = dt.date(2000, 1, 1)
+"""No date in an input file lies before this day (inspections, availability, weather)."""
+
+MAX_YUAN = 1e10
+"""Largest amount of money (back wages, fines) accepted in one row: 10 billion yuan."""
+
+MAX_PEOPLE = 2_000_000
+"""Largest head count accepted in one row (employees of a firm, workers affected)."""
+
+
+def accepted_range(
+    column: Column, today: dt.date | None = None
+) -> tuple[float | dt.date, float | dt.date] | None:
+    """The accepted range ``(low, high)`` of a number or date column, or None.
+
+    Examples
+    --------
+    >>> accepted_range(FINDINGS[2], today=dt.date(2026, 12, 1))
+    (datetime.date(2000, 1, 1), datetime.date(2027, 12, 31))
+    >>> accepted_range(WEATHER[1])
+    (-60.0, 60.0)
+    """
+    if column.low is None:
+        return None
+    if column.years_ahead is not None:
+        year = (today or dt.date.today()).year + column.years_ahead
+        return column.low, dt.date(year, 12, 31)
+    return column.low, column.high if column.high is not None else float("inf")
+
+
+def _dates(years_ahead: int) -> dict:
+    return {"low": FIRST_DAY, "years_ahead": years_ahead}
 
 
 REGISTER: tuple[Column, ...] = (
@@ -73,13 +120,27 @@ REGISTER: tuple[Column, ...] = (
     Column("lat", "float", ("纬度", "latitude")),
     Column("industry_code", "text", ("行业代码", "国民经济行业代码")),
     Column("industry", "text", ("行业", "行业门类", "所属行业")),
-    Column("employees", "count", ("从业人数", "职工人数", "员工人数", "用工人数")),
+    Column(
+        "employees",
+        "count",
+        ("从业人数", "职工人数", "员工人数", "用工人数"),
+        low=0,
+        high=MAX_PEOPLE,
+        unit="people",
+    ),
     Column("ownership", "text", ("企业类型", "经济类型", "登记注册类型")),
     Column("has_union", "bool", ("是否建会", "已建会", "建会")),
     Column("outdoor_work", "bool", ("户外作业", "是否户外作业")),
-    Column("complaints_12m", "count", ("近12个月投诉", "信访件数", "投诉件数", "近12月投诉")),
+    Column(
+        "complaints_12m",
+        "count",
+        ("近12个月投诉", "信访件数", "投诉件数", "近12月投诉"),
+        low=0,
+        high=100_000,
+        unit="complaints",
+    ),
     Column("credit_grade", "grade", ("信用等级", "劳动保障信用等级")),
-    Column("last_inspected", "date", ("上次检查日期", "最近检查日期", "上次检查")),
+    Column("last_inspected", "date", ("上次检查日期", "最近检查日期", "上次检查"), **_dates(1)),
 )
 
 ROSTER: tuple[Column, ...] = (
@@ -89,23 +150,42 @@ ROSTER: tuple[Column, ...] = (
     Column(
         "home_town", "text", ("户籍镇区", "居住镇区", "所在镇区", "家庭所在镇(区)", "家庭所在镇区")
     ),
-    Column("available_from", "date", ("可用开始日期", "开始日期")),
-    Column("available_to", "date", ("可用结束日期", "结束日期")),
+    Column("available_from", "date", ("可用开始日期", "开始日期"), **_dates(5)),
+    Column("available_to", "date", ("可用结束日期", "结束日期"), **_dates(5)),
 )
 
 FINDINGS: tuple[Column, ...] = (
     Column("firm_id", "text", ("统一社会信用代码", "信用代码", "社会信用代码"), True),
     Column("campaign", "campaign", ("专项检查", "专项", "检查类型"), True),
-    Column("inspection_date", "date", ("检查日期",), True),
+    Column("inspection_date", "date", ("检查日期",), True, **_dates(1)),
     Column("team", "text", ("检查组", "小组")),
     Column("result", "result", ("检查结果", "结果"), True),
     Column("violation_codes", "text", ("违法代码", "违法行为代码", "违规代码")),
-    Column("workers_affected", "count", ("涉及职工人数", "涉及人数", "涉及劳动者人数")),
     Column(
-        "back_wages_yuan", "float", ("追发工资(元)", "追发工资", "补发工资(元)", "追讨工资(元)")
+        "workers_affected",
+        "count",
+        ("涉及职工人数", "涉及人数", "涉及劳动者人数"),
+        low=0,
+        high=MAX_PEOPLE,
+        unit="people",
     ),
-    Column("fine_yuan", "float", ("罚款(元)", "罚款金额(元)", "罚款")),
-    Column("rectification_due", "date", ("整改期限", "整改截止日期")),
+    Column(
+        "back_wages_yuan",
+        "float",
+        ("追发工资(元)", "追发工资", "补发工资(元)", "追讨工资(元)"),
+        low=0.0,
+        high=MAX_YUAN,
+        unit="yuan",
+    ),
+    Column(
+        "fine_yuan",
+        "float",
+        ("罚款(元)", "罚款金额(元)", "罚款"),
+        low=0.0,
+        high=MAX_YUAN,
+        unit="yuan",
+    ),
+    Column("rectification_due", "date", ("整改期限", "整改截止日期"), **_dates(3)),
     Column("notes", "text", ("备注", "说明")),
     Column("stratum", "stratum", ("抽取方式", "抽查方式", "抽取类型", "抽样方式")),
 )
@@ -118,8 +198,16 @@ FINDINGS_COLUMNS: tuple[str, ...] = tuple(c.name for c in FINDINGS)
 ``risk``); inspectors' sheets rarely carry it, archived plans fill it in."""
 
 WEATHER: tuple[Column, ...] = (
-    Column("date", "date", ("日期",), True),
-    Column("tmax_c", "float", ("最高气温", "最高气温(℃)", "日最高气温", "tmax"), True),
+    Column("date", "date", ("日期",), True, **_dates(1)),
+    Column(
+        "tmax_c",
+        "float",
+        ("最高气温", "最高气温(℃)", "日最高气温", "tmax"),
+        True,
+        low=-60.0,
+        high=60.0,
+        unit="°C",
+    ),
 )
 
 BOUNDARIES: tuple[Column, ...] = (

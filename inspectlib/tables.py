@@ -10,20 +10,22 @@ Unknown extra columns are kept as text.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import logging
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from inspectlib import values
-from inspectlib.errors import InputError, Problem, Problems
-from inspectlib.headers import header_key, match_headers
+from inspectlib import values, workbooks
+from inspectlib.errors import InputError, Problem, Problems, shorten
+from inspectlib.headers import ambiguous_headers, header_key, match_headers
+from inspectlib.ranges import describe_range, expected_value, outside_range
 from inspectlib.schema import (
     CAMPAIGN_ALIASES,
     CAMPAIGN_IDS,
@@ -43,19 +45,17 @@ are summarised in one line."""
 MAX_SHOWN = 40
 """Longest cell value quoted in a message."""
 
+MAX_COLUMNS = 1_000
+"""Widest table read: more columns mean a wrong delimiter or a hostile file (each column is
+parsed on its own, so a million of them would take hours)."""
+
+MAX_PARQUET_BYTES = 4 * 1024**3
+"""Largest uncompressed size of a Parquet file's data (4 GiB, from its metadata)."""
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_TEXT = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 _HEADER_SCAN_ROWS = 20
 _ENCODINGS = ("utf-8", "gb18030")
-_EXPLAIN = {
-    "int": "a whole number",
-    "count": "a whole number ≥ 0 (e.g. 120 or 120人)",
-    "float": "a number",
-    "bool": "是/否, Y/N or 1/0",
-    "date": "a date such as 2025-03-04, 2025/3/4 or 2025年3月4日",
-    "grade": "a credit grade A, B or C",
-    "result": f"one of {', '.join(RESULTS)} (or 合规/违法/关闭/未找到/拒绝)",
-    "campaign": f"one of {', '.join(CAMPAIGN_IDS)} (or 工资/非法用工/高温/服务行业)",
-    "stratum": "random or risk (or 随机/风险)",
-}
 
 
 RowFilter = tuple[str, Callable[[pd.Series], pd.Series]]
@@ -81,6 +81,9 @@ class Table:
     frame: pd.DataFrame
     headers: dict[str, str]
     extra: list[str]
+    unreadable: dict[str, pd.Series] = field(default_factory=dict)
+    """``{canonical_name: mask}``: cells that were filled in but unreadable or out of range
+    (already reported; they are missing in ``frame``, and are not also "empty")."""
 
 
 def decode_text(data: bytes, file: str | Path) -> str:
@@ -110,6 +113,17 @@ def decode_text(data: bytes, file: str | Path) -> str:
 def _parquet_grid(path: Path) -> pd.DataFrame:
     """A Parquet file as a grid whose first row is the header. Text columns stay Arrow
     strings (no Python object per cell, as for CSV); other columns become objects."""
+    import pyarrow.parquet as pq
+
+    meta = pq.ParquetFile(path).metadata
+    size = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+    if size > MAX_PARQUET_BYTES or meta.num_columns > MAX_COLUMNS:
+        raise InputError.single(
+            path,
+            f"the Parquet file holds {size / 2**30:,.1f} GiB in {meta.num_columns:,} columns "
+            f"uncompressed; at most {MAX_PARQUET_BYTES / 2**30:,.0f} GiB and "
+            f"{MAX_COLUMNS:,} columns are read",
+        )
     frame = pd.read_parquet(path, dtype_backend="pyarrow")
     if not isinstance(frame.index, pd.RangeIndex) or frame.index.name is not None:
         frame = frame.reset_index()  # a column stored as the index (df.set_index(...))
@@ -131,6 +145,7 @@ def _read_grid(path: Path, sheet: str | int | None) -> pd.DataFrame:
     """The file as a grid of raw cells with no header interpretation."""
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm", ".xls"):
+        workbooks.check_workbook_size(path)
         try:
             return pd.read_excel(
                 path,
@@ -140,18 +155,20 @@ def _read_grid(path: Path, sheet: str | int | None) -> pd.DataFrame:
                 engine="openpyxl",
             )
         except ValueError as exc:
-            raise InputError.single(path, f"cannot read sheet {sheet!r}: {exc}") from None
+            raise InputError.single(
+                path, f"cannot read sheet {shorten(sheet, 80)!r}: {shorten(exc)}"
+            ) from None
     if suffix == ".parquet":
         return _parquet_grid(path)
     text = decode_text(path.read_bytes(), path)
     try:
-        dialect = csv.Sniffer().sniff(text[:20_000], delimiters=",;\t|")
+        dialect = csv.Sniffer().sniff(_sniff_sample(text), delimiters=",;\t|")
         sep = dialect.delimiter
     except csv.Error:
         sep = ","
     if re.search(r"\n[ \t]*\r?\n", text):
         # Arrow's fast reader skips blank lines, which would shift the row numbers we report.
-        return pd.read_csv(
+        grid = pd.read_csv(
             io.StringIO(text),
             sep=sep,
             header=None,
@@ -160,14 +177,30 @@ def _read_grid(path: Path, sheet: str | int | None) -> pd.DataFrame:
             skip_blank_lines=False,
             engine="c",
         )
-    return pd.read_csv(
-        io.BytesIO(text.encode("utf-8")),
-        sep=sep,
-        header=None,
-        dtype="string[pyarrow]",
-        keep_default_na=False,
-        engine="pyarrow",
-    )
+    else:
+        grid = pd.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            sep=sep,
+            header=None,
+            dtype="string[pyarrow]",
+            keep_default_na=False,
+            engine="pyarrow",
+        )
+    # one search of the whole text spares a search of every column of a clean file
+    grid.attrs["control_characters"] = _CONTROL.search(text) is not None
+    return grid
+
+
+_SNIFF_CHARS = 4_000
+"""The delimiter is guessed from at most this many characters: the sniffer's time grows
+with the square of its sample (20,000 crafted characters took 17 s)."""
+
+
+def _sniff_sample(text: str) -> str:
+    """The first lines of ``text`` (whole lines, at most :data:`_SNIFF_CHARS` characters)."""
+    sample = text[:_SNIFF_CHARS]
+    cut = sample.rfind("\n")
+    return sample[:cut] if 0 < cut < len(text) - 1 and len(text) > _SNIFF_CHARS else sample
 
 
 def _find_header_row(grid: pd.DataFrame, columns: Sequence[Column]) -> int:
@@ -336,11 +369,18 @@ def read_table(
     except InputError:
         raise
     except Exception as exc:  # noqa: BLE001 - any reader failure is a bad file for the user
-        raise InputError.single(path, f"cannot read the file: {exc}") from None
+        raise InputError.single(path, f"cannot read the file: {shorten(exc)}") from None
     if grid.empty:
         raise InputError.single(path, "the file is empty")
+    if grid.shape[1] > MAX_COLUMNS:
+        raise InputError.single(
+            path,
+            f"the file has {grid.shape[1]:,} columns; at most {MAX_COLUMNS:,} are read (is the "
+            "delimiter right, or is this another kind of file?)",
+        )
     header_at = _find_header_row(grid, columns)
-    headers = _unique_headers(grid.iloc[header_at].tolist())
+    raw_headers = _clean_headers(grid.iloc[header_at].tolist(), path, problems)
+    headers = _unique_headers(raw_headers)
     body = grid.iloc[header_at + 1 :].copy()
     body.columns = headers
     # Rows as the user sees them: grid row i is file row i + 1 (header row counted).
@@ -350,17 +390,32 @@ def read_table(
         body = body[rows[1](body[found[rows[0]]]).to_numpy(dtype=bool)]
     filled = ~pd.concat([values.blank(body[h]) for h in headers], axis=1).all(axis=1)
     body = body[filled].reset_index(drop=True)
+    if grid.attrs.get("control_characters", True):
+        _strip_control_characters(body, headers, path, problems)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        _report_uncached_formulas(path, sheet, headers, problems)
 
+    as_written = [str(h).strip() for h in raw_headers if isinstance(h, str)]
+    for name, clash in ambiguous_headers(as_written, columns).items():  # 企业名称 twice too
+        problems.error(
+            path,
+            f"two columns could be {name}: {' and '.join(map(repr, clash))}; rename or "
+            "delete one of them so that it is clear which one to read",
+            header_at + 1,
+            clash[1],
+        )
     for spec in columns:
         if spec.required and spec.name not in found:
             names = " / ".join((spec.name, *spec.aliases))
             problems.error(
                 path,
                 f"required column {spec.name!r} is missing (accepted headers: "
-                f"{names}; headers found: {', '.join(headers)})",
+                f"{names}; headers found: {shorten(', '.join(headers))})",
                 header_at + 1,
             )
+    today = dt.date.today()
     out: dict[str, pd.Series] = {}
+    unreadable: dict[str, pd.Series] = {}
     for spec in columns:
         if spec.name not in found:
             out[spec.name] = empty_column(spec, body.index)
@@ -373,9 +428,22 @@ def read_table(
                 path,
                 body.loc[bad, "__row__"],
                 header,
-                f"cannot read {spec.name} value {{value}} — expected {_EXPLAIN[spec.kind]}",
+                f"cannot read {spec.name} value {{value}} — expected {expected_value(spec, today)}",
                 shown=body.loc[bad, header],
             )
+        outside = outside_range(spec, parsed, today)
+        if outside.any():
+            report_rows(
+                problems,
+                path,
+                body.loc[outside, "__row__"],
+                header,
+                f"{spec.name} value {{value}} is outside the accepted range "
+                f"{describe_range(spec, today)}",
+                shown=body.loc[outside, header],
+            )
+            parsed = parsed.mask(outside)
+        unreadable[spec.name] = bad | outside
         out[spec.name] = parsed
     extra = [h for h in headers if h not in found.values()]
     for header in extra:
@@ -383,4 +451,64 @@ def read_table(
     out["source_row"] = body["__row__"].astype("int64")
     frame = pd.DataFrame(out, index=body.index)
     log.info("read %s: %d rows, %d columns (%d extra)", path, len(frame), len(headers), len(extra))
-    return Table(frame=frame, headers=found, extra=extra)
+    return Table(frame=frame, headers=found, extra=extra, unreadable=unreadable)
+
+
+def _clean_headers(raw: list[object], path: Path, problems: Problems) -> list[object]:
+    """Headers without control characters (a NUL byte must not hide a column)."""
+    out = []
+    for i, header in enumerate(raw):
+        if isinstance(header, str) and _CONTROL.search(header):
+            header = _CONTROL.sub("", header)
+            problems.warning(
+                path,
+                "control characters (such as NUL bytes) removed from this header; the "
+                "file may be damaged",
+                None,
+                shorten(header, MAX_SHOWN) or f"column {i + 1}",
+            )
+        out.append(header)
+    return out
+
+
+def _strip_control_characters(
+    body: pd.DataFrame, headers: list[str], path: Path, problems: Problems
+) -> None:
+    """Remove control characters (NUL bytes …) from text cells, with a warning per cell:
+    no database stores a NUL in text, and nobody typed one on purpose."""
+    for header in headers:
+        column = body[header]
+        if column.dtype == object:
+            text = column.map(lambda v: v if isinstance(v, str) else None).astype("string")
+        elif isinstance(column.dtype, pd.StringDtype):
+            text = column
+        else:
+            continue
+        hit = text.str.contains(_CONTROL_TEXT, regex=True).fillna(False).astype(bool)
+        if not hit.any():
+            continue
+        body.loc[hit, header] = text[hit].str.replace(_CONTROL_TEXT, "", regex=True)
+        report_rows(
+            problems,
+            path,
+            body.loc[hit, "__row__"],
+            header,
+            "control characters (such as NUL bytes) removed from the value",
+            severity="warning",
+        )
+
+
+def _report_uncached_formulas(
+    path: Path, sheet: str | int | None, headers: list[str], problems: Problems
+) -> None:
+    """A formula cell with no stored value reads as blank: an error naming the cell."""
+    for cell in workbooks.uncached_formulas(path, sheet)[:MAX_ROW_PROBLEMS]:
+        column = headers[cell.column - 1] if cell.column <= len(headers) else cell.coordinate
+        problems.error(
+            path,
+            f"cell {cell.coordinate} holds the formula {shorten(cell.formula, MAX_SHOWN)!r} "
+            "but no computed value, so it would read as blank; open the file in Excel or WPS "
+            "and save it (or paste the values) before using it",
+            cell.row,
+            column,
+        )

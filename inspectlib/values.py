@@ -18,6 +18,10 @@ TRUE_WORDS = frozenset(
 )
 FALSE_WORDS = frozenset({"否", "无", "n", "no", "false", "f", "0", "×", "✗", "未建", "未建会"})
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+_NS_FIRST = pd.Timestamp.min.ceil("D")
+_NS_LAST = pd.Timestamp.max.floor("D")  # 2262-04-11: the last day a datetime64[ns] holds
+COUNT_MAX = 2**31 - 1
+"""Largest count read (a 32-bit integer, the archive's column type); bigger is unreadable."""
 _DATE_TEXT = r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*(?:\d{1,2}:\d{2}(?::\d{2})?)?\s*$"
 
 
@@ -78,11 +82,23 @@ def parse_float(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def parse_count(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Non-negative whole numbers, optionally with a unit: ``120``, ``120人``, ``3件``, ``1,200``."""
+    """Non-negative whole numbers, optionally with a unit: ``120``, ``120人``, ``3件``, ``1,200``.
+
+    Numbers are compared as floats before they become integers, so a huge value is flagged
+    instead of wrapping around (``9223372036854775808`` is not read as a negative number);
+    whole numbers above :data:`COUNT_MAX` are unreadable.
+
+    Examples
+    --------
+    >>> out, bad = parse_count(pd.Series(["120人", "9223372036854775808", "-1", "1e20"]))
+    >>> out.tolist(), bad.tolist()
+    ([120, <NA>, <NA>, <NA>], [False, True, True, True])
+    """
     text = _text(raw).str.replace(",", "", regex=False)
     text = text.str.replace(r"\s*(人|名|个|件|次|起)\s*$", "", regex=True)
-    number = pd.to_numeric(text, errors="coerce")
-    whole = number.notna() & (number >= 0) & (np.floor(number.fillna(0)) == number.fillna(0))
+    number = pd.to_numeric(text, errors="coerce").astype("float64")
+    filled = number.fillna(-1.0)
+    whole = number.notna() & (filled >= 0) & (np.floor(filled) == filled) & (filled <= COUNT_MAX)
     out = number.where(whole).astype("Int64")
     bad = ~whole & ~blank(raw)
     return out, _mask(bad)
@@ -92,17 +108,22 @@ def parse_date(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Dates as ``2025-03-04``, ``2025/3/4``, ``2025.3.4``, ``2025年3月4日``, ``20250304``,
     Excel date cells or Excel serial numbers (e.g. ``45720``).
 
+    A date a ``datetime64[ns]`` cannot hold (before 1677 or after 2262-04-11, e.g. Excel's
+    largest serial 2958465 or ``2999-01-01``) is unreadable, never an exception.
+
     Examples
     --------
     >>> parse_date(pd.Series(["2025-03-04", "2025/3/4", "2025年3月4日", "45720"]))[0].dt.strftime("%Y-%m-%d").tolist()
     ['2025-03-04', '2025-03-04', '2025-03-04', '2025-03-04']
+    >>> parse_date(pd.Series(["2999-01-01", "2958465"]))[1].tolist()
+    [True, True]
     """
     out = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
     is_stamp = raw.map(lambda v: isinstance(v, (dt.date, pd.Timestamp))).astype(bool)
     if is_stamp.any():
         # local calendar dates: a timezone-aware stamp keeps its wall-clock date
-        stamps = raw[is_stamp].map(lambda v: pd.Timestamp(v).tz_localize(None))
-        out[is_stamp] = pd.to_datetime(stamps).dt.normalize()
+        stamps = raw[is_stamp].map(_calendar_day)
+        out[is_stamp] = pd.to_datetime(stamps).astype("datetime64[ns]")
     text = _text(raw).where(~is_stamp)
     parts = text.str.extract(_DATE_TEXT)
     compact = text.str.extract(r"^\s*(\d{4})(\d{2})(\d{2})\s*$")
@@ -110,14 +131,27 @@ def parse_date(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     has_parts = parts[0].notna()
     if has_parts.any():
         joined = parts[0] + "-" + parts[1].str.zfill(2) + "-" + parts[2].str.zfill(2)
-        out[has_parts] = pd.to_datetime(joined[has_parts], format="%Y-%m-%d", errors="coerce")
+        years = pd.to_numeric(parts[0], errors="coerce")
+        holdable = has_parts & years.between(_NS_FIRST.year + 1, _NS_LAST.year - 1)
+        out[holdable] = pd.to_datetime(joined[holdable], format="%Y-%m-%d", errors="coerce").astype(
+            "datetime64[ns]"
+        )
     serial = pd.to_numeric(text.where(~has_parts), errors="coerce")
-    is_serial = serial.between(1, 2958465) & ~has_parts
+    last_serial = (_NS_LAST.date() - _EXCEL_EPOCH.date()).days
+    is_serial = serial.between(1, last_serial) & ~has_parts
     if is_serial.any():
         days = serial[is_serial].astype(float)
         out[is_serial] = (_EXCEL_EPOCH + pd.to_timedelta(days.round(), unit="D")).values
     bad = out.isna() & ~blank(raw)
     return out, _mask(bad)
+
+
+def _calendar_day(value: dt.date | pd.Timestamp) -> pd.Timestamp | None:
+    """The wall-clock calendar day of a date cell; None when datetime64[ns] cannot hold it."""
+    day = dt.date(value.year, value.month, value.day)
+    if not _NS_FIRST.date() <= day <= _NS_LAST.date():
+        return None
+    return pd.Timestamp(day)
 
 
 def parse_grade(raw: pd.Series) -> tuple[pd.Series, pd.Series]:

@@ -166,4 +166,4 @@ def test_bad_input_found_while_the_kernel_starts_leaves_nothing(tmp_path):
     region.register.write_bytes(("\n".join(lines) + "\n").encode("gbk"))
     with pytest.raises(InputError, match="appears 2 times"):
         run_plan(region.params["wage"])
-    assert list((region.root / "out" / "wage").iterdir()) == []
+    assert not (region.root / "out").exists()

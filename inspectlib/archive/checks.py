@@ -19,10 +19,13 @@ import logging
 from collections.abc import Callable, Collection
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from inspectlib.errors import Problems
-from inspectlib.schema import CAMPAIGN_IDS, FINDINGS_COLUMNS, RESULTS
+from inspectlib.errors import Problems, shorten
+from inspectlib.ranges import describe_range
+from inspectlib.schema import CAMPAIGN_IDS, FINDINGS, FINDINGS_COLUMNS, RESULTS, accepted_range
+from inspectlib.tables import MAX_SHOWN
 from inspectlib.workdays import default_window
 
 from .schema import FINDINGS_KEY
@@ -83,10 +86,15 @@ def _same(a: object, b: object) -> bool:
     return a == b
 
 
+def _shown(value: object) -> str:
+    """A cell value quoted for a message, cut to :data:`~inspectlib.tables.MAX_SHOWN`."""
+    return repr(shorten(value, MAX_SHOWN)) if isinstance(value, str) else shorten(value)
+
+
 def describe_key(firm_id: object, campaign: object, day: object) -> str:
     """``firm 9132… / wage / 2026-01-12`` — a finding's natural key in words."""
     when = pd.Timestamp(day).date().isoformat() if not pd.isna(day) else "no date"
-    return f"firm {firm_id} / {campaign} / {when}"
+    return f"firm {shorten(firm_id, MAX_SHOWN)} / {shorten(campaign, MAX_SHOWN)} / {when}"
 
 
 def key_problems(frame: pd.DataFrame, source: str | Path) -> Problems:
@@ -134,7 +142,8 @@ def key_problems(frame: pd.DataFrame, source: str | Path) -> Problems:
                 problems.error(
                     source,
                     f"{what} appears in {a} and {b} with different values ({c}: "
-                    f"{frame[c].iloc[first]!r} in {a}, {frame[c].iloc[other]!r} in {b}{more}); "
+                    f"{_shown(frame[c].iloc[first])} in {a}, {_shown(frame[c].iloc[other])} in "
+                    f"{b}{more}); "
                     "keep one of them",
                     _row(frame, other),
                     c,
@@ -149,9 +158,22 @@ def key_problems(frame: pd.DataFrame, source: str | Path) -> Problems:
 
 
 def row_problems(frame: pd.DataFrame, source: str | Path) -> Problems:
-    """Rows that cannot be archived: a missing key part, an unknown campaign or result,
-    a negative count or amount. (Files read by :func:`inspectlib.inputs.load_findings`
-    have none; frames built in code might.)"""
+    """Rows that cannot be archived: a missing key part, an unknown campaign or result, a
+    count, amount or date outside its accepted range (:func:`inspectlib.schema.accepted_range`,
+    the same ranges the loader applies), or text with a NUL byte (which PostgreSQL cannot
+    store). Files read by :func:`inspectlib.inputs.load_findings` have none; frames built in
+    code might, and then fail the same way on SQLite and PostgreSQL, before the database.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"firm_id": ["A"], "campaign": ["wage"], "result": ["violation"],
+    ...                   "inspection_date": pd.to_datetime(["2026-01-05"]),
+    ...                   "workers_affected": [3_000_000_000], "notes": ["a\\x00b"]})
+    >>> for p in row_problems(f, "f.csv"): print(p)
+    error: f.csv, column 'workers_affected': workers_affected 3000000000 is outside the accepted range 0 … 2,000,000 people
+    error: f.csv, column 'notes': notes 'a\\x00b' contains a NUL byte
+    """
     problems = Problems()
     checks: list[tuple[str, pd.Series, str]] = [
         ("firm_id", frame["firm_id"].isna() | (frame["firm_id"].astype(str) == ""), "is empty"),
@@ -159,12 +181,33 @@ def row_problems(frame: pd.DataFrame, source: str | Path) -> Problems:
         ("inspection_date", frame["inspection_date"].isna(), "is empty"),
         ("result", ~frame["result"].isin(RESULTS), f"is not one of {', '.join(RESULTS)}"),
     ]
-    for name in ("workers_affected", "back_wages_yuan", "fine_yuan"):
+    for spec in FINDINGS:
+        bounds = accepted_range(spec)
+        if spec.name not in frame or bounds is None:
+            continue
+        low, high = bounds
+        values = frame[spec.name]
+        if isinstance(low, dt.date):
+            values = pd.to_datetime(values)
+            low, high = pd.Timestamp(low), pd.Timestamp(high)
+        else:
+            values = pd.to_numeric(values, errors="coerce").astype("float64")
+        outside = ((values < low) | (values > high) | values.isin([np.inf, -np.inf])).fillna(False)
+        checks.append(
+            (
+                spec.name,
+                outside.astype(bool),
+                f"is outside the accepted range {describe_range(spec)}",
+            )
+        )
+    for name in ("team", "violation_codes", "notes", "firm_id"):
         if name in frame:
-            checks.append((name, (frame[name] < 0).fillna(False).astype(bool), "is negative"))
+            nul = frame[name].astype("string").str.contains("\x00", regex=False).fillna(False)
+            checks.append((name, nul.astype(bool), "contains a NUL byte"))
     for name, bad, what in checks:
         for i in [int(i) for i in bad.to_numpy().nonzero()[0][:50]]:
-            problems.error(source, f"{name} {frame[name].iloc[i]!r} {what}", _row(frame, i), name)
+            shown = _shown(frame[name].iloc[i])
+            problems.error(source, f"{name} {shown} {what}", _row(frame, i), name)
     return problems
 
 

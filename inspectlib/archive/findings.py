@@ -25,14 +25,14 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 
-from inspectlib.errors import InputError, Problem, Problems
+from inspectlib.errors import InputError, Problem, Problems, shorten
 from inspectlib.schema import FINDINGS_COLUMNS as CANONICAL_FINDINGS
 
 from . import rows as R
 from . import schema
-from .checks import VALUE_COLUMNS, describe_key, key_problems, row_problems
+from .checks import VALUE_COLUMNS, _shown, describe_key, key_problems, row_problems
 from .engine import write_transaction
 from .schema import FINDINGS_KEY
 
@@ -150,9 +150,10 @@ def record_findings(
 
     try:
         added, replaced, differences = write_transaction(engine, work)
-    except IntegrityError as exc:
+    except (IntegrityError, DataError) as exc:
+        reason = shorten(str(exc.orig).splitlines()[0] if str(exc.orig) else exc)
         raise InputError.single(
-            source, f"the archive refused these findings; nothing was recorded: {exc.orig}"
+            source, f"the archive refused these findings; nothing was recorded: {reason}"
         ) from None
     result = RecordResult(
         added=added,
@@ -226,7 +227,7 @@ def _differences(changed: Changed, source: str) -> list[Problem]:
         problems.warning(
             source,
             f"{describe_key(*key)} is already archived with other values ({c}: archived "
-            f"{archived[c]!r} from {where}, {mine[c]!r} here{more}); the archived row is "
+            f"{_shown(archived[c])} from {where}, {_shown(mine[c])} here{more}); the archived row is "
             "kept (record with --replace to correct it)",
             mine["source_row"],
             c,

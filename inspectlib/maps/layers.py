@@ -63,7 +63,7 @@ def public_points(frame: pd.DataFrame) -> pd.DataFrame:
     >>> rows = pd.DataFrame({"name": ["乙", "甲"], "town": ["城东镇", "城东镇"],
     ...                      "lon": [120.123456, 120.2], "lat": [31.987654, 31.9]})
     >>> public_points(rows)[["name", "lon", "lat"]].values.tolist()
-    [['甲', 120.2, 31.9], ['乙', 120.123, 31.988]]
+    [['乙', 120.123, 31.988], ['甲', 120.2, 31.9]]
     """
     out = frame.copy()
     for name in ("lon", "lat"):
