@@ -60,7 +60,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "rotation": "轮换：这些企业上次由完全相同的检查组检查，没有其他检查组可接手",
         "credentials": "检查组持执法证人员少于 {n} 人",
         "redrawn": "检查组共抽取 {k} 次：前几次抽取违反回避/轮换/持证规则，已重新抽取（原因见 audit.json 的 redraws）",
-        "no_credentials": "执法人员名单没有执法证号（credential_no）列或全部为空，"
+        "no_credentials": "执法人员名单没有“执法证号”列或该列全部为空，"
         "无法核对“每个检查组至少 {n} 名持执法证人员”的规定，本次未检查",
     },
     "en": {
