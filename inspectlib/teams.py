@@ -265,6 +265,11 @@ def draw_teams(
     """Draw ``n_teams`` teams of ``team_size`` at random, honouring the agency rules and,
     as far as this permutation allows, the credential rule.
 
+    Each rule's seat takes the first inspector of that agency in permutation order, passing
+    over those without a credential when the team has no seat left for them; the other seats
+    take the next credential holder while the team is short of ``min_officers``, then anyone,
+    in permutation order.
+
     Returns
     -------
     teams : DataFrame
@@ -280,14 +285,17 @@ def draw_teams(
     )
     used = np.zeros(len(pool), dtype=bool)
     seats: list[tuple[int, int, int]] = []
+    have = [0] * n_teams  # credential holders per team
+    others = team_size - min_officers  # seats a team can give to members without one
     for s, rule in enumerate(rules):
-        picks = [i for i in perm if agency[i] == rule][:n_teams]
-        for t, i in enumerate(picks):
-            seats.append((t, s, i))
-            used[i] = True
-    have = [0] * n_teams
-    for t, _, i in seats:
-        have[t] += int(officer[i])
+        for t in range(n_teams):
+            fits = [i for i in perm if not used[i] and agency[i] == rule]
+            # no holder of this agency left: take the first anyway, the team stays short
+            # of credential holders and the teams are drawn again
+            pick = next((i for i in fits if officer[i] or s - have[t] < others), fits[0])
+            seats.append((t, s, pick))
+            used[pick] = True
+            have[t] += int(officer[pick])
 
     def take(want_officer: bool) -> int | None:
         for i in perm:
