@@ -163,7 +163,7 @@ def conflict_ids(text: str) -> frozenset[str]:
     Examples
     --------
     >>> sorted(conflict_ids("91320500-mA1xxxxx1x; 9132050012345678X9;"))
-    ['91320500MA1XXXXX1X', '9132050012345678X9']
+    ['9132050012345678X9', '91320500MA1XXXXX1X']
     """
     parts = [p for p in str(text).replace("；", ";").split(";") if p.strip()]
     if not parts:
