@@ -91,6 +91,8 @@ def demo_cases(folder: Path) -> list[Case]:
                 "findings": [str(p) for p in region.findings],
                 "weather": str(region.weather),
                 "firms_per_team_day": FIRMS_PER_TEAM_DAY,
+                # as params/service_sector.yaml: a union member on top of two officers
+                "team_size": 3 if campaign == "service_sector" else 2,
             }
         )
         inputs = inputs or load_campaign_inputs(params)
