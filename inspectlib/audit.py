@@ -80,7 +80,9 @@ def build_audit(
         ``format``, ``inspectlib_version``, ``campaign``, ``seed``, ``window``, ``params``
         (``params.model_dump(mode="json")``), ``files`` (path and sha256 by kind),
         ``eligible_count``, ``excluded_count``, ``risk_model``, ``selected`` (draw order,
-        firm_id, stratum, risk_score), ``teams``, ``assignments``, ``warnings``.
+        firm_id, stratum, risk_score), ``teams``, ``assignments``, ``warnings``,
+        ``redraws`` (team re-draws forced by a rule: attempt, rule, reason and the firms or
+        teams concerned).
     """
     sel = result.selected
     teams = [
@@ -118,6 +120,7 @@ def build_audit(
             for f, t in zip(result.assignments["firm_id"], result.assignments["team"], strict=True)
         ],
         "warnings": list(result.warnings),
+        "redraws": list(result.redraws),
         "input_warnings": [
             {"file": p.file, "row": p.row, "column": p.column, "code": p.code, "message": p.message}
             for p in inputs.problems.warnings

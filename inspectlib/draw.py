@@ -37,7 +37,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -118,11 +118,13 @@ class DrawResult:
         Selected firms in draw order (columns :data:`SELECTED_COLUMNS`).
     teams : DataFrame
         One row per team member: ``team``, ``seat``, ``inspector_id``, ``name``, ``agency``,
-        ``home_town``.
+        ``home_town``, ``officer`` (holds a law-enforcement credential).
     assignments : DataFrame
         ``firm_id``, ``town``, ``team``, ``draw_order``.
     model_report : ModelReport
     warnings : list of str
+    redraws : list of dict
+        Team re-draws forced by a rule (:attr:`inspectlib.teams.InspectorDraw.redraws`).
     """
 
     campaign: Campaign
@@ -134,6 +136,7 @@ class DrawResult:
     assignments: pd.DataFrame
     model_report: ModelReport
     warnings: list[str]
+    redraws: list[dict] = field(default_factory=list)
 
 
 def prepare_register(register: pd.DataFrame, warnings: list[str]) -> pd.DataFrame:
@@ -424,6 +427,8 @@ def draw_from_pool(
         team_size=params.team_size,
         n_teams=params.teams,
         agencies=params.agencies,
+        min_officers=params.min_officers,
+        language=lang,
         rng_teams=streams[2],
         rng_assign=streams[3],
     )
@@ -440,6 +445,7 @@ def draw_from_pool(
         crew.assignments,
         report,
         warnings + crew.warnings,
+        crew.redraws,
     )
 
 

@@ -82,6 +82,7 @@ with warnings.catch_warnings():
         store: str | None = None
         agencies: list[str] | None = None
         team_size: int = Field(2, ge=2, le=10)
+        min_officers: int = Field(2, ge=0)  # members with a law-enforcement credential per team
         firms_per_team_day: int = Field(4, ge=1, le=30)
         teams: int | None = Field(
             None, ge=1, le=200

@@ -41,6 +41,7 @@ PLAN_CSV_COLUMNS = (
     "stratum",
     "risk_score",
     "team",
+    "inspector_ids",
     "date",
     "visit_order",
     "draw_order",
@@ -190,6 +191,9 @@ def plan_table(draw: DrawResult, schedule: Schedule) -> pd.DataFrame:
     ]
     visits = schedule.plan[[c for c in visit_columns if c in schedule.plan.columns]]
     table = draw.selected.merge(visits, on="firm_id", how="left", validate="one_to_one")
+    crew = draw.teams.sort_values(["team", "seat"], kind="stable")
+    ids = {str(t): ";".join(g["inspector_id"].astype(str)) for t, g in crew.groupby("team")}
+    table["inspector_ids"] = table["team"].map(ids)
     for column in PLAN_CSV_COLUMNS:
         if column not in table.columns:
             table[column] = pd.NA

@@ -15,10 +15,12 @@ Steps of :func:`plan_schedule`:
    capacity allows (hottest days first), the others on cooler days. Every row says which
    heat rule applies that day (防暑降温措施管理办法 art. 8).
 4. **Routes**: per team, :func:`inspectlib.routes.plan_routes` (OR-Tools, deterministic greedy
-   descent) spreads the firms over few, early days and orders each day's visits to minimise
-   the straight-line distance from and back to the office.
+   descent stopped by a solution count, never by the clock) spreads the firms over few, early
+   days and orders each day's visits to minimise the straight-line distance from and back to
+   the office.
 
-The result is the same for the same inputs on any machine (see :mod:`inspectlib.routes`).
+The result is the same for the same inputs on any machine, at any size and load (see
+:mod:`inspectlib.routes`), so ``inspectlib verify-draw`` can re-derive it bit for bit.
 """
 
 from __future__ import annotations
@@ -37,9 +39,12 @@ from inspectlib.campaigns import get_campaign
 from inspectlib.errors import PlanningError
 from inspectlib.routes import (
     DEFAULT_STRATEGIES,
+    LARGE_TEAM,
+    LARGE_TEAM_STRATEGIES,
     RouteResult,
     distance_matrix_m,
     plan_routes,
+    solution_limit,
     to_metres,
 )
 from inspectlib.workdays import Window, team_workdays
@@ -115,8 +120,9 @@ class Schedule:
         Total route length of all team-days in km.
     solver : dict
         For the audit: the method, the OR-Tools version and, per team, the first solution
-        strategy kept, the search status, whether the local optimum was reached (if not, a
-        re-run may differ), the candidate days and the solve seconds (timing only).
+        strategy kept, the search status, whether the local optimum was reached before the
+        solution limit, the solution limit and the candidate days. Nothing in it depends on
+        the clock, so a re-run gives the same dict.
     """
 
     plan: pd.DataFrame
@@ -298,7 +304,6 @@ def plan_schedule(
     office_lat: float,
     weather: pd.DataFrame | None = None,
     campaign_id: str,
-    time_limit_s: float = 10.0,
     seed: int = 0,
 ) -> Schedule:
     """Plan which team visits which firm on which workday, and in what order.
@@ -327,8 +332,6 @@ def plan_schedule(
     campaign_id : str
         ``heat`` turns on the hot-day matching; every campaign shows the day's heat rule
         when a forecast is given.
-    time_limit_s : float
-        Safety cap on the routing solver for the whole campaign (shared by the teams).
     seed : int
         Recorded for the audit; the schedule involves no randomness.
 
@@ -367,12 +370,15 @@ def plan_schedule(
     warnings += _weather_warnings(campaign_id, tmax, window)
     xy, office = to_metres(firms["lon"], firms["lat"], office_lon, office_lat)
     firms["_x"], firms["_y"] = xy[:, 0], xy[:, 1]
-    per_team_s = time_limit_s / max(len(counts), 1)
     plan_rows: list[dict] = []
     day_rows: list[dict] = []
     solver: dict = {
         "method": "OR-Tools routing per team, one vehicle per candidate workday, greedy "
-        "descent from each of " + ", ".join(DEFAULT_STRATEGIES) + "; the cheapest kept",
+        "descent (no time limit; stopped at a local optimum or a solution limit) from each of "
+        + ", ".join(DEFAULT_STRATEGIES)
+        + f" (teams of more than {LARGE_TEAM} firms: "
+        + ", ".join(LARGE_TEAM_STRATEGIES)
+        + "); the cheapest kept",
         "ortools": ortools.__version__,
         "seed": seed,
         "teams": {},
@@ -390,19 +396,14 @@ def plan_schedule(
             group = group.iloc[:places]
         if group.empty:
             continue
-        result, chosen = _route_team(group, days_of[team], cap, tmax, heat, office, per_team_s)
+        result, chosen = _route_team(group, days_of[team], cap, tmax, heat, office)
         solver["teams"][team] = {
             "strategy": result.strategy,
             "status": result.status,
             "optimum_reached": result.optimum_reached,
-            "solve_s": round(result.solve_s, 3),
+            "solution_limit": solution_limit(len(group)),
             "days": len(chosen),
         }
-        if not result.optimum_reached:
-            warnings.append(
-                f"team {team}: the routing time limit ({per_team_s:.1f} s) was reached before "
-                "a local optimum; a re-run may differ"
-            )
         if heat and result.mismatches:
             warnings.append(
                 f"team {team}: {result.mismatches} visits could not be matched to hot/cool "
@@ -433,7 +434,6 @@ def _route_team(
     tmax: Mapping[dt.date, float],
     heat: bool,
     office: np.ndarray,
-    time_limit_s: float,
 ) -> tuple[RouteResult, list[dt.date]]:
     """Solve one team's routes; returns the result and the candidate day of each vehicle."""
     hot = group["hot_firm"].to_numpy(dtype=bool)
@@ -447,7 +447,6 @@ def _route_team(
         firm_hot=hot if heat else None,
         day_hot=day_hot if heat else None,
         day_cost_m=[DAY_COST_M + DAY_COST_STEP_M * i for i in range(len(chosen))],
-        time_limit_s=time_limit_s,
     )
     if not heat:  # days are interchangeable: put the routes on the earliest days, in order
         used = [i for i, r in enumerate(result.routes) if r]

@@ -18,7 +18,9 @@ register (``inspectlib.register.load_register``), one row per firm, index 0..n-1
     outside_boundaries bool · source_row int (row number in the file)
     plus any unknown extra columns, kept as text.
 roster: inspector_id str · name str · agency str · home_town str ·
-    available_from, available_to datetime64[ns] (NaT = no limit).
+    available_from, available_to datetime64[ns] (NaT = no limit) · credential_no str
+    (law-enforcement credential 执法证号, "" = none) · conflict_firm_ids str (回避企业: credit
+    codes separated by ``;``).
 findings: firm_id str · campaign str · inspection_date datetime64[ns] · team str ·
     result str (one of RESULTS) · violation_codes str · workers_affected Int64 ·
     back_wages_yuan float64 · fine_yuan float64 · rectification_due datetime64[ns] · notes str.
@@ -144,7 +146,7 @@ REGISTER: tuple[Column, ...] = (
 )
 
 ROSTER: tuple[Column, ...] = (
-    Column("inspector_id", "text", ("编号", "执法证号", "人员编号", "工号"), True),
+    Column("inspector_id", "text", ("编号", "人员编号", "工号"), True),
     Column("name", "text", ("姓名",), True),
     Column("agency", "text", ("单位", "所属单位", "部门"), True),
     Column(
@@ -152,6 +154,8 @@ ROSTER: tuple[Column, ...] = (
     ),
     Column("available_from", "date", ("可用开始日期", "开始日期"), **_dates(5)),
     Column("available_to", "date", ("可用结束日期", "结束日期"), **_dates(5)),
+    Column("credential_no", "text", ("执法证号", "执法证编号", "行政执法证号")),
+    Column("conflict_firm_ids", "text", ("回避企业", "回避企业信用代码", "回避单位")),
 )
 
 FINDINGS: tuple[Column, ...] = (

@@ -10,45 +10,86 @@ Rules
   puts an absent inspector on a team.
 * **Agency rules**: every team has at least one member of each agency in the campaign's
   ``team_rules`` (restricted to the pool's agencies; a dropped rule is a warning).
+* **Credentials**: every team has at least ``min_officers`` members holding a law-enforcement
+  credential (roster ``credential_no`` / 执法证号 filled in); union and other staff join on
+  top, ``team_size`` counts everyone. A roster without credential numbers cannot show who
+  holds one: the rule is skipped with a warning in the plan's language.
 * **Number of teams**: ``params.teams`` when given; otherwise as many as the pool and the
   agency rules allow, at most :data:`MAX_AUTO_TEAMS` and at most the number of firms.
 * **Draw**: one seeded permutation of the pool; each rule's seat is filled from the first
-  inspectors of that agency in permutation order, remaining seats round-robin from the rest.
-* **回避**: no member of a team may have the firm's town as ``home_town``.
+  inspectors of that agency in permutation order, remaining seats round-robin from the rest
+  (a team still short of credential holders takes the next holder instead).
+* **回避**: no member of a team may have the firm's town as ``home_town``, nor list the firm
+  among their ``conflict_firm_ids`` (回避企业: credit codes separated by ``;``, compared as
+  :func:`inspectlib.register.normalize_firm_ids` writes them).
 * **Rotation**: a firm is not given to a team whose members are exactly the team that
   inspected it last time (history ``team`` labels are inspector ids joined by ``+``, e.g.
   ``I003+I017``; other label styles cannot be checked and give a warning).
 * **Assignment**: a max-flow over (town, forbidden team) classes with team capacities raised
   in steps gives every team ``n // teams`` or one more firm whenever the rules allow that, and
   otherwise the most even split possible (with a warning). If some firm has no team at all
-  under 回避/rotation, the team draw is repeated with the same random stream (at most
-  :data:`MAX_ATTEMPTS` times, recorded in the warnings); if every attempt fails, a
-  :class:`PlanningError` lists the firms.
+  under 回避/rotation, or a team is short of credential holders, the team draw is repeated
+  with the same random stream (at most :data:`MAX_ATTEMPTS` times); every such re-draw is
+  logged (:attr:`InspectorDraw.redraws`, audit.json ``redraws``) with the rule that forced
+  it, the firms or teams concerned and the reason in the plan's language. If every attempt
+  fails, a :class:`PlanningError` lists the firms.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from inspectlib.campaigns import Campaign, canonical_agency
 from inspectlib.errors import PlanningError
+from inspectlib.register import normalize_firm_ids
 
 MAX_AUTO_TEAMS = 8
 MAX_ATTEMPTS = 20
+#: Rules that can force a re-draw of the teams, as logged in ``redraws``.
+REDRAW_RULES = ("home_town", "conflict", "rotation", "credentials")
+
+_WORDS: dict[str, dict[str, str]] = {
+    "zh": {
+        "home_town": "回避：检查组成员户籍/居住在企业所在镇（区），没有其他检查组可接手这些企业",
+        "conflict": "回避：检查组成员名列这些企业的回避企业名单，没有其他检查组可接手",
+        "rotation": "轮换：这些企业上次由完全相同的检查组检查，没有其他检查组可接手",
+        "credentials": "检查组持执法证人员少于 {n} 人",
+        "redrawn": "检查组共抽取 {k} 次：前几次抽取违反回避/轮换/持证规则，已重新抽取（原因见 audit.json 的 redraws）",
+        "no_credentials": "执法人员名单没有“执法证号”列或该列全部为空，"
+        "无法核对“每个检查组至少 {n} 名持执法证人员”的规定，本次未检查",
+    },
+    "en": {
+        "home_town": "回避: a member's home town is the firm's town, and no other team could "
+        "take these firms",
+        "conflict": "回避: a member lists these firms among their conflicts (回避企业), and no "
+        "other team could take them",
+        "rotation": "rotation: the same team inspected these firms last time, and no other "
+        "team could take them",
+        "credentials": "fewer than {n} members hold a law-enforcement credential",
+        "redrawn": "teams drawn {k} times: earlier draws broke the 回避/rotation/credential "
+        "rules (see redraws in audit.json)",
+        "no_credentials": "the roster has no credential_no (执法证号) column, or it is empty: "
+        "the rule 'every team has at least {n} members holding a law-enforcement credential' "
+        "is not checked",
+    },
+}
 
 
 @dataclass(frozen=True)
 class InspectorDraw:
-    """Teams (one row per member), firm → team assignments and warnings."""
+    """Teams (one row per member), firm → team assignments, warnings, and the re-draws that
+    rules forced (``attempt``, ``rule`` from :data:`REDRAW_RULES`, ``reason``, and
+    ``firm_ids`` or ``teams``)."""
 
     teams: pd.DataFrame
     assignments: pd.DataFrame
     warnings: list[str]
+    redraws: list[dict] = field(default_factory=list)
 
 
 def prepare_roster(
@@ -63,15 +104,25 @@ def prepare_roster(
     Returns
     -------
     pool : DataFrame
-        Sorted by ``inspector_id``, with the canonical ``agency``.
+        Sorted by ``inspector_id``, with the canonical ``agency``, ``officer`` (holds a
+        credential) and ``conflicts`` (frozenset of normalised firm ids).
     rules : tuple of str
         Agencies every team must include.
     warnings : list of str
     """
     warnings: list[str] = []
     r = roster.copy()
-    for col in ("inspector_id", "name", "agency", "home_town"):
+    for col in (
+        "inspector_id",
+        "name",
+        "agency",
+        "home_town",
+        "credential_no",
+        "conflict_firm_ids",
+    ):
         r[col] = r[col].fillna("").astype("str").str.strip() if col in r else ""
+    r["officer"] = r["credential_no"] != ""
+    r["conflicts"] = [conflict_ids(text) for text in r["conflict_firm_ids"]]
     for col in ("available_from", "available_to"):
         r[col] = pd.to_datetime(r[col]) if col in r else pd.NaT
     r = r.sort_values("inspector_id", kind="stable")
@@ -106,6 +157,20 @@ def prepare_roster(
     return pool, rules, warnings
 
 
+def conflict_ids(text: str) -> frozenset[str]:
+    """An inspector's 回避企业 cell as normalised credit codes.
+
+    Examples
+    --------
+    >>> sorted(conflict_ids("91320500-mA1xxxxx1x; 9132050012345678X9;"))
+    ['9132050012345678X9', '91320500MA1XXXXX1X']
+    """
+    parts = [p for p in str(text).replace("；", ";").split(";") if p.strip()]
+    if not parts:
+        return frozenset()
+    return frozenset(normalize_firm_ids(pd.Series(parts, dtype="str")).tolist())
+
+
 def _span(start: pd.Timestamp, end: pd.Timestamp) -> str:
     a = "" if pd.isna(start) else f"from {start.date()}"
     b = "" if pd.isna(end) else f"to {end.date()}"
@@ -120,8 +185,12 @@ def team_count(
     requested: int | None,
     n_firms: int,
     unavailable: str = "",
+    min_officers: int = 0,
 ) -> int:
     """Number of teams to draw (see module docstring).
+
+    ``min_officers`` is the credential rule in force (0 when skipped); ``pool`` then needs an
+    ``officer`` column.
 
     Raises
     ------
@@ -134,7 +203,26 @@ def team_count(
             f"team_size {team_size} cannot hold one inspector of each of the "
             f"{len(rules)} agencies every team needs ({', '.join(rules)})"
         )
-    limits = [
+    limits = []
+    if min_officers > 0:
+        officer = pool["officer"].to_numpy(dtype=bool)
+        without = [a for a in rules if not (officer & (pool["agency"] == a).to_numpy()).any()]
+        if min_officers + len(without) > team_size:
+            extra = f" and a {', a '.join(without)} member (none holds one)" if without else ""
+            raise PlanningError(
+                f"team_size {team_size} cannot hold {min_officers} members with a "
+                f"law-enforcement credential (min_officers){extra}: raise team_size to "
+                f"{min_officers + len(without)} or lower min_officers"
+            )
+        have = int(officer.sum())
+        limits.append(
+            (
+                have // min_officers,
+                f"every team needs {min_officers} members with a law-enforcement credential "
+                f"(min_officers) and only {have} available inspectors hold one",
+            )
+        )
+    limits += [
         (
             len(pool) // team_size,
             f"the pool has {len(pool)} available inspectors for teams of {team_size}",
@@ -172,29 +260,57 @@ def draw_teams(
     n_teams: int,
     team_size: int,
     rng: np.random.Generator,
-) -> pd.DataFrame:
-    """Draw ``n_teams`` teams of ``team_size`` at random, honouring the agency rules.
+    min_officers: int = 0,
+) -> tuple[pd.DataFrame, list[str]]:
+    """Draw ``n_teams`` teams of ``team_size`` at random, honouring the agency rules and,
+    as far as this permutation allows, the credential rule.
+
+    Each rule's seat takes the first inspector of that agency in permutation order, passing
+    over those without a credential when the team has no seat left for them; the other seats
+    take the next credential holder while the team is short of ``min_officers``, then anyone,
+    in permutation order.
 
     Returns
     -------
-    DataFrame
+    teams : DataFrame
         ``team`` ("T01", ...), ``seat``, ``inspector_id``, ``name``, ``agency``,
-        ``home_town``, one row per member, sorted by team and seat.
+        ``home_town``, ``officer``, one row per member, sorted by team and seat.
+    short : list of str
+        Teams with fewer than ``min_officers`` credential holders (empty: the draw is good).
     """
-    perm = rng.permutation(len(pool))
+    perm = [int(i) for i in rng.permutation(len(pool))]
     agency = pool["agency"].to_numpy()
+    officer = (
+        pool["officer"].to_numpy(dtype=bool) if "officer" in pool else np.zeros(len(pool), bool)
+    )
     used = np.zeros(len(pool), dtype=bool)
     seats: list[tuple[int, int, int]] = []
+    have = [0] * n_teams  # credential holders per team
+    others = team_size - min_officers  # seats a team can give to members without one
     for s, rule in enumerate(rules):
-        picks = [i for i in perm if agency[i] == rule][:n_teams]
-        for t, i in enumerate(picks):
-            seats.append((t, s, int(i)))
-            used[i] = True
-    rest = [int(i) for i in perm if not used[i]]
-    it = iter(rest)
+        for t in range(n_teams):
+            fits = [i for i in perm if not used[i] and agency[i] == rule]
+            # no holder of this agency left: take the first anyway, the team stays short
+            # of credential holders and the teams are drawn again
+            pick = next((i for i in fits if officer[i] or s - have[t] < others), fits[0])
+            seats.append((t, s, pick))
+            used[pick] = True
+            have[t] += int(officer[pick])
+
+    def take(want_officer: bool) -> int | None:
+        for i in perm:
+            if not used[i] and (officer[i] or not want_officer):
+                used[i] = True
+                return i
+        return None
+
     for s in range(len(rules), team_size):
         for t in range(n_teams):
-            seats.append((t, s, next(it)))
+            i = take(have[t] < min_officers)
+            if i is None:
+                i = take(False)  # no holder left: the team stays short, the draw is repeated
+            seats.append((t, s, int(i)))
+            have[t] += int(officer[i])
     rows = pool.iloc[[i for _, _, i in seats]]
     out = pd.DataFrame(
         {
@@ -204,9 +320,11 @@ def draw_teams(
             "name": rows["name"].to_numpy(),
             "agency": rows["agency"].to_numpy(),
             "home_town": rows["home_town"].to_numpy(),
+            "officer": officer[[i for _, _, i in seats]],
         }
     )
-    return out.sort_values(["team", "seat"], kind="stable").reset_index(drop=True)
+    short = [f"T{t + 1:02d}" for t in range(n_teams) if have[t] < min_officers]
+    return out.sort_values(["team", "seat"], kind="stable").reset_index(drop=True), short
 
 
 def last_teams(
@@ -270,8 +388,14 @@ def assign_firms(
     teams: pd.DataFrame,
     last: dict[str, frozenset[str]],
     rng: np.random.Generator,
+    conflicts: dict[str, frozenset[str]] | None = None,
 ) -> tuple[pd.DataFrame | None, list[str], pd.DataFrame]:
     """Give every selected firm to a team, honouring 回避 and rotation, balancing load.
+
+    Parameters
+    ----------
+    conflicts : dict, optional
+        Inspector id → normalised firm ids that inspector never visits (回避企业).
 
     Returns
     -------
@@ -280,7 +404,8 @@ def assign_firms(
         has no allowed team.
     warnings : list of str
     stuck : DataFrame
-        The firms no team can take (empty on success).
+        The firms no team can take (empty on success), with ``rules``: the rules that shut
+        teams out for it (names of :data:`REDRAW_RULES` joined by ``+``).
     """
     ids = sorted(teams["team"].unique())
     towns = {t: set(g["home_town"]) - {""} for t, g in teams.groupby("team")}
@@ -288,16 +413,26 @@ def assign_firms(
     by_comp = {c: t for t, c in comp.items()}
     firms = selected[["firm_id", "town", "draw_order"]].reset_index(drop=True)
     forbidden = [by_comp.get(last.get(f, frozenset()), "") for f in firms["firm_id"]]
-    keys = list(zip(firms["town"].astype("str"), forbidden, strict=True))
+    shut = _conflict_teams(firms["firm_id"], teams, conflicts or {})
+    keys = list(zip(firms["town"].astype("str"), forbidden, shut, strict=True))
     classes = sorted(set(keys))
     allowed = {
-        k: [j for j, t in enumerate(ids) if k[0] not in towns[t] and t != k[1]] for k in classes
+        k: [j for j, t in enumerate(ids) if k[0] not in towns[t] and t != k[1] and t not in k[2]]
+        for k in classes
     }
     class_no = {k: c for c, k in enumerate(classes)}
     firm_class = np.array([class_no[k] for k in keys], dtype=int)
     stuck = firms[[not allowed[k] for k in keys]] if keys else firms
     if len(stuck):
-        return None, [], stuck
+        why = []
+        for k in (keys[i] for i in stuck.index):
+            hits = (
+                ("home_town", any(k[0] in towns[t] for t in ids)),
+                ("conflict", bool(k[2])),
+                ("rotation", bool(k[1])),
+            )
+            why.append("+".join(rule for rule, hit in hits if hit))
+        return None, [], stuck.assign(rules=why)
     n, nt, nc = len(firms), len(ids), len(classes)
     src, sink = 0, nc + nt + 1
     cap: list[dict[int, int]] = [{} for _ in range(sink + 1)]
@@ -339,6 +474,20 @@ def assign_firms(
     return out[["firm_id", "town", "team", "draw_order"]].reset_index(drop=True), warnings, stuck
 
 
+def _conflict_teams(
+    firm_ids: pd.Series, teams: pd.DataFrame, conflicts: dict[str, frozenset[str]]
+) -> list[tuple[str, ...]]:
+    """For each firm, the teams (sorted) with a member who lists it among their conflicts."""
+    by_firm: dict[str, set[str]] = {}
+    for team, inspector in zip(teams["team"], teams["inspector_id"], strict=True):
+        for firm in conflicts.get(inspector, ()):
+            by_firm.setdefault(firm, set()).add(team)
+    if not by_firm:
+        return [()] * len(firm_ids)
+    keys = normalize_firm_ids(firm_ids.astype("str"))
+    return [tuple(sorted(by_firm.get(k, ()))) for k in keys]
+
+
 def draw_inspectors(
     roster: pd.DataFrame,
     campaign: Campaign,
@@ -349,6 +498,8 @@ def draw_inspectors(
     team_size: int,
     n_teams: int | None = None,
     agencies: list[str] | None = None,
+    min_officers: int = 0,
+    language: str = "en",
     rng_teams: np.random.Generator,
     rng_assign: np.random.Generator,
 ) -> InspectorDraw:
@@ -365,24 +516,41 @@ def draw_inspectors(
         History, for rotation (``team`` column).
     window : (date, date)
     team_size : int
+        Members per team, credential holders and other staff together.
     n_teams : int, optional
         Number of teams (``params.teams``); automatic when None.
     agencies : list of str, optional
         ``params.agencies``.
+    min_officers : int
+        Members per team holding a law-enforcement credential (``params.min_officers``);
+        skipped, with a warning, when the roster has no credential numbers.
+    language : {"en", "zh"}
+        Language of the new warnings and of the re-draw reasons.
     rng_teams, rng_assign : numpy.random.Generator
         Seeded streams for the team draw and for splitting firms among allowed teams.
 
     Raises
     ------
     PlanningError
-        When the roster cannot satisfy the agency rules, or some firms cannot be given to
-        any team under 回避/rotation after :data:`MAX_ATTEMPTS` team draws.
+        When the roster cannot satisfy the agency or credential rules, or some firms cannot
+        be given to any team under 回避/rotation after :data:`MAX_ATTEMPTS` team draws.
     """
+    words = _WORDS["zh" if language == "zh" else "en"]
     pool, rules, warnings = prepare_roster(roster, campaign, window=window, agencies=agencies)
+    officers = min_officers
+    if officers > 0 and not _has_credentials(roster):
+        warnings.append(words["no_credentials"].format(n=officers))
+        officers = 0
     away = len(roster) - len(pool)
     note = f" ({away} roster entries are of other agencies or unavailable)" if away else ""
     count = team_count(
-        pool, rules, team_size=team_size, requested=n_teams, n_firms=len(selected), unavailable=note
+        pool,
+        rules,
+        team_size=team_size,
+        requested=n_teams,
+        n_firms=len(selected),
+        unavailable=note,
+        min_officers=officers,
     )
     last, rot_warn = last_teams(
         findings,
@@ -391,22 +559,66 @@ def draw_inspectors(
         before=window[0],
     )
     warnings += rot_warn
+    conflicts = {i: c for i, c in zip(pool["inspector_id"], pool["conflicts"], strict=True) if c}
     stuck = selected.iloc[:0]
+    redraws: list[dict] = []
     for attempt in range(1, MAX_ATTEMPTS + 1):
-        teams = draw_teams(pool, rules, n_teams=count, team_size=team_size, rng=rng_teams)
-        assignments, more, stuck = assign_firms(selected, teams, last, rng_assign)
+        teams, short = draw_teams(
+            pool, rules, n_teams=count, team_size=team_size, rng=rng_teams, min_officers=officers
+        )
+        if short:
+            redraws.append(
+                {
+                    "attempt": attempt,
+                    "rule": "credentials",
+                    "teams": short,
+                    "reason": words["credentials"].format(n=officers),
+                }
+            )
+            continue
+        assignments, more, stuck = assign_firms(
+            selected, teams, last, rng_assign, conflicts=conflicts
+        )
         if assignments is not None:
             if attempt > 1:
-                warnings.append(
-                    f"teams drawn {attempt} times: earlier draws left firms that no "
-                    "team could inspect under 回避/rotation"
-                )
-            return InspectorDraw(teams, assignments, warnings + more)
+                warnings.append(words["redrawn"].format(k=attempt))
+            return InspectorDraw(teams, assignments, warnings + more, redraws)
+        redraws += _stuck_log(attempt, stuck, words)
+    if not len(stuck):
+        raise PlanningError(
+            f"no draw of {count} teams in {MAX_ATTEMPTS} attempts gave every team "
+            f"{officers} members with a law-enforcement credential (min_officers): add "
+            "credential holders to the roster, or lower teams or min_officers"
+        )
     listed = ", ".join(f"{r.firm_id} ({r.town})" for r in stuck.head(20).itertuples())
     more_n = f" and {len(stuck) - 20} more" if len(stuck) > 20 else ""
     raise PlanningError(
         f"{len(stuck)} firms cannot be given to any team without breaking 回避 (no inspector "
-        f"inspects firms in their own home town) or rotation, in {MAX_ATTEMPTS} team draws: "
-        f"{listed}{more_n}. Add inspectors from other towns to the roster, or change team_size "
-        "or teams."
+        f"inspects firms in their own home town, nor the firms listed as their conflicts) or "
+        f"rotation, in {MAX_ATTEMPTS} team draws: {listed}{more_n}. Add inspectors from other "
+        "towns to the roster, or change team_size or teams."
     )
+
+
+def _has_credentials(roster: pd.DataFrame) -> bool:
+    """Whether the roster says who holds a credential (some ``credential_no`` filled in)."""
+    if "credential_no" not in roster:
+        return False
+    return bool(roster["credential_no"].fillna("").astype("str").str.strip().ne("").any())
+
+
+def _stuck_log(attempt: int, stuck: pd.DataFrame, words: dict[str, str]) -> list[dict]:
+    """One re-draw entry per rule that left firms without a team in this attempt."""
+    entries = []
+    for rule in REDRAW_RULES:
+        hit = stuck[stuck["rules"].str.split("+").apply(lambda r, rule=rule: rule in r)]
+        if len(hit):
+            entries.append(
+                {
+                    "attempt": attempt,
+                    "rule": rule,
+                    "firm_ids": hit["firm_id"].astype("str").tolist(),
+                    "reason": words[rule],
+                }
+            )
+    return entries

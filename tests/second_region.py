@@ -137,8 +137,12 @@ def register_frame(n_firms: int, seed: int) -> pd.DataFrame:
     return frame
 
 
-def roster_frame() -> pd.DataFrame:
-    """Inspectors of the eight agencies, with home towns for 回避."""
+def roster_frame(conflicts: dict[str, list[str]] | None = None) -> pd.DataFrame:
+    """Inspectors of the eight agencies, with home towns for 回避.
+
+    With ``conflicts`` (inspector id → credit codes), the roster also has the columns
+    执法证号 (every inspector but the union's holds one) and 回避企业 (codes joined by ``；``).
+    """
     rows, towns = [], list(TOWNS)
     for agency, count in AGENCIES.items():
         for _ in range(count):
@@ -151,7 +155,14 @@ def roster_frame() -> pd.DataFrame:
                     "户籍镇区": towns[n % 4],
                 }
             )
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    if conflicts is not None:
+        frame["执法证号"] = [
+            "" if agency == "总工会" else f"粤{int(code[2:]):06d}"
+            for code, agency in zip(frame["编号"], frame["单位"], strict=True)
+        ]
+        frame["回避企业"] = ["；".join(conflicts.get(code, [])) for code in frame["编号"]]
+    return frame
 
 
 def build_second_region(root: Path, n_firms: int = 600, seed: int = 11) -> SecondRegion:

@@ -287,6 +287,8 @@ def test_roster(small: DemoRegion) -> None:
         "家庭所在镇(区)",
         "可用开始日期",
         "可用结束日期",
+        "执法证号",
+        "回避企业",
     ]
     assert len(roster) == 48 and roster["编号"].is_unique and roster["姓名"].is_unique
     counts = roster["单位"].value_counts()
@@ -296,6 +298,14 @@ def test_roster(small: DemoRegion) -> None:
     assert limited.sum() == 6
     dates = pd.concat([roster["可用开始日期"], roster["可用结束日期"]]).dropna()
     assert (pd.to_datetime(dates).dt.year == small.plan_year).all()
+    holds = roster["执法证号"].notna()
+    assert not holds[roster["单位"] == "总工会"].any()
+    assert (~holds[roster["单位"] == "人社局"]).sum() == 2
+    assert holds[~roster["单位"].isin(["总工会", "人社局"])].all()
+    conflicts = roster["回避企业"].dropna().str.split(";")
+    assert len(conflicts) == 10 and conflicts.map(len).between(1, 3).all()
+    register_ids = set(pd.read_csv(small.register, encoding="gbk", dtype=str).iloc[:, 0])
+    assert set(conflicts.explode()) <= register_ids
 
 
 # --- findings and truth --------------------------------------------------------------------

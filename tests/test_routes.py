@@ -121,14 +121,14 @@ def test_errors_and_empty() -> None:
 
 
 def _solver_limited_to(monkeypatch, solutions: int) -> None:
-    """Stop every OR-Tools search after ``solutions`` solutions (0: refused parameters, so
-    no plan at all), as a time limit would stop a slow one, without depending on the clock."""
+    """Stop every OR-Tools search after ``solutions`` solutions instead of the solution limit
+    the module sets (0: refused parameters, so no plan at all)."""
     from inspectlib import routes
 
     search_parameters = routes._search_parameters
 
-    def limited(strategy: str, time_limit_s: float) -> object:
-        params = search_parameters(strategy, time_limit_s)
+    def limited(strategy: str, max_solutions: int) -> object:
+        params = search_parameters(strategy, max_solutions)
         params.solution_limit = solutions
         return params
 
@@ -147,5 +147,51 @@ def test_search_stopped_early_is_flagged_not_silent(monkeypatch) -> None:
 def test_a_search_that_finds_no_plan_is_an_error(monkeypatch) -> None:
     _solver_limited_to(monkeypatch, 0)
     points = np.random.default_rng(0).uniform(0, 40_000, (30, 2))
-    with pytest.raises(PlanningError, match="found no plan for 30 firms on 10 days within 5 s"):
-        plan_routes(points, [20_000, 20_000], [4] * 10, time_limit_s=5)
+    with pytest.raises(PlanningError, match="found no plan for 30 firms on 10 days with"):
+        plan_routes(points, [20_000, 20_000], [4] * 10)
+
+
+def test_search_stops_on_a_solution_count_never_the_clock() -> None:
+    from inspectlib import routes
+
+    params = routes._search_parameters("SAVINGS", routes.solution_limit(120))
+    assert not params.HasField("time_limit")  # OR-Tools' default: no time limit at all
+    assert params.solution_limit == 100 + 10 * 120
+    assert params.local_search_metaheuristic == (
+        routes.routing_enums_pb2.LocalSearchMetaheuristic.GREEDY_DESCENT
+    )
+    # the only operators that run under a time limit (lns_time_limit) stay off
+    from ortools.util.optional_boolean_pb2 import BOOL_FALSE
+
+    for name in ("path_lns", "full_path_lns", "tsp_lns", "inactive_lns"):
+        assert getattr(params.local_search_operators, f"use_{name}") == BOOL_FALSE
+
+
+def test_strategies_by_team_size_edge() -> None:
+    from inspectlib.routes import DEFAULT_STRATEGIES, LARGE_TEAM, strategies_for
+
+    assert strategies_for(LARGE_TEAM) == DEFAULT_STRATEGIES
+    assert strategies_for(LARGE_TEAM + 1) == ("SAVINGS", "PATH_CHEAPEST_ARC")
+    assert "GLOBAL_CHEAPEST_ARC" not in DEFAULT_STRATEGIES
+
+
+def test_large_team_is_solved_quickly_and_reproducibly() -> None:
+    """A team of 130 firms on 34 days (a draw of 800+ firms has such teams): every start
+    reaches its local optimum, and two runs agree to the metre."""
+    points, office = clustered(130, seed=21)
+    runs = [
+        plan_routes(points, office, [4] * 34, day_cost_m=[20_000 + 10 * i for i in range(34)])
+        for _ in range(2)
+    ]
+    assert runs[0].routes == runs[1].routes and runs[0].total_m == runs[1].total_m
+    assert runs[0].strategy in ("SAVINGS", "PATH_CHEAPEST_ARC")
+    assert runs[0].optimum_reached
+    assert visited(runs[0]) == list(range(130))
+
+
+def test_a_start_stopped_by_its_solution_limit_is_still_reproducible(monkeypatch) -> None:
+    _solver_limited_to(monkeypatch, 5)
+    points = np.random.default_rng(4).uniform(0, 40_000, (120, 2))
+    runs = [plan_routes(points, [20_000, 20_000], [4] * 32) for _ in range(2)]
+    assert not runs[0].optimum_reached
+    assert runs[0].routes == runs[1].routes

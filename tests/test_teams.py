@@ -25,7 +25,8 @@ def check_avoidance(result) -> None:
 def test_agency_rules_avoidance_and_balance(synth_inputs, campaign, team_size):
     result = run(synth_inputs, campaign=campaign, team_size=team_size)
     teams = result.teams
-    assert list(teams.columns) == ["team", "seat", "inspector_id", "name", "agency", "home_town"]
+    columns = ["team", "seat", "inspector_id", "name", "agency", "home_town", "officer"]
+    assert list(teams.columns) == columns
     assert teams["inspector_id"].is_unique
     assert (teams.groupby("team").size() == team_size).all()
     rules = get_campaign(campaign).team_rules

@@ -12,7 +12,7 @@ import pandas as pd
 
 from inspectlib.demo import files, vocab
 from inspectlib.demo.history import build_findings
-from inspectlib.demo.people import build_roster
+from inspectlib.demo.people import add_conflicts, build_roster
 from inspectlib.demo.weather import build_weather
 from inspectlib.demo.world import CAMPAIGNS, build_firms, build_towns, build_warning_points
 from inspectlib.errors import ParamsError
@@ -234,6 +234,9 @@ def build_demo_region(
     weather = build_weather(r_weather, plan_year)
     points = build_warning_points(r_points, towns, firms)
     last = _last_inspected(r_register, firms, findings, plan_year)
+    roster = add_conflicts(
+        np.random.default_rng(np.random.SeedSequence(seed).spawn(9)[8]), roster, firms
+    )
     r_teams = np.random.default_rng(np.random.SeedSequence(seed).spawn(8)[7])
     findings["team"] = _team_labels(r_teams, findings, roster)
 

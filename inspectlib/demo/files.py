@@ -155,7 +155,10 @@ def write_register(table: pd.DataFrame, path: Path) -> Path:
 
 def write_roster(roster: pd.DataFrame, path: Path, plan_year: int) -> Path:
     """Roster XLSX: a title row, Chinese headers in row 2, date cells for availability."""
-    headers = ["编号", "姓名", "单位", "家庭所在镇(区)", "可用开始日期", "可用结束日期"]
+    headers = [
+        *("编号", "姓名", "单位", "家庭所在镇(区)", "可用开始日期", "可用结束日期"),
+        *("执法证号", "回避企业"),
+    ]
 
     def write(tmp: Path) -> None:
         wb = Workbook()
@@ -171,7 +174,7 @@ def write_roster(roster: pd.DataFrame, path: Path, plan_year: int) -> Path:
         for cells in ws.iter_rows(min_row=3, min_col=5, max_col=6):
             for cell in cells:
                 cell.number_format = "yyyy-mm-dd"
-        for col, width in zip("ABCDEF", (8, 10, 12, 16, 14, 14), strict=True):
+        for col, width in zip("ABCDEFGH", (8, 10, 12, 16, 14, 14, 14, 40), strict=True):
             ws.column_dimensions[col].width = width
         wb.save(tmp)
 
