@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from docx.document import Document
+from docx.table import Table
 
 from inspectlib.campaigns import cite
 from inspectlib.forms import _docx
@@ -39,6 +40,7 @@ def records_document(plan: CampaignPlan) -> Document:
     document = _docx.new_document(language)
     members = team_members(plan)
     checks = checklist_rows(plan)
+    template: Table | None = None  # the checklist table, built once, copied for each firm
     for i, firm in enumerate(firms_in_visit_order(plan).itertuples(index=False)):
         _docx.text(
             document, w["record_title"], bold=True, size=18, center=True, page_break_before=i > 0
@@ -64,22 +66,32 @@ def records_document(plan: CampaignPlan) -> Document:
             (w["field_inspectors"], inspectors),
         ]
         _docx.table(document, None, rows, (40, 134), size=10.5)
-        _docx.text(document, "")
-        _docx.table(
-            document,
-            w["check_columns"].split("|"),
-            checks,
-            (9, 24, 46, 33, 11, 11, 12, 28),
-            size=9,
-        )
+        if template is None:
+            _docx.text(document, "")
+            template = _docx.table(
+                document,
+                w["check_columns"].split("|"),
+                checks,
+                (9, 24, 46, 33, 11, 11, 12, 28),
+                size=9,
+            )
+        else:
+            _docx.copy_table(document, template)
         _docx.text(document, "")
         _docx.text(document, w["findings"], bold=True)
         for _ in range(3):
             _docx.text(document, "")
         _docx.text(document, w["deadline"])
         _docx.text(document, "")
-        _docx.text(document, w["sign_inspectors"])
-        _docx.text(document, "")
-        _docx.text(document, w["sign_firm"])
-        _docx.text(document, w["sign_date"])
+        _docx.table(
+            document,
+            None,
+            [
+                (w["sign_inspectors"], w["sign_firm"]),
+                ("\n\n", "\n\n"),
+                (w["sign_date"], w["sign_date"]),
+            ],
+            (87, 87),
+            size=10.5,
+        )
     return document
