@@ -152,3 +152,16 @@ def copy_table(document: Document, template: Table) -> None:
     firm) after a new empty paragraph."""
     anchor = document.add_paragraph()
     anchor._p.addnext(copy.deepcopy(template._tbl))
+
+
+def move_body(source: Document, target: Document) -> None:
+    """Move everything in ``source``'s body (a page built there) to the end of ``target``'s.
+
+    python-docx adds a paragraph by scanning the body for its final section properties, so a
+    long document built in place grows in quadratic time; pages built in a small document and
+    moved keep it linear.
+    """
+    end = target.element.body[-1]  # the body's own w:sectPr
+    for element in list(source.element.body.iterchildren()):
+        if element.tag != qn("w:sectPr"):
+            end.addprevious(element)

@@ -36,7 +36,8 @@ def notices_document(plan: CampaignPlan) -> Document:
     language = plan.params.language
     w = WORDS[language]
     campaign = plan.draw.campaign
-    document = _docx.new_document(language)
+    output = _docx.new_document(language)
+    document = _docx.new_document(language)  # one firm's page, then moved into output
     members = team_members(plan)
     basis = cite(campaign.legal_bases(), language)
     notice = RANDOM_INSPECTION_NOTICE if language == "zh" else RANDOM_INSPECTION_NOTICE_EN
@@ -73,4 +74,5 @@ def notices_document(plan: CampaignPlan) -> Document:
         _docx.text(document, "")
         _docx.text(document, w["seal"], center=False).alignment = 2  # right
         _docx.text(document, w["blank_date"]).alignment = 2
-    return document
+        _docx.move_body(document, output)
+    return output

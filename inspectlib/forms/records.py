@@ -37,7 +37,8 @@ def records_document(plan: CampaignPlan) -> Document:
     """One 检查记录表 per drawn firm, each starting on a new page, in visit order."""
     language = plan.params.language
     w = WORDS[language]
-    document = _docx.new_document(language)
+    output = _docx.new_document(language)
+    document = _docx.new_document(language)  # one firm's page, then moved into output
     members = team_members(plan)
     checks = checklist_rows(plan)
     template: Table | None = None  # the checklist table, built once, copied for each firm
@@ -94,4 +95,5 @@ def records_document(plan: CampaignPlan) -> Document:
             (87, 87),
             size=10.5,
         )
-    return document
+        _docx.move_body(document, output)
+    return output
