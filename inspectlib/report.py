@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from inspectlib.campaigns import cite
 from inspectlib.catalogue import input_warning_table
 from inspectlib.industry import section_name
 from inspectlib.maps import town_coverage
@@ -343,8 +344,6 @@ def timetable(plan: CampaignPlan) -> HTMLBlock:
 def checklist(plan: CampaignPlan) -> HTMLBlock:
     """The campaign's 抽查事项清单: each item, its legal basis (law and article) and what is
     checked, from the campaign table."""
-    from inspectlib.campaigns import cite
-
     w = _words(plan)
     zh = plan.params.language == "zh"
     rows = [
