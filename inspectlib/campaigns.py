@@ -145,11 +145,142 @@ class RiskFactor:
     rationale: str
 
 
+_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_numeral(n: int) -> str:
+    """An article number as Chinese legal texts write it (1–999).
+
+    Examples
+    --------
+    >>> [chinese_numeral(n) for n in (8, 10, 12, 44, 82, 100, 101, 110)]
+    ['八', '十', '十二', '四十四', '八十二', '一百', '一百零一', '一百一十']
+    """
+    if not 0 < n < 1000:
+        raise ValueError(f"article number {n!r} is outside 1–999")
+    hundreds, tens, units = n // 100, n // 10 % 10, n % 10
+    text = ""
+    if hundreds:
+        text += _DIGITS[hundreds] + "百"
+        if tens == 0 and units:
+            return text + "零" + _DIGITS[units]
+    if tens:
+        text += ("" if tens == 1 and not hundreds else _DIGITS[tens]) + "十"
+    if units:
+        text += _DIGITS[units]
+    return text
+
+
+@dataclass(frozen=True)
+class Law:
+    """A law or regulation by its Chinese title (without 《》) and an English title."""
+
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True)
+class LegalBasis:
+    """One legal basis: a law and, where confirmed, the article (``None``: the law as a
+    whole, cited without an article rather than with a guessed one).
+
+    Examples
+    --------
+    >>> basis = LegalBasis(LABOUR_LAW, 44)
+    >>> basis.text("zh"), basis.text("en")
+    ('《劳动法》第四十四条', 'Labour Law, Art. 44')
+    >>> LegalBasis(TRADE_UNION_LAW).text("zh")
+    '《工会法》'
+    """
+
+    law: Law
+    article: int | None = None
+
+    def text(self, language: str) -> str:
+        """The citation in ``zh`` (《…》第…条) or ``en`` (…, Art. N)."""
+        if language == "zh":
+            return f"《{self.law.zh}》" + (
+                f"第{chinese_numeral(self.article)}条" if self.article else ""
+            )
+        return self.law.en + (f", Art. {self.article}" if self.article else "")
+
+
+def cite(bases: tuple[LegalBasis, ...], language: str) -> str:
+    """Several bases in one line; articles of the same law share its title.
+
+    Examples
+    --------
+    >>> cite((LegalBasis(LABOUR_CONTRACT_LAW, 10), LegalBasis(LABOUR_CONTRACT_LAW, 82)), "zh")
+    '《劳动合同法》第十条、第八十二条'
+    >>> cite((LegalBasis(LABOUR_CONTRACT_LAW, 10), LegalBasis(LABOUR_CONTRACT_LAW, 82)), "en")
+    'Labour Contract Law, Art. 10, 82'
+    """
+    groups: dict[Law, list[int | None]] = {}
+    for basis in bases:
+        groups.setdefault(basis.law, []).append(basis.article)
+    parts = []
+    for law, articles in groups.items():
+        numbers = sorted({a for a in articles if a})
+        if language == "zh":
+            parts.append(f"《{law.zh}》" + "、".join(f"第{chinese_numeral(a)}条" for a in numbers))
+        else:
+            parts.append(law.en + (", Art. " + ", ".join(map(str, numbers)) if numbers else ""))
+    return ("；" if language == "zh" else "; ").join(parts)
+
+
+# The laws the checklists cite. Each article below was looked up in the law's text; where the
+# article could not be confirmed (工资保证金 and 工资支付台账 in the 条例, 工会法 after its
+# 2021 revision, 劳动保障监察条例) the law is cited without one.
+LABOUR_LAW = Law("劳动法", "Labour Law")
+LABOUR_CONTRACT_LAW = Law("劳动合同法", "Labour Contract Law")
+MINIMUM_WAGE_RULES = Law("最低工资规定", "Provisions on Minimum Wages")
+WAGE_PAYMENT_RULES = Law("工资支付暂行规定", "Interim Provisions on Wage Payment")
+MIGRANT_WAGE_REGULATIONS = Law(
+    "保障农民工工资支付条例", "Regulations on Ensuring the Payment of Wages to Migrant Workers"
+)
+CHILD_LABOUR_RULES = Law("禁止使用童工规定", "Provisions on the Prohibition of Child Labour")
+EMPLOYMENT_SERVICE_RULES = Law(
+    "就业服务与就业管理规定", "Provisions on Employment Services and Employment Management"
+)
+SOCIAL_INSURANCE_LAW = Law("社会保险法", "Social Insurance Law")
+UNLICENSED_BUSINESS_MEASURES = Law(
+    "无证无照经营查处办法", "Measures for Investigating Unlicensed Business Operations"
+)
+HEAT_MEASURES = Law("防暑降温措施管理办法", "Measures on Heatstroke Prevention and Cooling")
+TRADE_UNION_LAW = Law("工会法", "Trade Union Law")
+INSPECTION_REGULATIONS = Law("劳动保障监察条例", "Regulations on Labour Security Supervision")
+RANDOM_INSPECTION_NOTICE = (
+    "《国务院办公厅关于推广随机抽查规范事中事后监管的通知》（国办发〔2015〕58号）"
+)
+RANDOM_INSPECTION_NOTICE_EN = (
+    "State Council General Office notice on random inspections (Guo Ban Fa [2015] No. 58)"
+)
+
+
+def _basis(law: Law, *articles: int) -> tuple[LegalBasis, ...]:
+    return tuple(LegalBasis(law, a) for a in articles) or (LegalBasis(law),)
+
+
 @dataclass(frozen=True)
 class ChecklistItem:
-    """One thing inspectors check on site, in Chinese and English."""
+    """One thing inspectors check on site (an entry of the campaign's 抽查事项清单).
+
+    ``title_zh``/``title_en`` name the item (检查事项), ``zh``/``en`` say what is checked
+    (检查内容) and ``basis`` gives the law and article (依据).
+    """
 
     code: str
+    zh: str
+    en: str
+    title_zh: str = ""
+    title_en: str = ""
+    basis: tuple[LegalBasis, ...] = ()
+
+
+@dataclass(frozen=True)
+class Material:
+    """A document the firm prepares for the inspection (listed in the 告知书)."""
+
     zh: str
     en: str
 
@@ -177,7 +308,9 @@ class Campaign:
     team_rules : tuple of str
         Agencies every team must include at least one member of.
     checklist : tuple of ChecklistItem
-        What inspectors check on site.
+        What inspectors check on site, each with its legal basis (the 抽查事项清单).
+    materials : tuple of Material
+        What the firm prepares for the visit (the 告知书 lists them).
     """
 
     id: str
@@ -191,6 +324,11 @@ class Campaign:
     risk_factors: tuple[RiskFactor, ...]
     team_rules: tuple[str, ...]
     checklist: tuple[ChecklistItem, ...]
+    materials: tuple[Material, ...] = ()
+
+    def legal_bases(self) -> tuple[LegalBasis, ...]:
+        """Every basis the checklist cites, once each, in checklist order."""
+        return tuple(dict.fromkeys(b for item in self.checklist for b in item.basis))
 
     def default_window(self, year: int) -> tuple[dt.date, dt.date]:
         """Default first and last day of the campaign in ``year``.
@@ -299,27 +437,60 @@ CAMPAIGNS: dict[str, Campaign] = {
                 "minimum_wage",
                 "工资不低于当地最低工资标准",
                 "Wages at or above the local minimum wage",
+                "最低工资",
+                "Minimum wage",
+                _basis(LABOUR_LAW, 48) + _basis(MINIMUM_WAGE_RULES, 12),
             ),
             ChecklistItem(
                 "paid_on_time",
                 "按月足额支付工资，不拖欠、不克扣",
                 "Wages paid in full every month, no arrears or deductions",
+                "按时足额支付工资",
+                "Full pay on time",
+                _basis(LABOUR_LAW, 50) + _basis(WAGE_PAYMENT_RULES, 7),
             ),
-            ChecklistItem("overtime_pay", "依法支付加班工资", "Overtime paid at the legal rates"),
+            ChecklistItem(
+                "overtime_pay",
+                "依法支付加班工资",
+                "Overtime paid at the legal rates",
+                "加班工资",
+                "Overtime pay",
+                _basis(LABOUR_LAW, 44) + _basis(WAGE_PAYMENT_RULES, 13),
+            ),
             ChecklistItem(
                 "arrears_before_festival",
                 "春节前欠薪排查，建立欠薪清单并限期清偿",
                 "Arrears list before the Spring Festival, with payment deadlines",
+                "欠薪排查",
+                "Wage arrears",
+                _basis(MIGRANT_WAGE_REGULATIONS, 3),
             ),
             ChecklistItem(
                 "wage_deposit",
                 "工程建设领域按规定缴存农民工工资保证金",
                 "Construction: migrant-worker wage margin deposit lodged",
+                "工资保证金",
+                "Wage margin deposit",
+                _basis(MIGRANT_WAGE_REGULATIONS),
             ),
             ChecklistItem(
                 "wage_records",
-                "工资支付台账保存两年以上",
-                "Payroll records kept for at least two years",
+                "工资支付台账保存两年以上（农民工工资支付台账至少保存3年）",
+                "Payroll records kept for at least two years (three for migrant workers)",
+                "工资支付台账",
+                "Payroll records",
+                _basis(WAGE_PAYMENT_RULES, 6) + _basis(MIGRANT_WAGE_REGULATIONS),
+            ),
+        ),
+        materials=(
+            Material("营业执照（复印件）", "Business licence (copy)"),
+            Material("职工名册", "Staff register"),
+            Material("劳动合同", "Labour contracts"),
+            Material("工资支付台账（近12个月）", "Payroll records (last 12 months)"),
+            Material("考勤记录", "Attendance records"),
+            Material(
+                "农民工工资保证金缴存凭证（工程建设项目）",
+                "Wage margin deposit receipt (construction projects)",
             ),
         ),
     ),
@@ -361,24 +532,58 @@ CAMPAIGNS: dict[str, Campaign] = {
                 "written_contracts",
                 "依法签订书面劳动合同",
                 "Written labour contracts signed with every worker",
+                "书面劳动合同",
+                "Written contracts",
+                _basis(LABOUR_CONTRACT_LAW, 10, 82),
             ),
-            ChecklistItem("child_labour", "无使用童工(未满16周岁)", "No child labour (under 16)"),
+            ChecklistItem(
+                "child_labour",
+                "无使用童工(未满16周岁)",
+                "No child labour (under 16)",
+                "童工",
+                "Child labour",
+                _basis(CHILD_LABOUR_RULES, 2) + _basis(LABOUR_LAW, 15),
+            ),
             ChecklistItem(
                 "employment_registration",
                 "办理用工备案登记",
                 "Employment registered with the bureau",
+                "用工备案",
+                "Employment registration",
+                _basis(EMPLOYMENT_SERVICE_RULES, 62),
             ),
-            ChecklistItem("social_insurance", "依法参加社会保险", "Social insurance paid"),
+            ChecklistItem(
+                "social_insurance",
+                "依法参加社会保险",
+                "Social insurance paid",
+                "社会保险",
+                "Social insurance",
+                _basis(SOCIAL_INSURANCE_LAW, 58),
+            ),
             ChecklistItem(
                 "id_checks",
                 "核查劳动者身份证件，无扣押证件、收取押金",
                 "Workers' IDs checked; no IDs withheld, no deposits taken",
+                "身份核查、扣押证件与押金",
+                "ID checks, withheld IDs, deposits",
+                _basis(CHILD_LABOUR_RULES, 4) + _basis(LABOUR_CONTRACT_LAW, 9),
             ),
             ChecklistItem(
                 "business_licence",
                 "依法取得营业执照",
                 "Business licence held (no unlicensed operation)",
+                "营业执照",
+                "Business licence",
+                _basis(UNLICENSED_BUSINESS_MEASURES, 2),
             ),
+        ),
+        materials=(
+            Material("营业执照（复印件）", "Business licence (copy)"),
+            Material("职工名册", "Staff register"),
+            Material("劳动合同", "Labour contracts"),
+            Material("就业登记（用工备案）材料", "Employment registration records"),
+            Material("社会保险缴费记录", "Social insurance payment records"),
+            Material("职工身份证件核查记录", "Records of workers' ID checks"),
         ),
     ),
     "heat": Campaign(
@@ -419,27 +624,50 @@ CAMPAIGNS: dict[str, Campaign] = {
                 "35℃以上露天作业或室内温度不能降至33℃以下的，按月发放高温津贴",
                 "High-temperature allowance paid for outdoor work "
                 "at ≥35 °C or workplaces not cooled below 33 °C",
+                "高温津贴",
+                "High-temperature allowance",
+                _basis(HEAT_MEASURES, 17),
             ),
             ChecklistItem(
                 "hours_37_40",
                 "37℃至40℃：露天作业不超过6小时，且最高气温时段3小时内不得露天作业",
                 "37–40 °C: at most 6 h of outdoor work, none in the 3 hottest hours",
+                "37℃至40℃作业时间",
+                "Hours at 37–40 °C",
+                _basis(HEAT_MEASURES, 8),
             ),
             ChecklistItem(
                 "stop_40",
                 "日最高气温达到40℃以上停止当日室外露天作业",
                 "≥40 °C: outdoor open-air work stopped for the day",
+                "40℃以上停止露天作业",
+                "Stop at 40 °C",
+                _basis(HEAT_MEASURES, 8),
             ),
             ChecklistItem(
                 "shifts_35_37",
                 "35℃至37℃：轮换作业，不安排加班",
                 "35–37 °C: rotating shifts, no outdoor overtime",
+                "35℃至37℃轮换作业",
+                "Shifts at 35–37 °C",
+                _basis(HEAT_MEASURES, 8),
             ),
             ChecklistItem(
                 "cooling_supplies",
                 "提供清凉饮料、防暑药品和降温设施",
-                "Cool drinks (清凉饮料), heat-stroke medicine and cooling provided",
+                "Cool drinks, heat-stroke medicine and cooling provided",
+                "防暑降温饮料、药品和设施",
+                "Drinks, medicine and cooling",
+                _basis(HEAT_MEASURES, 11, 12),
             ),
+        ),
+        materials=(
+            Material("营业执照（复印件）", "Business licence (copy)"),
+            Material("职工名册", "Staff register"),
+            Material("高温津贴发放记录", "High-temperature allowance payment records"),
+            Material("作息时间表与排班记录", "Working-time and shift schedules"),
+            Material("防暑降温饮料、药品发放记录", "Records of cool drinks and medicine issued"),
+            Material("高温中暑应急预案", "Heat-stroke emergency plan"),
         ),
     ),
     "service_sector": Campaign(
@@ -479,21 +707,55 @@ CAMPAIGNS: dict[str, Campaign] = {
         ),
         team_rules=("总工会", "人社局"),
         checklist=(
-            ChecklistItem("contracts", "依法签订劳动合同", "Labour contracts signed"),
+            ChecklistItem(
+                "contracts",
+                "依法签订劳动合同",
+                "Labour contracts signed",
+                "劳动合同",
+                "Labour contracts",
+                _basis(LABOUR_CONTRACT_LAW, 10, 82),
+            ),
             ChecklistItem(
                 "working_hours",
                 "工作时间与休息休假符合规定，加班依法支付报酬",
                 "Working hours and rest days legal; overtime paid",
+                "工作时间与加班",
+                "Working hours and overtime",
+                _basis(LABOUR_LAW, 36, 41, 44),
             ),
             ChecklistItem(
                 "union_coverage",
                 "依法建立工会或纳入联合工会，开展集体协商",
                 "Union set up or joined, collective consultation held",
+                "工会组建与集体协商",
+                "Union and collective consultation",
+                _basis(TRADE_UNION_LAW),
             ),
-            ChecklistItem("social_insurance", "依法参加社会保险", "Social insurance paid"),
             ChecklistItem(
-                "minimum_wage", "工资不低于最低工资标准", "Wages at or above the minimum wage"
+                "social_insurance",
+                "依法参加社会保险",
+                "Social insurance paid",
+                "社会保险",
+                "Social insurance",
+                _basis(SOCIAL_INSURANCE_LAW, 58),
             ),
+            ChecklistItem(
+                "minimum_wage",
+                "工资不低于最低工资标准",
+                "Wages at or above the minimum wage",
+                "最低工资",
+                "Minimum wage",
+                _basis(LABOUR_LAW, 48) + _basis(MINIMUM_WAGE_RULES, 12),
+            ),
+        ),
+        materials=(
+            Material("营业执照（复印件）", "Business licence (copy)"),
+            Material("职工名册", "Staff register"),
+            Material("劳动合同", "Labour contracts"),
+            Material("考勤记录", "Attendance records"),
+            Material("工资支付台账", "Payroll records"),
+            Material("社会保险缴费记录", "Social insurance payment records"),
+            Material("工会组建或集体合同材料", "Union and collective contract documents"),
         ),
     ),
 }

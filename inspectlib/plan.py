@@ -24,6 +24,7 @@ from inspectlib.audit import (
 )
 from inspectlib.draw import DrawResult, plan_draw
 from inspectlib.errors import ParamsError
+from inspectlib.forms import write_forms
 from inspectlib.geo import town_centroids
 from inspectlib.inputs import CampaignInputs, load_campaign_inputs
 from inspectlib.params import CampaignParams
@@ -227,8 +228,9 @@ def _maps(plan: CampaignPlan, table: pd.DataFrame) -> dict[str, maps.InspectionM
 
 
 def write_outputs(plan: CampaignPlan, out_dir: str | Path) -> dict[str, Path]:
-    """Write ``plan.csv``, ``plan.xlsx``, ``map.html``, ``map_public.html`` and
-    ``audit.json`` into ``out_dir`` (each written to a temporary name, then renamed)."""
+    """Write ``plan.csv``, ``plan.xlsx``, ``map.html``, ``map_public.html``, ``audit.json``
+    and the field documents ``forms/*.docx`` into ``out_dir`` (each written to a temporary
+    name, then renamed)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
@@ -238,6 +240,7 @@ def write_outputs(plan: CampaignPlan, out_dir: str | Path) -> dict[str, Path]:
     for name, folium_map in _maps(plan, table).items():
         written[name] = maps.write_html(folium_map, out / name)
     written["audit.json"] = write_audit(plan.audit, out / "audit.json")
+    written.update(write_forms(plan, out / "forms"))
     return written
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from inspectlib.campaigns import cite
 from inspectlib.catalogue import input_warning_table
 from inspectlib.industry import section_name
 from inspectlib.maps import town_coverage
@@ -81,7 +82,10 @@ WORDS = {
         "chart": "各镇（区）抽中企业数",
         "h_map": "覆盖地图",
         "h_timetable": "检查日程",
-        "h_checklist": "检查要点",
+        "h_checklist": "抽查事项清单",
+        "c_item": "检查事项",
+        "c_basis": "依据",
+        "c_content": "检查内容",
         "h_audit": "抽取记录与复核（全程留痕）",
     },
     "en": {
@@ -138,7 +142,10 @@ WORDS = {
         "chart": "Selected firms by town",
         "h_map": "Coverage map",
         "h_timetable": "Team timetable",
-        "h_checklist": "Checklist",
+        "h_checklist": "Inspection checklist",
+        "c_item": "item",
+        "c_basis": "legal basis",
+        "c_content": "what is checked",
         "h_audit": "Audit and re-check",
     },
 }
@@ -413,13 +420,20 @@ def timetable(plan: CampaignPlan) -> HTMLBlock:
 
 
 def checklist(plan: CampaignPlan) -> HTMLBlock:
-    """What inspectors check on site for this campaign."""
-    lang = plan.params.language
-    items = "".join(
-        f"<li>{escape_text(item.zh if lang == 'zh' else item.en)}</li>"
+    """The campaign's 抽查事项清单: each item, its legal basis (law and article) and what is
+    checked, from the campaign table."""
+    w = _words(plan)
+    zh = plan.params.language == "zh"
+    rows = [
+        (
+            item.title_zh if zh else item.title_en,
+            cite(item.basis, plan.params.language),
+            item.zh if zh else item.en,
+        )
         for item in plan.draw.campaign.checklist
-    )
-    return HTMLBlock(f"<h3>{escape_text(_words(plan)['h_checklist'])}</h3><ol>{items}</ol>")
+    ]
+    frame = pd.DataFrame(rows, columns=[w["c_item"], w["c_basis"], w["c_content"]])
+    return HTMLBlock(f"<h3>{escape_text(w['h_checklist'])}</h3>{html_table(frame)}")
 
 
 def audit_summary(plan: CampaignPlan) -> HTMLBlock:

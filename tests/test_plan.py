@@ -31,7 +31,9 @@ def test_plan_draws_schedules_and_audits(wage_plan):
 
 def test_outputs_are_written_with_the_contract_columns(wage_plan, tmp_path):
     files = write_outputs(wage_plan, tmp_path)
-    assert set(files) == {"plan.csv", "plan.xlsx", "map.html", "map_public.html", "audit.json"}
+    assert set(files) == {"plan.csv", "plan.xlsx", "map.html", "map_public.html", "audit.json"} | {
+        f"forms/{name}.docx" for name in ("routes", "notices", "records")
+    }
     csv = pd.read_csv(files["plan.csv"], dtype={"firm_id": str})
     assert list(csv.columns[: len(PLAN_CSV_COLUMNS)]) == list(PLAN_CSV_COLUMNS)
     assert csv["lon"].between(119, 122).all() and csv["lat"].between(31, 33).all()
