@@ -268,9 +268,13 @@ def test_routes_show_credential_numbers_when_the_roster_has_them(wage_plan, tmp_
     for inspector in plan.draw.teams["inspector_id"]:
         assert by_id[inspector] in text
     assert by_id[plan.draw.teams["inspector_id"].iloc[0]] in all_text(files["forms/records.docx"])
-    # without the column the cell stays empty
+    # without credential numbers the cell stays empty
+    blank = dataclasses.replace(
+        wage_plan,
+        inputs=dataclasses.replace(wage_plan.inputs, roster=roster.assign(credential_no="")),
+    )
     members = [
-        t for t in docx.Document(str(write_forms(wage_plan, tmp_path / "no")["forms/routes.docx"])).tables
+        t for t in docx.Document(str(write_forms(blank, tmp_path / "no")["forms/routes.docx"])).tables
         if t.rows[0].cells[0].text == "姓名"
     ]  # fmt: skip
     assert members and all(row.cells[2].text == "" for row in members[0].rows[1:])
