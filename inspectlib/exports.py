@@ -120,8 +120,11 @@ def write_csv(frame: pd.DataFrame, path: str | Path, *, date_format: str | None 
     )
 
 
-def write_xlsx(sheets: Mapping[str, pd.DataFrame], path: str | Path) -> Path:
-    """Write one sheet per frame (in order) to an XLSX file, text cells neutralised.
+def write_xlsx(
+    sheets: Mapping[str, pd.DataFrame], path: str | Path, *, language: str | None = None
+) -> Path:
+    """Write one sheet per frame (in order) to an XLSX file, text cells neutralised, every
+    sheet formatted for reading and printing (:func:`inspectlib.sheets.style_sheet`).
 
     Parameters
     ----------
@@ -129,16 +132,26 @@ def write_xlsx(sheets: Mapping[str, pd.DataFrame], path: str | Path) -> Path:
         ``{sheet name: frame}``; frames are written without their index.
     path : str or Path
         Destination; written to a temporary name in the same folder, then renamed.
+    language : {"zh", "en"}, optional
+        Sheet names, headers and coded values (strata, results) in this language
+        (:func:`inspectlib.sheets.labelled_sheets`); as given when None.
 
     Returns
     -------
     Path
         ``path``.
     """
+    from inspectlib.sheets import labelled_sheets, style_sheet
+
+    shown = labelled_sheets(sheets, language) if language else dict(sheets)
 
     def write(tmp: Path) -> None:
-        with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
-            for name, frame in sheets.items():
-                neutralize(frame).to_excel(xl, sheet_name=name, index=False)
+        with pd.ExcelWriter(
+            tmp, engine="openpyxl", datetime_format="yyyy-mm-dd", date_format="yyyy-mm-dd"
+        ) as xl:
+            for name, frame in shown.items():
+                safe = neutralize(frame)
+                safe.to_excel(xl, sheet_name=name, index=False)
+                style_sheet(xl.sheets[name], safe)
 
     return _replace_atomically(Path(path), write)

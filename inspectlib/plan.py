@@ -244,36 +244,57 @@ def write_outputs(plan: CampaignPlan, out_dir: str | Path) -> dict[str, Path]:
     return written
 
 
+_AUDIT_ITEMS = {
+    "zh": (
+        "专项检查",
+        "年度",
+        "随机种子",
+        "符合条件企业（家）",
+        "抽中企业（家）",
+        "检查窗口",
+        "inspectlib 版本",
+        "复核命令",
+        "数据",
+    ),
+    "en": (
+        "campaign",
+        "year",
+        "seed",
+        "eligible firms",
+        "selected firms",
+        "window",
+        "inspectlib version",
+        "verify with",
+        "data",
+    ),
+}
+_SYNTHETIC = {"zh": "合成示例数据", "en": "SYNTHETIC DEMO DATA"}
+
+
 def _write_xlsx(plan: CampaignPlan, table: pd.DataFrame, path: Path) -> Path:
+    """``plan.xlsx`` in the plan's language: selected firms with reasons, the schedule by
+    team and day, the teams and the audit summary."""
+    language = plan.params.language
+    campaign = plan.draw.campaign
     schedule = plan.schedule.plan.sort_values(["date", "team", "visit_order"])
     audit = pd.DataFrame(
         {
-            "item": [
-                "campaign",
-                "year",
-                "seed",
-                "eligible firms",
-                "selected firms",
-                "window",
-                "inspectlib version",
-                "verify with",
-                "data",
-            ],
+            "item": list(_AUDIT_ITEMS[language]),
             "value": [
-                plan.params.campaign,
-                plan.params.year,
-                plan.params.seed,
-                plan.audit["eligible_count"],
-                len(table),
+                campaign.name_zh if language == "zh" else campaign.name_en,
+                str(plan.params.year),
+                str(plan.params.seed),
+                str(plan.audit["eligible_count"]),
+                str(len(table)),
                 f"{plan.window.start} – {plan.window.end}",
                 plan.audit["inspectlib_version"],
                 "inspectlib verify-draw audit.json",
-                "SYNTHETIC DEMO DATA (合成示例数据)" if plan.params.synthetic else "",
+                _SYNTHETIC[language] if plan.params.synthetic else "",
             ],
         }
     )
     sheets = {"selected firms": table, "schedule": schedule, "teams": plan.draw.teams}
-    return exports.write_xlsx(sheets | {"audit": audit}, path)
+    return exports.write_xlsx(sheets | {"audit": audit}, path, language=language)
 
 
 def archive_plan(params: CampaignParams, plan: CampaignPlan, run_dir: str | Path) -> int | None:

@@ -416,7 +416,9 @@ def write_outputs(review: CampaignReview, out_dir: str | Path) -> dict[str, Path
     )
     sheets = {"planned vs done": results.planned_vs_done(review.draw, review.done)}
     sheets |= {"inspections": internal, "public list": public}
-    written["results.xlsx"] = exports.write_xlsx(sheets, out / "results.xlsx")
+    written["results.xlsx"] = exports.write_xlsx(
+        sheets, out / "results.xlsx", language=review.params.language
+    )
     return written
 
 

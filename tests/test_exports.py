@@ -219,7 +219,7 @@ def test_results_and_annual_exports_hold_no_live_formula(planted, tmp_path):
     files = write_review(review, tmp_path / "results")
     assert _assert_no_live_formula(files["results.xlsx"]) > 0
     _assert_no_live_formula(files["results_public.csv"])
-    public = load_workbook(files["results.xlsx"])["public list"]
+    public = load_workbook(files["results.xlsx"])["公示名单"]
     names = [
         c.value for row in public.iter_rows(min_row=2) for c in row if isinstance(c.value, str)
     ]

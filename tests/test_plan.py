@@ -38,7 +38,7 @@ def test_outputs_are_written_with_the_contract_columns(wage_plan, tmp_path):
     assert list(csv.columns[: len(PLAN_CSV_COLUMNS)]) == list(PLAN_CSV_COLUMNS)
     assert csv["lon"].between(119, 122).all() and csv["lat"].between(31, 33).all()
     sheets = pd.ExcelFile(files["plan.xlsx"]).sheet_names
-    assert sheets == ["selected firms", "schedule", "teams", "audit"]
+    assert sheets == ["抽中企业", "检查日程", "检查组", "抽取记录"]
     public = files["map_public.html"].read_text(encoding="utf-8")
     scores = {f"{s:.6f}" for s in wage_plan.table["risk_score"]}
     reasons = [r for r in wage_plan.table["reasons"] if len(r) > 20]
