@@ -41,6 +41,10 @@ import pandas as pd
 from inspectlib.history_features import CATEGORY_COLUMNS, HISTORY_COLUMNS, REGISTER_COLUMNS
 
 NUMERIC: tuple[str, ...] = (*REGISTER_COLUMNS, *HISTORY_COLUMNS)
+OWN: tuple[str, ...] = tuple(f"own_{c}" for c in REGISTER_COLUMNS)
+"""The register features again for the planned campaign's rows only (0 elsewhere): with
+the shared columns they let the pooled logistic fit give the planned campaign its own
+effects while the other campaigns still inform the shared ones."""
 CATEGORIES: tuple[str, ...] = (*CATEGORY_COLUMNS, "campaign")
 FLAGS: tuple[str, ...] = ("risk_stratum", "unknown_stratum")
 MIN_TEAM = 20
@@ -49,7 +53,12 @@ MIN_CATEGORY = 30
 """Rows a section or ownership needs for its own column in the logistic model."""
 OTHER_CAMPAIGN_WEIGHT = 0.5
 """Weight of a finding of another campaign, against 1 for the planned campaign."""
-LOGISTIC_C = 0.5
+LOGISTIC_C = 1.0
+TEAM_SCALE = 0.5
+"""The team columns enter the logistic fit scaled by this factor, so the L2 penalty on a team
+effect is 1 / TEAM_SCALE² (4×) that on a firm feature: a team only takes what the firms'
+features cannot explain (teams often specialise in a sector, and a sector's risk must not
+be averaged away with the team)."""
 AVERAGE_TEAM = "\x00average team"
 """A team name no finding carries: the one-hot team columns are then all 0."""
 SCORE_DECIMALS = 6
@@ -109,8 +118,13 @@ def stratum_flags(stratum: pd.Series | None, n: int) -> np.ndarray:
     return np.column_stack([s == "risk", ~np.isin(s, ["random", "risk"])]).astype(float)
 
 
-def _frame(features: pd.DataFrame, team: np.ndarray, flags: np.ndarray) -> pd.DataFrame:
+def _frame(
+    features: pd.DataFrame, team: np.ndarray, flags: np.ndarray, planned: str
+) -> pd.DataFrame:
     out = features[list(NUMERIC)].astype(float).reset_index(drop=True)
+    own = features["campaign"].astype(str).to_numpy() == planned
+    for col in REGISTER_COLUMNS:  # the planned campaign's own effects (interactions)
+        out[f"own_{col}"] = np.where(own, out[col].to_numpy(), 0.0)
     for col in CATEGORIES:
         out[col] = features[col].astype(str).to_numpy()
     out["team"] = np.asarray(team, dtype=object).astype(str)
@@ -130,11 +144,15 @@ class LearnerFit:
 
     def raw(self, features: pd.DataFrame) -> np.ndarray:
         """Uncalibrated probability for the planned campaign, drawn at random, average team."""
+        with _one_thread():
+            return self._raw(features)
+
+    def _raw(self, features: pd.DataFrame) -> np.ndarray:
         n = len(features)
         if n == 0:
             return np.zeros(0)
         data = features.assign(campaign=self.campaign)
-        frame = _frame(data, np.full(n, AVERAGE_TEAM), np.zeros((n, len(FLAGS))))
+        frame = _frame(data, np.full(n, AVERAGE_TEAM), np.zeros((n, len(FLAGS))), self.campaign)
         if self.kind == "logistic":
             ct, model = self.logistic
             return _sigmoid(model.decision_function(ct.transform(frame)) + self.team_offset)
@@ -145,7 +163,7 @@ class LearnerFit:
     def team_effects(self) -> dict[str, float]:
         """Each team's detection effect on the logit scale, relative to the average team."""
         ct, model = self.logistic
-        encoder = ct.named_transformers_["team"]
+        encoder = ct.named_transformers_["team"][0]
         cols = ct.output_indices_["team"]
         coef = model.coef_[0][cols]
         names = list(encoder.get_feature_names_out(["team"]))
@@ -163,6 +181,12 @@ class LearnerFit:
             for n, c in zip(names, model.coef_[0], strict=True)
             if not str(n).startswith("team__")
         }
+
+
+def _Scale(factor: float) -> Any:  # noqa: N802 - a transformer factory
+    from sklearn.preprocessing import FunctionTransformer
+
+    return FunctionTransformer(lambda x: x * factor, feature_names_out="one-to-one")
 
 
 def _logistic(frame: pd.DataFrame, y: np.ndarray, w: np.ndarray) -> tuple[Any, Any, float, Any]:
@@ -185,10 +209,10 @@ def _logistic(frame: pd.DataFrame, y: np.ndarray, w: np.ndarray) -> tuple[Any, A
                     SimpleImputer(strategy="median", add_indicator=True, keep_empty_features=True),
                     StandardScaler(),
                 ),
-                list(NUMERIC),
+                [*NUMERIC, *OWN],
             ),
             ("cat", onehot(MIN_CATEGORY), list(CATEGORIES)),
-            ("team", onehot(MIN_TEAM), ["team"]),
+            ("team", make_pipeline(onehot(MIN_TEAM), _Scale(TEAM_SCALE)), ["team"]),
             ("flags", "passthrough", list(FLAGS)),
         ]
     )
@@ -198,6 +222,15 @@ def _logistic(frame: pd.DataFrame, y: np.ndarray, w: np.ndarray) -> tuple[Any, A
     team_part = x[:, cols] @ model.coef_[0][cols]
     offset = float(np.average(team_part, weights=w))
     return ct, model, offset, team_part - offset
+
+
+def _one_thread() -> Any:
+    """One OpenMP/BLAS thread while fitting and predicting: on a busy machine the
+    histogram booster slows down many times over with oversubscribed threads, and a single
+    thread keeps the sums in one order (deterministic fits)."""
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1)
 
 
 def fit_learner(
@@ -214,7 +247,20 @@ def fit_learner(
     ``features`` from :func:`inspectlib.history_features.feature_rows` (with ``campaign``),
     ``team`` the team of each finding, ``flags`` from :func:`stratum_flags`.
     """
-    frame = _frame(features, team, flags)
+    with _one_thread():
+        return _fit_learner(kind, features, y, campaign=campaign, team=team, flags=flags)
+
+
+def _fit_learner(
+    kind: str,
+    features: pd.DataFrame,
+    y: np.ndarray,
+    *,
+    campaign: str,
+    team: np.ndarray,
+    flags: np.ndarray,
+) -> LearnerFit:
+    frame = _frame(features, team, flags, campaign)
     w = np.where(frame["campaign"].to_numpy() == campaign, 1.0, OTHER_CAMPAIGN_WEIGHT)
     ct, logistic, offset, team_effect = _logistic(frame, y, w)
     if kind == "logistic":

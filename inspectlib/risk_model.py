@@ -62,10 +62,13 @@ _WORDS: dict[str, dict[str, str]] = {
         "boosting": "gradient boosting",
         "used": "Risk model used: {method}. {reason}",
         "folds": (
-            "Rolling-origin test on {years} ({n} inspections, top {k} per year in all): "
-            "violations found — expert {expert:.0f}, {detail}."
+            "Rolling-origin test on {years} ({n} inspections; top half of each year, {k} in "
+            "all): violations found — expert {expert:.0f}, {detail}."
         ),
-        "candidate": "{name} {hits:.0f} (gain {gain:+.1f}, interval {low:+.1f} to {high:+.1f})",
+        "candidate": (
+            "{name} {hits:.0f} (gain {gain:+.1f}, interval {low:+.1f} to {high:+.1f}; "
+            "AUC gain {auc:+.3f}, lower end {auc_low:+.3f})"
+        ),
         "calibrated": "Probabilities calibrated on held-out years (Platt scaling).",
         "uncalibrated": "No calibration possible: expected violations are not shown as probabilities.",
         "training": "Training sample: {training}",
@@ -80,7 +83,10 @@ _WORDS: dict[str, dict[str, str]] = {
             "滚动时间切分检验（{years} 年，共 {n} 次检查，每年取风险最高的一半，合计 {k} 家）中发现"
             "违法：专家评分 {expert:.0f} 家，{detail}。"
         ),
-        "candidate": "{name} {hits:.0f} 家（多 {gain:+.1f}，区间 {low:+.1f} 至 {high:+.1f}）",
+        "candidate": (
+            "{name} {hits:.0f} 家（多 {gain:+.1f}，区间 {low:+.1f} 至 {high:+.1f}；排序 AUC 提高 "
+            "{auc:+.3f}，下限 {auc_low:+.3f}）"
+        ),
         "calibrated": "概率已用未参与训练的年份校准（Platt 校准）。",
         "uncalibrated": "无法校准，预计发现违法数不以概率显示。",
         "training": "训练样本：{training}",
@@ -111,6 +117,8 @@ class ModelReport:
     gains: dict[str, float] = field(default_factory=dict)
     gain_low: dict[str, float] = field(default_factory=dict)
     gain_high: dict[str, float] = field(default_factory=dict)
+    auc_gain: dict[str, float] = field(default_factory=dict)
+    auc_gain_low: dict[str, float] = field(default_factory=dict)
     precision_learned: float | None = None
     precision_expert: float | None = None
     base_rate_random: float | None = None
@@ -155,6 +163,8 @@ class ModelReport:
                     gain=self.gains.get(c, 0.0),
                     low=self.gain_low.get(c, 0.0),
                     high=self.gain_high.get(c, 0.0),
+                    auc=self.auc_gain.get(c, 0.0),
+                    auc_low=self.auc_gain_low.get(c, 0.0),
                 )
                 for c in CANDIDATES
                 if c in self.gains
@@ -450,7 +460,7 @@ def fit_risk_model(
     verdict = choose(folds, CANDIDATES)
     chosen = verdict.method
     if mode == "learned" and chosen == "expert":
-        chosen = max(CANDIDATES, key=lambda c: (verdict.gains[c], c))
+        chosen = max(CANDIDATES, key=lambda c: (verdict.auc_gains[c], c))
     evaluation = _evaluation(folds, verdict, chosen)
     if chosen == "expert":
         calib = _fold_calibration(folds, "expert", h)
@@ -499,7 +509,7 @@ def _fold_calibration(folds: list[Fold], method: str, h: _History) -> Calibratio
 
 def _evaluation(folds: list[Fold], verdict: Choice, chosen: str) -> dict[str, Any]:
     y = np.concatenate([f.y for f in folds])
-    learned = chosen if chosen != "expert" else max(CANDIDATES, key=lambda c: verdict.gains[c])
+    learned = chosen if chosen != "expert" else max(CANDIDATES, key=lambda c: verdict.auc_gains[c])
     rnd = [f.y[f.random] for f in folds if f.random is not None]
     y_rnd = np.concatenate(rnd) if rnd else np.zeros(0)
     k = verdict.k_total
@@ -513,6 +523,8 @@ def _evaluation(folds: list[Fold], verdict: Choice, chosen: str) -> dict[str, An
         gains=verdict.gains,
         gain_low=verdict.lows,
         gain_high=verdict.highs,
+        auc_gain=verdict.auc_gains,
+        auc_gain_low=verdict.auc_lows,
         precision_learned=round(verdict.hits[learned] / k, 6),
         precision_expert=round(verdict.hits["expert"] / k, 6),
         base_rate_random=round(float(y_rnd.mean()), 6) if len(y_rnd) else None,
@@ -524,31 +536,35 @@ def _evaluation(folds: list[Fold], verdict: Choice, chosen: str) -> dict[str, An
 
 
 def _expert_reason(verdict: Choice) -> tuple[str, str]:
-    best = max(CANDIDATES, key=lambda c: (verdict.gains[c], c))
-    g, lo = verdict.gains[best], verdict.lows[best]
+    best = max(CANDIDATES, key=lambda c: (verdict.auc_gains[c], c))
+    g, lo = verdict.auc_gains[best], verdict.auc_lows[best]
+    hits = verdict.gains[best]
     en = (
-        f"No learned model beat the expert score beyond chance on the held-out years (best: "
-        f"{best}, {g:+.1f} violations in the top {verdict.k_total}, interval lower end "
-        f"{lo:+.1f} ≤ 0); the expert score is used."
+        f"No learned model ranked the held-out years better than the expert score beyond "
+        f"chance (best: {best}, AUC gain {g:+.3f} with interval lower end {lo:+.3f}, "
+        f"{hits:+.1f} violations in the top {verdict.k_total}); the expert score is used."
     )
     name = _WORDS["zh"][best]
     zh = (
-        f"在未参与训练的年份中，学习模型没有显著胜过专家评分（最好的{name}在风险最高的 "
-        f"{verdict.k_total} 家中多发现 {g:+.1f} 家，区间下限 {lo:+.1f} 不大于 0），使用专家评分。"
+        f"在未参与训练的年份中，学习模型的排序没有显著胜过专家评分（最好的{name} AUC 提高 "
+        f"{g:+.3f}，区间下限 {lo:+.3f}；风险最高的 {verdict.k_total} 家中多发现 {hits:+.1f} 家），"
+        "使用专家评分。"
     )
     return en, zh
 
 
 def _learned_reason(verdict: Choice, chosen: str, *, forced: bool) -> tuple[str, str]:
     g, lo, hi = verdict.gains[chosen], verdict.lows[chosen], verdict.highs[chosen]
+    a, a_lo = verdict.auc_gains[chosen], verdict.auc_lows[chosen]
     en = (
-        f"On the held-out years the {_WORDS['en'][chosen]} found {g:+.1f} violations more than "
-        f"the expert score in the top {verdict.k_total} (bootstrap interval {lo:+.1f} to "
-        f"{hi:+.1f})."
+        f"On the held-out years the {_WORDS['en'][chosen]} ranked better than the expert score "
+        f"(AUC gain {a:+.3f}, bootstrap interval lower end {a_lo:+.3f}) and found {g:+.1f} "
+        f"violations more in the top {verdict.k_total} (interval {lo:+.1f} to {hi:+.1f})."
     )
     zh = (
-        f"在未参与训练的年份中，{_WORDS['zh'][chosen]}在风险最高的 {verdict.k_total} 家中比专家"
-        f"评分多发现 {g:+.1f} 家违法（自助法区间 {lo:+.1f} 至 {hi:+.1f}）。"
+        f"在未参与训练的年份中，{_WORDS['zh'][chosen]}的排序胜过专家评分（AUC 提高 {a:+.3f}，"
+        f"自助法区间下限 {a_lo:+.3f}），在风险最高的 {verdict.k_total} 家中多发现 {g:+.1f} 家违法"
+        f"（区间 {lo:+.1f} 至 {hi:+.1f}）。"
     )
     if forced:
         en = "params.risk_model is 'learned' although it did not beat the expert score: " + en
