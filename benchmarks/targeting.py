@@ -59,8 +59,13 @@ from inspectlib.params import CampaignParams  # noqa: E402
 from inspectlib.risk import BAD_RESULTS, FACTORS, factor_table, resolve_weights  # noqa: E402
 from inspectlib.risk_model import LABELLED_RESULTS, ModelReport, fit_risk_model  # noqa: E402
 from inspectlib.workdays import campaign_window  # noqa: E402
-from tests.drawdata import WORLD_CAMPAIGNS, WORLD_KINDS, WORLD_PLAN_YEAR, make_params  # noqa: E402
-from tests.drawdata import make_world  # noqa: E402
+from tests.drawdata import (  # noqa: E402
+    WORLD_CAMPAIGNS,
+    WORLD_KINDS,
+    WORLD_PLAN_YEAR,
+    make_params,
+    make_world,  # noqa: E402
+)
 
 METHODS = ("random", "complaints", "expert", "learned", "logistic", "auto", "oracle")
 DRAW_VS_COMPLAINTS, TARGET_MILLION_S = 0.95, 10.0
@@ -135,8 +140,9 @@ def evaluate(
     p = truth.loc[pool.firms["firm_id"]].to_numpy(dtype=float)
     fits = {
         "random": fixed(*fit["expert"]),
-        "complaints": fixed(FixedScores(1.0 - 0.5 ** np.minimum(complaints, 30)),
-                            ModelReport("complaints", "")),
+        "complaints": fixed(
+            FixedScores(1.0 - 0.5 ** np.minimum(complaints, 30)), ModelReport("complaints", "")
+        ),
         "expert": fixed(*fit["expert"]),
         "learned": fixed(*fit["learned"]),
         "logistic": fixed(FixedScores(plain_logistic(prepared, pool)), ModelReport("logistic", "")),
@@ -198,9 +204,7 @@ def world_rows(seeds: int) -> list[Row]:
         world = make_world(kind)
         truth = world.truth.set_index("firm_id")
         for cid in WORLD_CAMPAIGNS:
-            params = make_params(
-                campaign=cid, year=WORLD_PLAN_YEAR, language="en", seed=20260101
-            )
+            params = make_params(campaign=cid, year=WORLD_PLAN_YEAR, language="en", seed=20260101)
             n, mean, auto = evaluate(params, world.inputs(), truth[f"p_{cid}"], seeds)
             rows.append((kind, cid, n, mean, auto))
     return rows

@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from inspectlib.campaigns import get_campaign
+from inspectlib.errors import ParamsError
 from inspectlib.risk import BAD_RESULTS
 
 HISTORY_COLUMNS: tuple[str, ...] = (
@@ -142,7 +143,9 @@ def history_features(keys: pd.DataFrame, findings: pd.DataFrame | None) -> pd.Da
     return out
 
 
-def register_features(rows: pd.DataFrame, present: np.ndarray, campaigns: np.ndarray) -> pd.DataFrame:
+def register_features(
+    rows: pd.DataFrame, present: np.ndarray, campaigns: np.ndarray
+) -> pd.DataFrame:
     """The register's facts per row, missing (NaN / ``""``) where ``present`` is False.
 
     Parameters
@@ -173,7 +176,7 @@ def register_features(rows: pd.DataFrame, present: np.ndarray, campaigns: np.nda
         mask = campaigns == cid
         try:
             campaign = get_campaign(str(cid))
-        except Exception:  # noqa: BLE001 - an unknown campaign has no priority industries
+        except ParamsError:  # an unknown campaign has no priority industries
             continue
         sub = rows[mask]
         hit = np.zeros(int(mask.sum()), dtype=bool)

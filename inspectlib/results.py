@@ -324,7 +324,9 @@ def team_rates(done: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
         return pd.DataFrame(columns=cols)
     team = done["team"].fillna("").astype(str).str.strip().replace("", "—")
     decided = done["result"].isin(DECIDED)
-    frame = pd.DataFrame({"team": team[decided], "violating": done["result"][decided] == "violation"})
+    frame = pd.DataFrame(
+        {"team": team[decided], "violating": done["result"][decided] == "violation"}
+    )
     table = frame.groupby("team").agg(decided=("violating", "size"), violating=("violating", "sum"))
     table = table.reset_index()
     total_n, total_v = int(table["decided"].sum()), int(table["violating"].sum())
@@ -335,7 +337,9 @@ def team_rates(done: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
         flag = ""
         if rest_n > 0 and len(table) > 1:
             rest_rate = rest_v / rest_n
-            test = binomtest(int(rec.violating), int(rec.decided), min(max(rest_rate, 1e-9), 1 - 1e-9))
+            test = binomtest(
+                int(rec.violating), int(rec.decided), min(max(rest_rate, 1e-9), 1 - 1e-9)
+            )
             if test.pvalue < TEAM_ALPHA / len(table):
                 flag = "low" if est.rate < rest_rate else "high"
         rows.append((rec.team, est.n, est.hits, est.rate, est.low, est.high, flag))

@@ -197,9 +197,7 @@ def _logistic(frame: pd.DataFrame, y: np.ndarray, w: np.ndarray) -> tuple[Any, A
     from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
     def onehot(minimum: int) -> OneHotEncoder:
-        return OneHotEncoder(
-            handle_unknown="ignore", min_frequency=minimum, sparse_output=False
-        )
+        return OneHotEncoder(handle_unknown="ignore", min_frequency=minimum, sparse_output=False)
 
     ct = ColumnTransformer(
         [
@@ -274,9 +272,7 @@ def _fit_learner(
     encoder = OrdinalEncoder(
         handle_unknown="use_encoded_value", unknown_value=np.nan, encoded_missing_value=np.nan
     )
-    bct = ColumnTransformer(
-        [("num", "passthrough", numeric), ("cat", encoder, list(CATEGORIES))]
-    )
+    bct = ColumnTransformer([("num", "passthrough", numeric), ("cat", encoder, list(CATEGORIES))])
     xb = bct.fit_transform(frame)
     booster = HistGradientBoostingClassifier(
         learning_rate=0.05,

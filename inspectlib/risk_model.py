@@ -169,8 +169,8 @@ class ModelReport:
                 for c in CANDIDATES
                 if c in self.gains
             ]
-            years = "、".join(map(str, self.test_years)) if zh else ", ".join(
-                map(str, self.test_years)
+            years = (
+                "、".join(map(str, self.test_years)) if zh else ", ".join(map(str, self.test_years))
             )
             lines.append(
                 w["folds"].format(

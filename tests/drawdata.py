@@ -348,9 +348,6 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
 def _world_truth(kind: str, firms: pd.DataFrame, z: np.ndarray) -> dict[str, np.ndarray]:
     """True violation logits per campaign. Outside ``expert_wrong`` they follow the expert
     score (the demo's assumption) plus the hidden trait ``z``."""
-    c = np.log1p(firms["complaints_12m"].to_numpy(dtype=float))
-    grade_c = (firms["credit_grade"] == "C").to_numpy(dtype=float)
-    no_union = firms["has_union"].eq(False).fillna(False).to_numpy(dtype=float)
     outdoor = firms["outdoor_work"].fillna(False).to_numpy(dtype=float)
     emp = firms["employees"].astype("Float64").fillna(30).to_numpy(dtype=float)
     small = (emp < 20).astype(float)
