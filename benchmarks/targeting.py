@@ -27,7 +27,7 @@ expert weights miss), ``biased_no_stratum`` (past inspections chosen by hand tow
 complaints, no stratum column), ``short_history`` (≈300 findings), ``team_effect`` (teams
 detect 20–100 % of violations, the most lenient one visits the riskiest sector).
 
-Usage: ``.venv/bin/python benchmarks/targeting.py [--seeds 3] [--no-million] [--no-demo]``
+Usage: ``.venv/bin/python benchmarks/targeting.py [--seeds 3] [--no-million] [--worlds demo,...]``
 """
 
 from __future__ import annotations
@@ -198,9 +198,9 @@ def print_table(rows: list[Row]) -> bool:
     return met
 
 
-def world_rows(seeds: int) -> list[Row]:
+def world_rows(seeds: int, kinds: tuple[str, ...] = WORLD_KINDS) -> list[Row]:
     rows: list[Row] = []
-    for kind in WORLD_KINDS:
+    for kind in kinds:
         world = make_world(kind)
         truth = world.truth.set_index("firm_id")
         for cid in WORLD_CAMPAIGNS:
@@ -233,11 +233,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seeds", type=int, default=3, help="draws averaged per method")
     parser.add_argument("--no-million", action="store_true", help="skip the 1M-firm timing")
-    parser.add_argument("--no-demo", action="store_true", help="generated worlds only")
+    parser.add_argument(
+        "--worlds", default=",".join(("demo", *WORLD_KINDS)), help="comma-separated subset"
+    )
     args = parser.parse_args()
     logging.getLogger("inspectlib").setLevel(logging.ERROR)  # calendar/roster notes repeat
     started = time.perf_counter()
-    rows = ([] if args.no_demo else demo_rows(args.seeds)) + world_rows(args.seeds)
+    kinds = args.worlds.split(",")
+    rows = demo_rows(args.seeds) if "demo" in kinds else []
+    rows += world_rows(args.seeds, tuple(k for k in WORLD_KINDS if k in kinds))
     met = print_table(rows)
     print(
         f"targets (draw ≥ {DRAW_VS_COMPLAINTS:g} × complaints list; top-k ≥ max(complaints, "

@@ -40,12 +40,28 @@ import pandas as pd
 
 from inspectlib.history_features import CATEGORY_COLUMNS, HISTORY_COLUMNS, REGISTER_COLUMNS
 
-NUMERIC: tuple[str, ...] = (*REGISTER_COLUMNS, *HISTORY_COLUMNS)
+NUMERIC: tuple[str, ...] = (*REGISTER_COLUMNS, *HISTORY_COLUMNS, "expert_score")
 OWN: tuple[str, ...] = tuple(f"own_{c}" for c in REGISTER_COLUMNS)
 """The register features again for the planned campaign's rows only (0 elsewhere): with
 the shared columns they let the pooled logistic fit give the planned campaign its own
 effects while the other campaigns still inform the shared ones."""
 CATEGORIES: tuple[str, ...] = (*CATEGORY_COLUMNS, "campaign")
+OWN_CATEGORIES: tuple[str, ...] = tuple(f"own_{c}" for c in CATEGORY_COLUMNS)
+"""Section and ownership again for the planned campaign's rows only (``""`` elsewhere)."""
+LOGISTIC_CATEGORIES: tuple[str, ...] = ("campaign",)
+LOGISTIC_NUMERIC: tuple[str, ...] = (
+    *REGISTER_COLUMNS,
+    "h_viol_same",
+    "h_viol_other",
+    "expert_score",
+)
+"""What the logistic model reads. Measured on the demo (``benchmarks/targeting.py``): the
+other history columns (inspections, time since, last result, amounts) and the one-hot
+sections, ownerships and planned-campaign interactions each made its top list *worse* than a
+plain logistic regression on the expert factors (they mostly encode who was chosen for
+inspection, and overfit campaigns with few findings); the expert score as of each
+inspection carries the past-violation and time-since-inspection factors instead. The
+boosting candidate reads every column and must prove itself on the held-out years."""
 FLAGS: tuple[str, ...] = ("risk_stratum", "unknown_stratum")
 MIN_TEAM = 20
 """Inspections a team needs for its own detection effect (others share one column)."""
@@ -123,10 +139,12 @@ def _frame(
 ) -> pd.DataFrame:
     out = features[list(NUMERIC)].astype(float).reset_index(drop=True)
     own = features["campaign"].astype(str).to_numpy() == planned
-    for col in REGISTER_COLUMNS:  # the planned campaign's own effects (interactions)
-        out[f"own_{col}"] = np.where(own, out[col].to_numpy(), 0.0)
+    for col in OWN:  # the planned campaign's own effects (interactions)
+        out[col] = np.where(own, features[col.removeprefix("own_")].to_numpy(float), 0.0)
     for col in CATEGORIES:
         out[col] = features[col].astype(str).to_numpy()
+    for col in CATEGORY_COLUMNS:
+        out[f"own_{col}"] = np.where(own, out[col].to_numpy(), "")
     out["team"] = np.asarray(team, dtype=object).astype(str)
     out[list(FLAGS)] = flags
     return out
@@ -207,9 +225,9 @@ def _logistic(frame: pd.DataFrame, y: np.ndarray, w: np.ndarray) -> tuple[Any, A
                     SimpleImputer(strategy="median", add_indicator=True, keep_empty_features=True),
                     StandardScaler(),
                 ),
-                [*NUMERIC, *OWN],
+                list(LOGISTIC_NUMERIC),
             ),
-            ("cat", onehot(MIN_CATEGORY), list(CATEGORIES)),
+            ("cat", onehot(MIN_CATEGORY), list(LOGISTIC_CATEGORIES)),
             ("team", make_pipeline(onehot(MIN_TEAM), _Scale(TEAM_SCALE)), ["team"]),
             ("flags", "passthrough", list(FLAGS)),
         ]

@@ -37,9 +37,16 @@ import numpy as np
 import pandas as pd
 
 from inspectlib.campaigns import Campaign, get_campaign
+from inspectlib.errors import ParamsError
 from inspectlib.history_features import feature_rows, register_rows
 from inspectlib.model_choice import MAX_FOLDS, MIN_TEST, Choice, Fold, auc, choose
-from inspectlib.risk import BAD_RESULTS, SCORE_DECIMALS, factor_table, score_from_table
+from inspectlib.risk import (
+    BAD_RESULTS,
+    SCORE_DECIMALS,
+    factor_table,
+    resolve_weights,
+    score_from_table,
+)
 from inspectlib.risk_learners import (
     Calibration,
     LearnerFit,
@@ -197,12 +204,15 @@ class LearnedModel:
 
     fit: LearnerFit
     calibration: Calibration | None = None
+    weights: dict[str, float] = field(default_factory=dict)
 
     def predict(self, table: pd.DataFrame) -> np.ndarray:
-        """Calibrated probability of a violation per row of a pool table (which carries the
-        features of :func:`pool_features`), rounded to 6 decimals."""
+        """Calibrated probability of a violation per row of a pool table (a factor table
+        that carries the features of :func:`pool_features`), rounded to 6 decimals."""
         if len(table) == 0:
             return np.zeros(0)
+        if "expert_score" not in table:
+            table = table.assign(expert_score=score_from_table(table, self.weights))
         raw = self.fit.raw(table)
         if self.calibration is None:
             return np.round(raw, SCORE_DECIMALS)
@@ -418,6 +428,7 @@ def fit_risk_model(
     if h.planned.any():
         table = factor_table(plan_rows, campaign, today=as_of, findings=findings)
         expert_all[h.planned] = score_from_table(table, weights)
+    h.features["expert_score"] = _expert_feature(h, campaign, weights, findings, expert_all)
     y_plan = h.y[h.planned]
     n, nv = int(h.planned.sum()), int(y_plan.sum())
     training, training_zh = _training_text(h, campaign)
@@ -483,7 +494,34 @@ def fit_risk_model(
         **evaluation,
         **base,
     )
-    return LearnedModel(final, calib), report
+    return LearnedModel(final, calib, dict(weights)), report
+
+
+def _expert_feature(
+    h: _History,
+    campaign: Campaign,
+    weights: Mapping[str, float],
+    findings: pd.DataFrame,
+    planned: np.ndarray,
+) -> np.ndarray:
+    """Each finding's expert score as of its date, with its own campaign's default weights
+    (the planned campaign's: ``weights``), as a feature of the learned models."""
+    out = planned.copy()
+    campaigns = h.rows["campaign"].astype(str).to_numpy()
+    for cid in sorted(set(campaigns) - {campaign.id}):
+        try:
+            other = get_campaign(cid)
+        except ParamsError:
+            continue
+        rows = campaigns == cid
+        table = factor_table(
+            h.register_rows[rows].reset_index(drop=True),
+            other,
+            today=h.rows.loc[rows, "inspection_date"].reset_index(drop=True),
+            findings=findings,
+        )
+        out[rows] = score_from_table(table, resolve_weights(other))
+    return out
 
 
 def _expert_calibration(h: _History, expert: np.ndarray) -> dict[str, Any] | None:
@@ -491,8 +529,7 @@ def _expert_calibration(h: _History, expert: np.ndarray) -> dict[str, Any] | Non
     expert score is never fitted, so every past year is held out for it)."""
     years = h.rows["inspection_date"].dt.year.to_numpy()
     recent = h.planned & np.isin(years, sorted(set(years[h.planned]))[-MAX_FOLDS:])
-    flags = None if h.stratum is None else _flags(h, recent)
-    calib = fit_calibration(expert[recent], h.y[recent], flags, on_logit=False)
+    calib = fit_calibration(expert[recent], h.y[recent], None, on_logit=False)
     return calib and calib.as_dict()
 
 
@@ -500,11 +537,7 @@ def _fold_calibration(folds: list[Fold], method: str, h: _History) -> Calibratio
     """Platt map of ``method``'s held-out scores over the folds."""
     score = np.concatenate([f.scores[method] for f in folds])
     y = np.concatenate([f.y for f in folds])
-    flags = None
-    if h.stratum is not None:
-        rnd = np.concatenate([f.random for f in folds if f.random is not None])
-        flags = np.column_stack([~rnd, np.zeros(len(rnd))]).astype(float)
-    return fit_calibration(score, y, flags, on_logit=method != "expert")
+    return fit_calibration(score, y, None, on_logit=method != "expert")
 
 
 def _evaluation(folds: list[Fold], verdict: Choice, chosen: str) -> dict[str, Any]:

@@ -220,6 +220,10 @@ def test_stratum_feature_absorbs_what_the_risk_draw_saw_and_scores_as_if_random(
     )
     rows, present = register_rows(prepare_register(reg, []), keys["firm_id"])
     table = feature_rows(rows, present, keys, prepared)
+    from inspectlib.risk import factor_table, score_from_table
+
+    factors = factor_table(rows, "wage", today=keys["as_of"], findings=prepared)
+    table["expert_score"] = score_from_table(factors, resolve_weights("wage"))
     observed = rnd["result"].eq("violation").mean()
     raw = model.fit.raw(table)
     assert abs(raw.mean() - observed) < 0.06
