@@ -118,7 +118,7 @@ def band_size(p_ranked: np.ndarray, m: int, *, max_factor: float, max_loss: floa
     --------
     >>> p = np.array([0.9, 0.8, 0.5, 0.5, 0.1, 0.1])
     >>> band_size(p, 2, max_factor=3, max_loss=0.05), band_size(p, 2, max_factor=3, max_loss=0.4)
-    (2, 4)
+    (2, 5)
     """
     n = len(p_ranked)
     if m <= 0 or n <= m:
