@@ -158,7 +158,7 @@ class LearnerFit:
     campaign: str
     logistic: Any  # (ColumnTransformer, LogisticRegression)
     team_offset: float
-    boosting: Any = None  # (ColumnTransformer, HistGradientBoostingClassifier)
+    boosting: Any = None  # (ColumnTransformer, HistGradientBoostingClassifier, empty columns)
 
     def raw(self, features: pd.DataFrame) -> np.ndarray:
         """Uncalibrated probability for the planned campaign, drawn at random, average team."""
@@ -175,8 +175,10 @@ class LearnerFit:
             ct, model = self.logistic
             return _sigmoid(model.decision_function(ct.transform(frame)) + self.team_offset)
         frame["team_effect"] = 0.0
-        ct, model = self.boosting
-        return model.predict_proba(ct.transform(frame))[:, 1]
+        ct, model, empty = self.boosting
+        x = ct.transform(frame).astype(float)
+        x[:, empty] = 0.0
+        return model.predict_proba(x)[:, 1]
 
     def team_effects(self) -> dict[str, float]:
         """Each team's detection effect on the logit scale, relative to the average team."""
@@ -257,14 +259,19 @@ def fit_learner(
     campaign: str,
     team: np.ndarray,
     flags: np.ndarray,
+    logistic: LearnerFit | None = None,
 ) -> LearnerFit:
     """Fit ``kind`` (``"logistic"`` or ``"boosting"``) on the training rows.
 
     ``features`` from :func:`inspectlib.history_features.feature_rows` (with ``campaign``),
-    ``team`` the team of each finding, ``flags`` from :func:`stratum_flags`.
+    ``team`` the team of each finding, ``flags`` from :func:`stratum_flags`; ``logistic``:
+    the logistic fit of the same rows when there is one already (the booster reads its team
+    effects).
     """
     with _one_thread():
-        return _fit_learner(kind, features, y, campaign=campaign, team=team, flags=flags)
+        return _fit_learner(
+            kind, features, y, campaign=campaign, team=team, flags=flags, logistic=logistic
+        )
 
 
 def _fit_learner(
@@ -275,12 +282,19 @@ def _fit_learner(
     campaign: str,
     team: np.ndarray,
     flags: np.ndarray,
+    logistic: LearnerFit | None = None,
 ) -> LearnerFit:
     frame = _frame(features, team, flags, campaign)
     w = np.where(frame["campaign"].to_numpy() == campaign, 1.0, OTHER_CAMPAIGN_WEIGHT)
-    ct, logistic, offset, team_effect = _logistic(frame, y, w)
+    if logistic is None:
+        ct, model, offset, team_effect = _logistic(frame, y, w)
+    else:
+        ct, model = logistic.logistic
+        offset = logistic.team_offset
+        cols = ct.output_indices_["team"]
+        team_effect = ct.transform(frame)[:, cols] @ model.coef_[0][cols] - offset
     if kind == "logistic":
-        return LearnerFit(kind, campaign, (ct, logistic), offset)
+        return LearnerFit(kind, campaign, (ct, model), offset)
     from sklearn.compose import ColumnTransformer
     from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.preprocessing import OrdinalEncoder
@@ -291,10 +305,13 @@ def _fit_learner(
         handle_unknown="use_encoded_value", unknown_value=np.nan, encoded_missing_value=np.nan
     )
     bct = ColumnTransformer([("num", "passthrough", numeric), ("cat", encoder, list(CATEGORIES))])
-    xb = bct.fit_transform(frame)
+    xb = bct.fit_transform(frame).astype(float)
+    # a column with no value at all (e.g. no firm inspected twice yet) cannot be binned
+    empty = np.flatnonzero(np.isnan(xb[:, : len(numeric)]).all(axis=0))
+    xb[:, empty] = 0.0
     booster = HistGradientBoostingClassifier(
         learning_rate=0.05,
-        max_iter=150,
+        max_iter=100,
         max_leaf_nodes=15,
         min_samples_leaf=40,
         l2_regularization=1.0,
@@ -302,4 +319,4 @@ def _fit_learner(
         categorical_features=list(range(len(numeric), len(numeric) + len(CATEGORIES))),
         random_state=0,
     ).fit(xb, y, sample_weight=w)
-    return LearnerFit(kind, campaign, (ct, logistic), offset, (bct, booster))
+    return LearnerFit(kind, campaign, (ct, model), offset, (bct, booster, empty))

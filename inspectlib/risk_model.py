@@ -305,7 +305,9 @@ def _flags(h: _History, mask: np.ndarray) -> np.ndarray:
     return stratum_flags(None if h.stratum is None else h.stratum[mask], int(mask.sum()))
 
 
-def _fit(h: _History, kind: str, mask: np.ndarray, campaign: str) -> LearnerFit:
+def _fit(
+    h: _History, kind: str, mask: np.ndarray, campaign: str, logistic: LearnerFit | None = None
+) -> LearnerFit:
     return fit_learner(
         kind,
         h.features[mask].reset_index(drop=True),
@@ -313,6 +315,7 @@ def _fit(h: _History, kind: str, mask: np.ndarray, campaign: str) -> LearnerFit:
         campaign=campaign,
         team=h.team[mask],
         flags=_flags(h, mask),
+        logistic=logistic,
     )
 
 
@@ -336,10 +339,11 @@ def _folds(
         if test.sum() < MIN_TEST or train.sum() < MIN_TEST or len(set(h.y[train])) < 2:
             continue
         scores = {"expert": expert[test]}
+        test_rows = h.features[test].reset_index(drop=True)
+        logistic = _fit(h, "logistic", train, campaign.id)
         for kind in candidates:
-            scores[kind] = _fit(h, kind, train, campaign.id).raw(
-                h.features[test].reset_index(drop=True)
-            )
+            fitted = logistic if kind == "logistic" else _fit(h, kind, train, campaign.id, logistic)
+            scores[kind] = fitted.raw(test_rows)
         rnd = None if h.stratum is None else (h.stratum[test] == "random").to_numpy()
         k = max(1, min(int(capacity), int(test.sum()) // 2))
         folds.append(Fold(int(year), h.y[test], k, scores, int(train.sum()), rnd))
