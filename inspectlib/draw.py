@@ -21,11 +21,11 @@ The window is :func:`inspectlib.workdays.campaign_window` (the same one the sche
 3. **Random stratum**: ``ceil(random_share × target)`` firms drawn uniformly from the pool
    (all firms when ``selection="random"``). A share below 5 % is accepted with a warning.
 4. **Risk stratum** (:mod:`inspectlib.sampling`), the rest, by ``selection``:
-   ``risk_weighted`` samples without replacement with probability proportional to
-   ``0.05 + risk score`` (Efraimidis–
-   Spirakis keys ``log(u) / w``: the largest keys are a weighted sample, vectorised; the floor
-   keeps every eligible firm drawable); ``top_risk`` takes the highest scores, ties broken by
-   a seeded random key. Town quotas: ``proportional`` splits the risk stratum among towns in
+   ``risk_weighted`` draws with equal probability from the band of highest-risk firms that
+   is as wide as possible while its expected violations (from the calibrated probabilities of
+   :mod:`inspectlib.risk_model`) stay within ``draw_loss`` of the top list's, at most
+   ``risk_pool_factor`` × the stratum (the random stratum keeps every firm drawable);
+   ``top_risk`` takes the highest scores, ties broken by a seeded random key. Town quotas: ``proportional`` splits the risk stratum among towns in
    proportion to their eligible firms (largest remainder); ``minimum`` first tops every town
    up to ``min(town_minimum, its eligible firms)`` counting the random stratum, then fills
    the rest from the whole pool.
@@ -56,7 +56,7 @@ from inspectlib.risk import (
     resolve_weights,
     score_from_table,
 )
-from inspectlib.risk_model import ModelReport, fit_risk_model
+from inspectlib.risk_model import ModelReport, fit_risk_model, pool_features
 from inspectlib.sampling import draw_firms, random_count
 from inspectlib.teams import draw_inspectors
 from inspectlib.workdays import Window, campaign_window
@@ -125,6 +125,9 @@ class DrawResult:
     warnings : list of str
     redraws : list of dict
         Team re-draws forced by a rule (:attr:`inspectlib.teams.InspectorDraw.redraws`).
+    expected : Expectation or None
+        Expected violations of the draw, of a top-risk list and of a random draw of the same
+        size (None when the draw has no calibrated probabilities).
     """
 
     campaign: Campaign
@@ -137,6 +140,34 @@ class DrawResult:
     model_report: ModelReport
     warnings: list[str]
     redraws: list[dict] = field(default_factory=list)
+    expected: Expectation | None = None
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """Expected violations (sums of calibrated probabilities) of ``n`` firms: this draw,
+    the ``n`` highest-risk eligible firms (a top-risk list) and a purely random draw."""
+
+    n: int
+    draw: float
+    top_list: float
+    random: float
+
+    def as_dict(self) -> dict[str, float]:
+        """JSON-ready dict."""
+        return {"n": self.n, "draw": self.draw, "top_list": self.top_list, "random": self.random}
+
+
+def expectation(probability: np.ndarray, positions: np.ndarray) -> Expectation:
+    """Expected violations of the drawn ``positions`` against a top list and a random draw."""
+    n = len(positions)
+    top = np.sort(probability)[::-1][:n].sum() if n else 0.0
+    return Expectation(
+        n,
+        round(float(probability[positions].sum()), 3),
+        round(float(top), 3),
+        round(float(n * probability.mean()) if len(probability) else 0.0, 3),
+    )
 
 
 def prepare_register(register: pd.DataFrame, warnings: list[str]) -> pd.DataFrame:
@@ -355,6 +386,8 @@ def prepare_pool(
     )
     firms = prepared.register[scope & keep].reset_index(drop=True)
     table = factor_table(firms, campaign, today=window[0], findings=prepared.findings)
+    features = pool_features(firms, prepared.findings, campaign.id, window[0])
+    table = pd.concat([table, features.drop(columns=table.columns, errors="ignore")], axis=1)
     return DrawPool(campaign, window, firms, excluded, table, tuple(warnings))
 
 
@@ -402,6 +435,7 @@ def draw_from_pool(
     )
     learned = model.predict(pool.table) if model is not None else None
     risk = learned if learned is not None else expert
+    probability = report.probability(risk)
     streams = [np.random.default_rng(s) for s in np.random.SeedSequence(params.seed).spawn(4)]
     positions, strata = draw_firms(
         risk,
@@ -410,6 +444,8 @@ def draw_from_pool(
         n_random=random_count(target, share),
         selection=params.selection,
         risk_pool_factor=params.risk_pool_factor,
+        probability=probability,
+        max_loss=params.draw_loss,
         town_quota=params.town_quota,
         town_minimum=params.town_minimum,
         rng_random=streams[0],
@@ -446,6 +482,7 @@ def draw_from_pool(
         report,
         warnings + crew.warnings,
         crew.redraws,
+        None if probability is None else expectation(probability, positions),
     )
 
 

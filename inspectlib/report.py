@@ -42,6 +42,10 @@ WORDS = {
             "在检查窗口（{start} 至 {end}，共 {workdays} 个工作日）中用 {days} 个工作日"
             "（{first} 至 {last}）完成检查，路线总长约 {km:,.0f} 公里（按直线距离计）。"
         ),
+        "expected": (
+            "按校准后的违法概率，本次抽取预计可发现违法约 {draw:.1f} 家（{rate:.0%}）；同样数量的"
+            "风险最高名单约 {top:.1f} 家，纯随机抽取约 {rnd:.1f} 家。"
+        ),
         "unscheduled": "有 {n} 家企业无法排入日程（原因见下表）。",
         "by_town": "按镇（区）",
         "by_industry": "按行业门类",
@@ -108,6 +112,11 @@ WORDS = {
             "violation. {teams} teams of {team_size} visit them on {days} of the window's "
             "{workdays} workdays ({first} to {last}; window {start} to {end}); total route "
             "about {km:,.0f} km in straight lines."
+        ),
+        "expected": (
+            "By the calibrated violation probabilities this draw is expected to find about "
+            "{draw:.1f} violations ({rate:.0%}); a top-risk list of the same size about {top:.1f}, "
+            "a purely random draw about {rnd:.1f}."
         ),
         "unscheduled": "{n} firms could not be scheduled (reasons below).",
         "by_town": "By town",
@@ -257,6 +266,12 @@ def summary(plan: CampaignPlan) -> HTMLBlock:
         )
     model = plan.draw.model_report.summary(plan.params.language)
     parts.append(f"<p><i>{escape_text(model)}</i></p>")
+    hits = plan.draw.expected
+    if hits is not None and hits.n:
+        text = w["expected"].format(
+            draw=hits.draw, rate=hits.draw / hits.n, top=hits.top_list, rnd=hits.random
+        )
+        parts.append(f"<p><b>{escape_text(text)}</b></p>")
     return HTMLBlock("\n".join(parts))
 
 

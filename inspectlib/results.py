@@ -351,3 +351,68 @@ def results_points(done: pd.DataFrame) -> pd.DataFrame:
 def money(value: float) -> str:
     """Yuan with thousands separators, e.g. ``1,234,500``."""
     return f"{value:,.0f}" if np.isfinite(value) else "—"
+
+
+TEAM_ALPHA = 0.05
+"""Family-wise error rate of the outlying-team flags (Bonferroni over the teams)."""
+
+
+def team_rates(done: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
+    """Detection rate of each inspection team, with its interval, and the teams far from the rest.
+
+    Detection rates differ by team (in one city's data inspector groups found critical
+    violations in 2.6 %–43 % of visits), which is why the learned risk model treats the team
+    as a nuisance effect. As a supervision aid, each team's violations among its decided
+    inspections are tested against the rate of all *other* teams (exact binomial test,
+    Bonferroni over the teams at :data:`TEAM_ALPHA`): ``flag`` is ``"low"`` or ``"high"``
+    for a team far from the rest, ``""`` otherwise. Teams visiting riskier or safer firms
+    differ for that reason too, so a flag is a prompt to look, not a verdict.
+
+    Parameters
+    ----------
+    done : DataFrame
+        Inspections with ``team`` and ``result`` (e.g. :func:`inspections`).
+    level : float
+        Confidence level of the Wilson intervals.
+
+    Returns
+    -------
+    DataFrame
+        ``team``, ``decided``, ``violating``, ``rate``, ``low``, ``high``, ``flag``; one row
+        per team (``—`` for inspections with no team recorded), by team name.
+
+    Examples
+    --------
+    >>> done = pd.DataFrame({"team": ["A"] * 40 + ["B"] * 40,
+    ...                      "result": ["violation"] * 2 + ["compliant"] * 38
+    ...                      + ["violation"] * 30 + ["compliant"] * 10})
+    >>> team_rates(done)[["team", "decided", "violating", "flag"]]
+      team  decided  violating  flag
+    0    A       40          2   low
+    1    B       40         30  high
+    """
+    cols = ["team", "decided", "violating", "rate", "low", "high", "flag"]
+    if "team" not in done or done.empty:
+        return pd.DataFrame(columns=cols)
+    team = done["team"].fillna("").astype(str).str.strip().replace("", "—")
+    decided = done["result"].isin(DECIDED)
+    frame = pd.DataFrame(
+        {"team": team[decided], "violating": done["result"][decided] == "violation"}
+    )
+    table = frame.groupby("team").agg(decided=("violating", "size"), violating=("violating", "sum"))
+    table = table.reset_index()
+    total_n, total_v = int(table["decided"].sum()), int(table["violating"].sum())
+    rows = []
+    for rec in table.itertuples(index=False):
+        est = Estimate.of(int(rec.violating), int(rec.decided), level)
+        rest_n, rest_v = total_n - rec.decided, total_v - rec.violating
+        flag = ""
+        if rest_n > 0 and len(table) > 1:
+            rest_rate = rest_v / rest_n
+            test = binomtest(
+                int(rec.violating), int(rec.decided), min(max(rest_rate, 1e-9), 1 - 1e-9)
+            )
+            if test.pvalue < TEAM_ALPHA / len(table):
+                flag = "low" if est.rate < rest_rate else "high"
+        rows.append((rec.team, est.n, est.hits, est.rate, est.low, est.high, flag))
+    return pd.DataFrame(rows, columns=cols)

@@ -63,6 +63,7 @@ WORDS = {
         "h_town": "按镇（区）",
         "h_industry": "按行业门类",
         "h_stratum": "按抽取层",
+        "h_team": "各检查组发现率（监督参考：标注的组与其他组差异显著）",
         "h_map": "检查结果地图",
         "h_public": "检查结果公示（一公开）",
         "synthetic": "合成示例数据：本报告中的企业、人员和结果均为虚构。",
@@ -79,7 +80,13 @@ WORDS = {
             "back_wages_yuan": "追发工资（元）",
             "fine_yuan": "罚款（元）",
             "violation rate": "违法率",
+            "team": "检查组",
+            "rate": "发现率",
+            "low": "置信区间下限",
+            "high": "置信区间上限",
+            "flag": "与其他组相比",
         },
+        "flags": {"low": "明显偏低", "high": "明显偏高"},
         "strata": {"random": "随机层", "risk": "风险层", "outside plan": "计划外", "total": "合计"},
     },
     "en": {
@@ -132,6 +139,7 @@ WORDS = {
         "h_town": "By town",
         "h_industry": "By industry section",
         "h_stratum": "By stratum",
+        "h_team": "Detection rate by team (supervision aid: flagged teams differ clearly from the rest)",
         "h_map": "Results map",
         "h_public": "Public results list (一公开)",
         "synthetic": "SYNTHETIC DEMO DATA: every firm, person and result here is made up.",
@@ -140,7 +148,12 @@ WORDS = {
             "workers_affected": "workers affected",
             "back_wages_yuan": "back wages (yuan)",
             "fine_yuan": "fines (yuan)",
+            "rate": "detection rate",
+            "low": "CI low",
+            "high": "CI high",
+            "flag": "against the other teams",
         },
+        "flags": {"low": "clearly lower", "high": "clearly higher"},
         "strata": {"risk": "risk-weighted"},
     },
 }
@@ -367,6 +380,7 @@ def tables(review: CampaignReview) -> HTMLBlock:
             ("h_stratum", "stratum"),
         )
     ]
+    blocks.append((w["h_team"], results.team_rates(review.done)))
     return HTMLBlock(
         "".join(f"<h3>{escape_text(h)}</h3>{html_table(_shown(t, w))}" for h, t in blocks)
     )
@@ -385,6 +399,11 @@ def _shown(table: pd.DataFrame, words: dict[str, Any]) -> pd.DataFrame:
         )
     if "stratum" in out:
         out["stratum"] = out["stratum"].replace(words["strata"])
+    for name in ("rate", "low", "high"):
+        if name in out:
+            out[name] = out[name].map(lambda r: "—" if pd.isna(r) else f"{100 * r:.1f}%")
+    if "flag" in out:
+        out["flag"] = out["flag"].replace(words["flags"])
     return out.rename(columns=words["columns"])
 
 

@@ -1,12 +1,28 @@
-"""Sampling maths of the firm draw: random stratum, risk-weighted / top-risk keys, town quotas.
+"""Sampling maths of the firm draw: random stratum, risk band, top-risk keys, town quotas.
 
 Every method is "take the largest keys": uniform keys for the random stratum (and for
-``selection="random"``), Efraimidis–Spirakis keys ``log(u) / w`` with ``w = RISK_FLOOR +
-risk`` for ``risk_weighted`` (the ``k`` largest keys are a sample without replacement with
-probability proportional to ``w``; sorting them gives a valid successive-draw order) among
-the ``risk_pool_factor × k`` highest-risk firms, and
-``round(risk, 6) + u × 1e-7`` for ``top_risk`` (score first, ties broken by a seeded random
-key). So the draw is vectorised (O(n) per stratum) and works the same within towns.
+``selection="random"``) and ``round(risk, 6) + u × 1e-7`` for ``top_risk`` (score first, ties
+broken by a seeded random key). So the draw is vectorised (O(n) per stratum) and works the
+same within towns.
+
+The risk-weighted design (``selection="risk_weighted"``)
+--------------------------------------------------------
+Given calibrated violation probabilities ``p``, the number of violations a risk stratum of
+``m`` firms is expected to find is the sum of ``p`` weighted by each firm's chance of being
+drawn. The design maximises *randomness* under a stated cost: the risk stratum is an
+equal-probability sample of ``m`` firms from the band of the ``B`` highest-risk firms, with
+``B`` the **widest band whose expected violations stay within** :data:`MAX_LOSS` (params
+``draw_loss``) **of the top-m list's** —
+
+    B = max { b ≤ risk_pool_factor × m : m × mean(p of the top b) ≥ (1 − loss) × sum(p of the top m) }
+
+— so every firm in the band has the same chance ``m ÷ B`` (no firm is certain to be drawn
+unless the band cannot widen at all), the planner knows what compliance costs, and
+``risk_pool_factor`` caps the band. Every eligible firm keeps a non-zero chance through the
+pure random stratum drawn first (不免抽). Firms outside the band rank after every firm in it
+by Efraimidis–Spirakis keys ``log(u) / (RISK_FLOOR + risk)``, so a town quota the band
+cannot fill falls back on a risk-weighted draw. Without calibrated probabilities (no
+history) the risk scores stand in for ``p``.
 """
 
 from __future__ import annotations
@@ -22,9 +38,10 @@ RISK_FLOOR = 0.05
 """Added to every risk score before risk-weighted sampling, so every eligible firm can be drawn."""
 
 RISK_POOL_FACTOR = 5.0
-"""Default size of the band a risk-weighted draw samples from, as a multiple of the risk
-stratum (measured in ``benchmarks/targeting.py``: about 2–3× the violations of a random draw
-and ~85 % of a top-risk list, while no firm is certain to be drawn)."""
+"""Default widest band a risk-weighted draw samples from, as a multiple of the risk stratum."""
+
+MAX_LOSS = 0.03
+"""Default share of the top-m list's expected violations the risk band may give up."""
 
 OUTSIDE_BAND = 1e9
 """Subtracted from the keys of firms outside the risk band (keys are ``log(u)/w`` < 0)."""
@@ -94,25 +111,45 @@ def _top_per_group(
     return idx[order][rank < quota[g]]
 
 
-def _within_risk_band(key: np.ndarray, risk: np.ndarray, free: np.ndarray, band: int) -> np.ndarray:
-    """Keep the risk-weighted keys of the ``band`` highest-risk free firms on top.
+def band_size(p_ranked: np.ndarray, m: int, *, max_factor: float, max_loss: float) -> int:
+    """The widest band ``B`` (see the module docstring) for ``p`` sorted by rank.
 
-    A risk-proportional draw from the whole pool hardly differs from a random one when a few
-    hundred firms are drawn from tens of thousands (every firm has some risk), so the risk
-    stratum is drawn, with probability proportional to risk, from the firms whose scores
-    rank in the top ``band`` (ties at the edge broken by the random key). Firms outside the
-    band keep their order but rank below every firm in it, so a town quota that the band
-    cannot fill still falls back on a risk-weighted draw.
+    Examples
+    --------
+    >>> p = np.array([0.9, 0.8, 0.5, 0.5, 0.1, 0.1])
+    >>> band_size(p, 2, max_factor=3, max_loss=0.05), band_size(p, 2, max_factor=3, max_loss=0.4)
+    (2, 5)
     """
-    if band >= int(free.sum()):
-        return key
+    n = len(p_ranked)
+    if m <= 0 or n <= m:
+        return n
+    widest = min(n, max(m, math.ceil(round(max_factor * m, 9))))
+    cum = np.cumsum(np.clip(p_ranked[:widest], 0.0, None))
+    sizes = np.arange(1, widest + 1)
+    keep = m * cum / sizes >= (1.0 - max_loss) * cum[m - 1] - 1e-12
+    keep[: m - 1] = False
+    ok = np.flatnonzero(keep)
+    return int(ok[-1] + 1) if len(ok) else m
+
+
+def _risk_band_keys(
+    risk: np.ndarray,
+    p: np.ndarray,
+    u: np.ndarray,
+    free: np.ndarray,
+    m: int,
+    *,
+    max_factor: float,
+    max_loss: float,
+) -> np.ndarray:
+    """Keys of the risk-weighted design: uniform inside the band, risk-weighted below it."""
+    key = np.log(u) / (RISK_FLOOR + np.clip(risk, 0.0, None)) - OUTSIDE_BAND
     candidates = np.flatnonzero(free)
-    order = np.lexsort((-key[candidates], -np.round(risk[candidates], 6)))
-    outside = np.ones(len(key), dtype=bool)
-    outside[candidates[order[:band]]] = False
-    shifted = key.copy()
-    shifted[outside] = key[outside] - OUTSIDE_BAND
-    return shifted
+    order = candidates[np.lexsort((-u[candidates], -np.round(risk[candidates], 6)))]
+    band = band_size(p[order], m, max_factor=max_factor, max_loss=max_loss)
+    inside = order[:band]
+    key[inside] = u[inside]
+    return key
 
 
 def draw_firms(
@@ -127,6 +164,8 @@ def draw_firms(
     rng_random: np.random.Generator,
     rng_risk: np.random.Generator,
     risk_pool_factor: float = RISK_POOL_FACTOR,
+    probability: np.ndarray | None = None,
+    max_loss: float = MAX_LOSS,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Draw ``target`` positions from a pool (see the module docstring, steps 3–4).
 
@@ -143,8 +182,12 @@ def draw_firms(
     town_minimum : int
     rng_random, rng_risk : numpy.random.Generator
     risk_pool_factor : float
-        ``risk_weighted`` draws its risk stratum from the ``risk_pool_factor × size`` firms
-        with the highest scores (see :func:`_within_risk_band`).
+        ``risk_weighted``: the widest band, as a multiple of the risk stratum.
+    probability : numpy.ndarray, optional
+        Calibrated violation probability per pool firm (default: ``risk``), which sets the
+        band (see the module docstring).
+    max_loss : float
+        Share of the top list's expected violations the band may give up.
 
     Returns
     -------
@@ -158,10 +201,8 @@ def draw_firms(
     u_risk = 1.0 - rng_risk.random(n)
     if selection == "random":
         n_random, key = target, u_random
-    elif selection == "top_risk":
-        key = np.round(risk, 6) + u_risk * 1e-7
     else:
-        key = np.log(u_risk) / (RISK_FLOOR + np.clip(risk, 0.0, None))
+        key = np.round(risk, 6) + u_risk * 1e-7
     first = (
         np.zeros(0, dtype=int)
         if town_quota != "none" and selection == "random"
@@ -171,7 +212,10 @@ def draw_firms(
     free[first] = False
     rest = target - len(first)
     if selection == "risk_weighted":
-        key = _within_risk_band(key, risk, free, math.ceil(risk_pool_factor * rest))
+        p = risk if probability is None else np.asarray(probability, dtype=float)
+        key = _risk_band_keys(
+            risk, p, u_risk, free, rest, max_factor=risk_pool_factor, max_loss=max_loss
+        )
     codes, uniques = pd.factorize(pd.Series(towns, dtype="str"), sort=True)
     size = np.bincount(codes, minlength=len(uniques))
     taken = np.bincount(codes[first], minlength=len(uniques))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -124,7 +125,7 @@ def make_register(n: int = 1500, seed: int = 7) -> pd.DataFrame:
     )
 
 
-def draw_with(inputs: FakeInputs, **params: Any):
+def draw_with(inputs: CampaignInputs, **params: Any):
     """``plan_draw`` with :func:`make_params` (English reasons) and these overrides."""
     from inspectlib.draw import plan_draw
 
@@ -276,7 +277,7 @@ def write_input_files(
     return paths
 
 
-def csv_loader(params: CampaignParams) -> FakeInputs:
+def csv_loader(params: CampaignParams) -> CampaignInputs:
     """A minimal loader of the canonical CSVs written by :func:`write_input_files`."""
     reg = pd.read_csv(
         params.register,
@@ -323,3 +324,165 @@ def csv_loader(params: CampaignParams) -> FakeInputs:
     else:
         fnd = empty_findings()
     return FakeInputs(register=reg, roster=ros, findings=fnd, files=files)
+
+
+# ----- generated worlds for the targeting benchmark and tests -----
+
+WORLD_KINDS = ("expert_wrong", "biased_no_stratum", "short_history", "team_effect")
+"""Each breaks one assumption of the demo world (see :func:`make_world`)."""
+WORLD_CAMPAIGNS = ("wage", "heat")
+WORLD_YEARS = (2021, 2022, 2023, 2024, 2025)
+WORLD_PLAN_YEAR = 2026
+
+
+@dataclass(frozen=True)
+class World:
+    """A generated region: register, roster, findings with teams, and the hidden truth."""
+
+    kind: str
+    register: pd.DataFrame
+    roster: pd.DataFrame
+    findings: pd.DataFrame
+    truth: pd.DataFrame  # firm_id, p_<campaign> (true violation probability this year)
+    detection: dict[str, float]  # team -> share of violations the team finds
+
+    def inputs(self) -> CampaignInputs:
+        return FakeInputs(register=self.register, roster=self.roster, findings=self.findings)
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def _world_truth(kind: str, firms: pd.DataFrame, z: np.ndarray) -> dict[str, np.ndarray]:
+    """True violation logits per campaign. Outside ``expert_wrong`` they follow the expert
+    score (the demo's assumption) plus the hidden trait ``z``."""
+    outdoor = firms["outdoor_work"].fillna(False).to_numpy(dtype=float)
+    emp = firms["employees"].astype("Float64").fillna(30).to_numpy(dtype=float)
+    small = (emp < 20).astype(float)
+    section = firms["industry_section"].to_numpy()
+    if kind == "expert_wrong":
+        # what matters is what the experts weight little: small firms, catering and
+        # retail (H, F), and for heat manufacturing (C) more than outdoor work
+        services = np.isin(section, ["H", "F"]).astype(float)
+        return {
+            "wage": -2.6 + 1.4 * small + 1.3 * services + 0.8 * z,
+            "heat": -2.4 + 1.2 * small + 1.2 * (section == "C") + 0.2 * outdoor + 0.8 * z,
+        }
+    from inspectlib.risk import expert_scores
+
+    today = pd.Timestamp(WORLD_PLAN_YEAR, 1, 1)
+    return {  # the demo's assumption: the expert weights are right (up to the hidden trait)
+        cid: -3.2 + 5.0 * expert_scores(firms, cid, today=today)[0].to_numpy() + 0.8 * z
+        for cid in WORLD_CAMPAIGNS
+    }
+
+
+def make_world(kind: str, *, n_firms: int = 6000, seed: int = 2026) -> World:
+    """A region whose history breaks one assumption of the demo.
+
+    ``expert_wrong``
+        violations follow factors the expert weights miss (small firms, catering/retail;
+        for heat, manufacturing rather than outdoor work);
+    ``biased_no_stratum``
+        past inspections chosen by hand, strongly towards complaints and by what the
+        inspectors privately knew, and the findings carry no ``stratum`` column;
+    ``short_history``
+        about 300 findings in all (30 per campaign and year);
+    ``team_effect``
+        teams are organised by sector and detect 20 %–100 % of the violations they meet:
+        the construction team is the most lenient, while construction firms are risky.
+
+    Every world has a hidden firm trait shared by both campaigns (so a violation in one
+    campaign predicts the other), 10 % of the inspected firms closed since (absent from the
+    register), and the truth ``p_<campaign>`` of the plan year.
+    """
+    if kind not in WORLD_KINDS and kind != "plain":
+        raise ValueError(f"unknown world {kind!r}")
+    rng = np.random.default_rng(seed + WORLD_KINDS.index(kind) if kind in WORLD_KINDS else seed)
+    total = int(n_firms * 1.1)
+    firms = make_register(total, seed=seed)
+    z = rng.standard_normal(total)
+    firms["complaints_12m"] = pd.array(rng.poisson(np.exp(-1.4 + 0.7 * z)), dtype="Int64")
+    grade = np.where(-z + rng.normal(0, 0.8, total) < -1.5, "C", "B")
+    grade = np.where(-z + rng.normal(0, 0.8, total) > 0.3, "A", grade)
+    firms["credit_grade"] = pd.Series(grade, dtype="str")
+    logits = _world_truth(kind, firms, z)
+    p_true = {c: _sigmoid(v) for c, v in logits.items()}
+    sections = firms["industry_section"].to_numpy()
+    team_of = np.where(
+        sections == "E", "建筑组", np.where(sections == "C", "制造组", "服务组")
+    ).astype(object)
+    # two teams per sector, alternating by town
+    town_half = firms["town"].isin(TOWNS[::2]).to_numpy()
+    team_of = np.where(town_half, team_of + "一", team_of + "二")
+    all_teams = np.array(sorted(set(team_of)), dtype=object)
+    stand_in = rng.random(total) < 0.3  # a third of the visits by whichever team is free
+    team_of = np.where(stand_in, all_teams[rng.integers(0, len(all_teams), total)], team_of)
+    if kind == "team_effect":
+        detection = {"建筑组一": 0.2, "建筑组二": 0.3, "制造组一": 1.0, "制造组二": 0.9}
+        detection |= {"服务组一": 0.6, "服务组二": 1.0}
+    else:
+        detection = dict.fromkeys(sorted(set(team_of)), 0.95)
+    per_year = 30 if kind == "short_history" else 150
+    rows = []
+    for year in WORLD_YEARS:
+        for campaign in WORLD_CAMPAIGNS:
+            p = p_true[campaign]
+            if kind == "biased_no_stratum":
+                n_random = 0
+                key = 1.5 * np.log1p(firms["complaints_12m"].to_numpy(dtype=float))
+                key = key + 0.8 * (z + rng.normal(0, 0.7, total)) + rng.gumbel(size=total)
+            else:
+                n_random = max(1, round(0.1 * per_year))
+                noisy = np.log(p / (1 - p)) + rng.normal(0, 1.2, total)
+                key = 0.8 * noisy + rng.gumbel(size=total)
+            rand = rng.choice(total, n_random, replace=False)
+            key[rand] = -np.inf
+            risk = np.argsort(-key, kind="stable")[: per_year - n_random]
+            for stratum, picks in (("random", rand), ("risk", risk)):
+                for i in picks:
+                    date = pd.Timestamp(year, 3 if campaign == "wage" else 7, 1)
+                    date += pd.Timedelta(days=int(rng.integers(0, 50)))
+                    team = str(team_of[i])
+                    u = rng.random()
+                    if u < 0.02:
+                        result = "closed"
+                    else:
+                        found = rng.random() < p[i] and rng.random() < detection[team]
+                        result = "violation" if found else "compliant"
+                    viol = result == "violation"
+                    rows.append(
+                        {
+                            "firm_id": firms["firm_id"].iloc[i],
+                            "campaign": campaign,
+                            "inspection_date": date,
+                            "team": team,
+                            "result": result,
+                            "violation_codes": ("W01" if campaign == "wage" else "H01")
+                            if viol
+                            else "",
+                            "workers_affected": int(rng.integers(1, 20)) if viol else pd.NA,
+                            "back_wages_yuan": float(rng.integers(1, 50)) * 1000
+                            if viol and campaign == "wage"
+                            else np.nan,
+                            "fine_yuan": np.nan,
+                            "rectification_due": pd.NaT,
+                            "notes": "",
+                            "stratum": stratum,
+                        }
+                    )
+    findings = pd.DataFrame(rows, columns=list(FINDINGS_COLUMNS))
+    findings["workers_affected"] = findings["workers_affected"].astype("Int64")
+    if kind == "biased_no_stratum":
+        findings = findings.drop(columns="stratum")
+    inspected = findings["firm_id"].unique()
+    closed = rng.choice(inspected, size=len(inspected) // 10, replace=False)
+    keep = ~firms["firm_id"].isin(closed).to_numpy()
+    keep &= np.arange(total) < n_firms + len(closed)  # about n_firms stay
+    register = firms[keep].reset_index(drop=True)
+    truth = pd.DataFrame({"firm_id": firms["firm_id"]})
+    for campaign, p in p_true.items():
+        truth[f"p_{campaign}"] = p
+    truth = truth[keep].reset_index(drop=True)
+    return World(kind, register, make_roster(), findings, truth, detection)

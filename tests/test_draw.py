@@ -10,7 +10,7 @@ import pytest
 
 from inspectlib.draw import SELECTED_COLUMNS
 from inspectlib.errors import PlanningError
-from inspectlib.sampling import draw_firms, random_count
+from inspectlib.sampling import band_size, draw_firms, random_count
 from tests.drawdata import FakeInputs, empty_findings, make_findings
 from tests.drawdata import draw_with as run
 
@@ -209,18 +209,31 @@ def _risk_weighted_draw(risk, towns, seed: int, **options):
     )
 
 
-def test_risk_weighted_first_pick_is_proportional_to_weight():
-    # 100 firms of score 0.95 (weight 1.0) and 900 of score 0 (weight 0.05, the floor):
-    # P(first pick is high) = 100 / (100 + 45) = 0.69.
-    risk = np.r_[np.full(100, 0.95), np.zeros(900)]
+def test_band_is_the_widest_that_keeps_the_expected_loss_within_the_limit():
+    # 10 firms at p = 1, then p = 0.5: a band of b firms keeps 10 × mean(p of top b), i.e.
+    # (10 + 0.5 (b - 10)) / b of the top list. b = 11 keeps 95.45 %.
+    p = np.r_[np.ones(10), np.full(90, 0.5)]
+    assert band_size(p, 10, max_factor=5, max_loss=0.0455) == 11
+    assert band_size(p, 10, max_factor=5, max_loss=0.0450) == 10
+    assert band_size(p, 10, max_factor=5, max_loss=0.0) == 10
+    # flat risk: nothing is lost by widening, so the cap (risk_pool_factor) decides
+    assert band_size(np.full(100, 0.2), 10, max_factor=5, max_loss=0.03) == 50
+    assert band_size(np.full(100, 0.2), 10, max_factor=1, max_loss=0.03) == 10
+
+
+def test_every_firm_in_the_band_has_the_same_chance():
+    # p = risk = 0.999 ... 0: m = 20, the band keeps ≥ 97 % of the top 20's expected hits,
+    # so it is the 79 highest (mean 0.999 - 78/2000 = 0.960 ≥ 0.97 × 0.9895).
+    risk = np.arange(1000)[::-1] / 1000
     towns = np.array(["A"] * 1000)
-    firsts = []
-    for seed in range(400):
-        # risk_pool_factor 1000: the whole pool, plain proportional sampling
-        pos, strata = _risk_weighted_draw(risk, towns, seed, risk_pool_factor=1000)
-        firsts.append(pos[0] < 100)
-        assert set(strata) == {"risk"}
-    assert 0.62 < np.mean(firsts) < 0.76
+    counts = np.zeros(1000)
+    for seed in range(300):
+        pos, strata = _risk_weighted_draw(risk, towns, seed, max_loss=0.03)
+        assert set(strata) == {"risk"} and (pos < 79).all()
+        counts[pos] += 1
+    share = counts[:79] / 300
+    assert abs(share.mean() - 20 / 79) < 1e-9
+    assert share.min() > 0.14 and share.max() < 0.38  # 20/79 = 0.253, binomial spread
 
 
 def test_risk_weighted_draws_from_the_high_risk_band():

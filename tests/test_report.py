@@ -53,3 +53,22 @@ def test_hostile_values_are_shown_as_text(hostile_plan):
 def test_embedded_map_is_escaped_into_srcdoc():
     block = str(report.map_frame('<p title="x">a & b</p>'))
     assert 'srcdoc="&lt;p title=&quot;x&quot;&gt;a &amp; b&lt;/p&gt;"' in block
+
+
+def test_summary_states_the_draws_expected_violations_next_to_the_top_list(hostile_plan):
+    from inspectlib.draw import Expectation
+
+    hits = hostile_plan.draw.expected
+    assert hits is not None and hits.random <= hits.draw <= hits.top_list + 1e-9
+    zh = dataclasses.replace(
+        hostile_plan,
+        params=hostile_plan.params.model_copy(update={"language": "zh"}),
+        draw=dataclasses.replace(hostile_plan.draw, expected=Expectation(110, 42.0, 45.5, 20.0)),
+    )
+    text = str(report.summary(zh))
+    assert "本次抽取预计可发现违法约 42.0 家（38%）" in text and "风险最高名单约 45.5 家" in text
+    assert "纯随机抽取约 20.0 家" in text
+    en = dataclasses.replace(zh, params=zh.params.model_copy(update={"language": "en"}))
+    assert "a top-risk list of the same size about 45.5" in str(report.summary(en))
+    none = dataclasses.replace(zh, draw=dataclasses.replace(zh.draw, expected=None))
+    assert "预计可发现" not in str(report.summary(none))

@@ -302,3 +302,31 @@ def test_the_report_states_the_publication_deadline(done):
     params = wage_params("zh").model_copy(update={"publication_workdays": 15})
     text = str(summary(CampaignReview(params, OFFICIAL, 1, DRAW, done, None, done)))
     assert "个工作日）" in text and ("前公示" in text)
+
+
+def test_team_rates_flag_teams_far_from_the_rest_and_read_in_chinese(done):
+    from inspectlib.review import CampaignReview, tables
+
+    many = pd.DataFrame(
+        {
+            "team": ["甲组"] * 60 + ["乙组"] * 60 + ["丙组"] * 60 + ["丁组"] * 60 + [""] * 3,
+            "result": (["violation"] * 3 + ["compliant"] * 57)
+            + (["violation"] * 20 + ["compliant"] * 40) * 3
+            + ["closed"] * 3,
+        }
+    )
+    table = results.team_rates(many).set_index("team")
+    assert table.loc["甲组", "flag"] == "low" and table.loc["乙组", "flag"] == ""
+    assert table.loc["甲组", "low"] < 0.05 < table.loc["甲组", "high"] < 0.2
+    assert "—" not in table.index  # closed visits decide nothing
+    # the edge of the flag (Bonferroni over 4 teams: p < 0.0125): 10/60 against the rest's
+    # 60/180 is flagged (p = 0.0057), 11/60 is not (p = 0.0133)
+    edge = many.assign(result=many["result"].where(many.index >= 60, "compliant"))
+    for found, flagged in ((10, "low"), (11, "")):
+        rows = edge.copy()
+        rows.loc[: found - 1, "result"] = "violation"
+        assert results.team_rates(rows).set_index("team").loc["甲组", "flag"] == flagged
+    params = wage_params("zh")
+    shown = str(tables(CampaignReview(params, OFFICIAL, 1, DRAW, done, None, done)))
+    assert "各检查组发现率" in shown and "检查组" in shown and "置信区间下限" in shown
+    assert "detection rate" not in shown
