@@ -54,6 +54,19 @@ from inspectlib.workdays import campaign_window
 
 logger = logging.getLogger(__name__)
 
+CAMPAIGN_SETTINGS: tuple[str, ...] = (
+    "seed",
+    "weather",
+    "window_start",
+    "window_end",
+    "output_dir",
+    "agencies",
+    "team_size",
+    "min_officers",
+    "firms_per_team_day",
+)
+"""Params a campaign's own file sets for it: switching the planner to a campaign whose params
+file lies beside the open one takes these from that file."""
 SELECTIONS: tuple[str, ...] = ("risk_weighted", "top_risk", "random")
 WEIGHT_DECIMALS = 4
 MODEL_CACHE_SIZE = 64
@@ -256,13 +269,18 @@ class PlannerSession:
     def raw_for(self, choices: PlannerChoices) -> dict[str, Any]:
         """The params file's mapping with the planner's choices written in.
 
-        For another campaign whose params file lies beside this one, that file is the
-        starting point (its weather, window, office…). Otherwise, when ``output_dir`` ends in
+        For another campaign whose params file lies beside this one, that file's
+        :data:`CAMPAIGN_SETTINGS` (weather, window, teams…) replace this file's. Otherwise, when ``output_dir`` ends in
         the file's campaign id (as in ``outputs/demo/wage``), that last part becomes the new
         campaign id, so that one campaign's runs do not land in another's folder.
         """
         sibling = self.sibling_params(choices.campaign)
-        raw = dict(self.raw if sibling is None else sibling[0])
+        raw = dict(self.raw)
+        if sibling is not None:  # that campaign's own settings; the rest stays this session's
+            for key in CAMPAIGN_SETTINGS:
+                raw.pop(key, None)
+                if key in sibling[0]:
+                    raw[key] = sibling[0][key]
         if sibling is None and choices.campaign != self.params.campaign and raw.get("output_dir"):
             out = Path(str(raw["output_dir"]))
             if out.name == self.params.campaign:
