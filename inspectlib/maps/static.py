@@ -116,34 +116,36 @@ def _dots(ax, points: pd.DataFrame, colour_by, colours, labels) -> None:  # noqa
         ax.legend(loc="lower right", fontsize=7, frameon=True)
 
 
+def _print_map(
+    points: pd.DataFrame,
+    boundaries: gpd.GeoDataFrame,
+    column: str,
+    colours: Mapping[str, str],
+    title: str,
+    language: str,
+) -> str:
+    from inspectlib.maps.document import LABELS
+
+    words = LABELS[language]
+    labels = {value: words.get(f"{column}_{value}", value) for value in colours}
+    return static_map_svg(
+        boundaries, points, colour_by=column, colours=colours, labels=labels, title=title
+    )
+
+
 def campaign_print_map(
     selected: pd.DataFrame, boundaries: gpd.GeoDataFrame, *, title: str, language: str = "zh"
 ) -> str:
     """The plan's selected firms by stratum, for the printed plan report (internal)."""
     from inspectlib.maps.campaign import STRATUM_COLOURS
-    from inspectlib.maps.document import LABELS
 
-    words = LABELS[language]
-    labels = {s: words.get(f"stratum_{s}", s) for s in STRATUM_COLOURS}
-    return static_map_svg(
-        boundaries,
-        selected,
-        colour_by="stratum",
-        colours=STRATUM_COLOURS,
-        labels=labels,
-        title=title,
-    )
+    return _print_map(selected, boundaries, "stratum", STRATUM_COLOURS, title, language)
 
 
 def results_print_map(
     points: pd.DataFrame, boundaries: gpd.GeoDataFrame, *, title: str, language: str = "zh"
 ) -> str:
     """Inspected firms by result, for the printed results report and annual summary."""
-    from inspectlib.maps.document import LABELS
     from inspectlib.maps.results import RESULT_COLOURS
 
-    words = LABELS[language]
-    labels = {r: words.get(f"result_{r}", r) for r in RESULT_COLOURS}
-    return static_map_svg(
-        boundaries, points, colour_by="result", colours=RESULT_COLOURS, labels=labels, title=title
-    )
+    return _print_map(points, boundaries, "result", RESULT_COLOURS, title, language)
