@@ -187,6 +187,9 @@ def is_workday(day: dt.date | dt.datetime | str) -> bool:
     return day in _workdays_of_year(day.year)
 
 
+_LOGGED_YEARS: set[int] = set()
+
+
 def workdays_between(start: dt.date | str, end: dt.date | str) -> tuple[list[dt.date], list[str]]:
     """Workdays from ``start`` to ``end`` inclusive, with warnings for estimated years.
 
@@ -216,7 +219,9 @@ def workdays_between(start: dt.date | str, end: dt.date | str) -> tuple[list[dt.
     for year in range(start.year, end.year + 1):
         if calendar_source(year) == "estimated":
             message = _unknown_year_warning(year)
-            logger.warning("%s", message)
+            if year not in _LOGGED_YEARS:  # said once per process; every plan still records it
+                _LOGGED_YEARS.add(year)
+                logger.warning("%s", message)
             warnings.append(message)
         first = max(start, dt.date(year, 1, 1))
         last = min(end, dt.date(year, 12, 31))

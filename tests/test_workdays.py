@@ -136,13 +136,20 @@ def test_known_difference_follows_the_official_notice() -> None:
 # --- years without an official arrangement --------------------------------------------------
 
 
-def test_unknown_year_gives_a_visible_warning(caplog: pytest.LogCaptureFixture) -> None:
+def test_unknown_year_gives_a_visible_warning(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import inspectlib.workdays as workdays
+
+    monkeypatch.setattr(workdays, "_LOGGED_YEARS", set())
     assert calendar_source(FAR_YEAR) == "estimated"
     with caplog.at_level(logging.WARNING, logger="inspectlib.workdays"):
         days, warnings = workdays_between(D(FAR_YEAR, 3, 1), D(FAR_YEAR, 3, 31))
-    assert days and len(warnings) == 1
+        again, warnings_again = workdays_between(D(FAR_YEAR, 4, 1), D(FAR_YEAR, 4, 30))
+    assert days and len(warnings) == 1 and warnings_again == warnings  # every call records it
     assert str(FAR_YEAR) in warnings[0] and "调休" in warnings[0]
-    assert any(str(FAR_YEAR) in r.getMessage() for r in caplog.records)
+    logged = [r for r in caplog.records if str(FAR_YEAR) in r.getMessage()]
+    assert len(logged) == 1  # …and the log says it once
     window = campaign_window("heat", FAR_YEAR)
     assert window.warnings and "estimated" in window.calendar
 
