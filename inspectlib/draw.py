@@ -170,12 +170,11 @@ def expectation(probability: np.ndarray, positions: np.ndarray) -> Expectation:
     )
 
 
-def prepare_register(register: pd.DataFrame, warnings: list[str]) -> pd.DataFrame:
+def prepare_register(register: pd.DataFrame) -> pd.DataFrame:
     """Complete and sort the register by ``firm_id``.
 
     The register is the loader's canonical frame (:func:`inspectlib.register.load_register`,
     which refuses repeated firm ids): the draw checks nothing again with a policy of its own.
-    ``warnings`` is kept for callers that collect the draw's warnings.
     """
     reg = complete_register(register).reset_index(drop=True)
     if not reg["firm_id"].is_monotonic_increasing:
@@ -344,14 +343,11 @@ class PreparedInputs:
 
     register: pd.DataFrame
     findings: pd.DataFrame | None
-    warnings: tuple[str, ...] = ()
 
 
 def prepare_inputs(inputs: CampaignInputs) -> PreparedInputs:
     """Prepare the register and findings once; many draws can share the result."""
-    warnings: list[str] = []
-    register = prepare_register(inputs.register, warnings)
-    return PreparedInputs(register, prepare_findings(inputs.findings), tuple(warnings))
+    return PreparedInputs(prepare_register(inputs.register), prepare_findings(inputs.findings))
 
 
 @dataclass(frozen=True)
@@ -406,7 +402,7 @@ def draw_from_pool(
     """
     campaign, window = pool.campaign, pool.window
     lang = "zh" if params.language == "zh" else "en"
-    warnings = [*prepared.warnings, *pool.warnings]
+    warnings = list(pool.warnings)
     weights = resolve_weights(campaign, params.weights)
     target = params.target_firms or campaign.default_target
     if len(pool.firms) < target:

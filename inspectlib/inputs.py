@@ -17,7 +17,7 @@ import pandas as pd
 from inspectlib.errors import InputError, Problems, shorten
 from inspectlib.geo import read_boundaries
 from inspectlib.params import CampaignParams
-from inspectlib.register import check_uscc, load_register, normalize_firm_ids
+from inspectlib.register import load_register, normalize_firm_ids, report_credit_codes
 from inspectlib.schema import FINDINGS, FINDINGS_KEY, ROSTER, WEATHER, Column
 from inspectlib.tables import MAX_SHOWN, Table, empty_column, read_table, report_rows
 
@@ -132,7 +132,7 @@ def load_findings(paths: Sequence[str | Path], problems: Problems | None = None)
         _require_filled(table, ("firm_id", "campaign", "inspection_date", "result"), path, problems)
         found["firm_id"] = normalize_firm_ids(found["firm_id"])
         if "firm_id" in headers:
-            _check_credit_codes(found, path, headers["firm_id"], problems)
+            report_credit_codes(found, path, headers["firm_id"], problems)
         if len(problems.errors) == errors_before:  # columns named as the file names them
             problems.extend(
                 replace(p, column=headers.get(p.column, p.column)) if p.column else p
@@ -150,35 +150,6 @@ def load_findings(paths: Sequence[str | Path], problems: Problems | None = None)
     return findings.sort_values(
         ["inspection_date", "firm_id", "campaign"], kind="stable"
     ).reset_index(drop=True)
-
-
-def _check_credit_codes(
-    found: pd.DataFrame, path: str | Path, column: str, problems: Problems
-) -> None:
-    """Firm ids of findings are credit codes like the register's: malformed is an error,
-    a wrong check character a warning (some genuine old codes fail it)."""
-    filled = found["firm_id"] != ""
-    malformed, bad_check = check_uscc(found["firm_id"])
-    malformed &= filled
-    report_rows(
-        problems,
-        path,
-        found.loc[malformed, "source_row"],
-        column,
-        "{value} is not a unified social credit code "
-        "(18 characters: 8 digits, then 10 digits or capital letters)",
-        shown=found.loc[malformed, "firm_id"],
-    )
-    report_rows(
-        problems,
-        path,
-        found.loc[bad_check, "source_row"],
-        column,
-        "the check character of credit code {value} is wrong (kept: some genuine old codes "
-        "fail the check; please confirm it)",
-        severity="warning",
-        shown=found.loc[bad_check, "firm_id"],
-    )
 
 
 def empty_findings() -> pd.DataFrame:

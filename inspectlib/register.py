@@ -161,31 +161,41 @@ def load_register(
     return firms
 
 
+def report_credit_codes(
+    frame: pd.DataFrame, path: str | Path, column: str, problems: Problems
+) -> None:
+    """Check the ``firm_id`` column of a register or findings frame as credit codes: a
+    malformed code is an error, a wrong check character a warning (some genuine old codes
+    fail it). Empty ids are left to the caller."""
+    malformed, bad_check = check_uscc(frame["firm_id"])
+    malformed &= frame["firm_id"] != ""
+    report_rows(
+        problems,
+        path,
+        frame.loc[malformed, "source_row"],
+        column,
+        "{value} is not a unified social credit code "
+        "(18 characters: 8 digits, then 10 digits or capital letters)",
+        shown=frame.loc[malformed, "firm_id"],
+    )
+    report_rows(
+        problems,
+        path,
+        frame.loc[bad_check, "source_row"],
+        column,
+        "the check character of credit code {value} is wrong (kept: some genuine old codes "
+        "fail the check; please confirm it)",
+        severity="warning",
+        shown=frame.loc[bad_check, "firm_id"],
+        code="uscc_check",
+    )
+
+
 def _check_ids(firms: pd.DataFrame, path: str | Path, column: str, problems: Problems) -> None:
     empty = firms["firm_id"] == ""
     if empty.any():
         report_rows(problems, path, firms.loc[empty, "source_row"], column, "firm_id is empty")
-    malformed, bad_check = check_uscc(firms["firm_id"])
-    malformed &= ~empty
-    report_rows(
-        problems,
-        path,
-        firms.loc[malformed, "source_row"],
-        column,
-        "{value} is not a unified social credit code "
-        "(18 characters: 8 digits, then 10 digits or capital letters)",
-        shown=firms.loc[malformed, "firm_id"],
-    )
-    report_rows(
-        problems,
-        path,
-        firms.loc[bad_check, "source_row"],
-        column,
-        "the check character of this credit code is wrong (kept: some genuine old "
-        "codes fail the check; please confirm it)",
-        severity="warning",
-        code="uscc_check",
-    )
+    report_credit_codes(firms, path, column, problems)
     dup = firms["firm_id"].duplicated(keep=False) & ~empty
     for code, rows in firms.loc[dup].groupby("firm_id", sort=True)["source_row"]:
         listed = ", ".join(str(r) for r in rows.tolist()[:20])

@@ -209,23 +209,20 @@ def html_table(frame: pd.DataFrame) -> str:
         pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
         for c in frame.columns
     ]
-    if not len(numeric):
-        return markup
-    position = iter(())
+    return "<tr>".join(_classed_cells(row, numeric) for row in markup.split("<tr>"))
+
+
+def _classed_cells(row: str, numeric: list[bool]) -> str:
+    """The ``<td>`` cells of one table row with their classes: ``num`` in numeric columns,
+    ``date`` for a date."""
+    columns = iter(numeric)
 
     def cell(match: re.Match) -> str:
-        nonlocal position
-        i = next(position, 0)
-        classes = "num" if numeric[i % len(numeric)] else ""
-        if _DATE_TEXT.fullmatch(match.group(1).strip()):
-            classes = "date"
-        return f'<td class="{classes}">{match.group(1)}</td>' if classes else match.group(0)
+        text, is_number = match.group(1), next(columns, False)
+        kind = "date" if _DATE_TEXT.fullmatch(text.strip()) else ("num" if is_number else "")
+        return f'<td class="{kind}">{text}</td>' if kind else match.group(0)
 
-    rows = markup.split("<tr>")
-    for k, row in enumerate(rows):
-        position = iter(range(len(numeric)))
-        rows[k] = _CELL.sub(cell, row)
-    return "<tr>".join(rows)
+    return _CELL.sub(cell, row)
 
 
 def _words(plan: CampaignPlan) -> dict[str, Any]:

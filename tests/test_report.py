@@ -72,3 +72,15 @@ def test_summary_states_the_draws_expected_violations_next_to_the_top_list(hosti
     assert "a top-risk list of the same size about 45.5" in str(report.summary(en))
     none = dataclasses.replace(zh, draw=dataclasses.replace(zh.draw, expected=None))
     assert "预计可发现" not in str(report.summary(none))
+
+
+def test_table_cells_are_classed_by_column_and_dates_never_wrap():
+    import pandas as pd
+
+    from inspectlib.report import html_table
+
+    frame = pd.DataFrame({"日期": ["2027-08-03"], "n": [3], "镇": ["甲<b>"], "km": [1.5]})
+    cells = html_table(frame).split("<tbody>")[1]
+    assert '<td class="date">2027-08-03</td>' in cells
+    assert '<td class="num">3</td>' in cells and '<td class="num">1.5</td>' in cells
+    assert "<td>甲&lt;b&gt;</td>" in cells

@@ -151,7 +151,7 @@ def test_precision_at_k_counts_ties_at_their_average():
 
 @pytest.fixture(scope="module")
 def reg() -> pd.DataFrame:
-    return prepare_register(make_register(1500, seed=7), [])
+    return prepare_register(make_register(1500, seed=7))
 
 
 def fit(reg: pd.DataFrame, findings: pd.DataFrame, mode: str = "auto", campaign: str = "wage"):
@@ -218,7 +218,7 @@ def test_stratum_feature_absorbs_what_the_risk_draw_saw_and_scores_as_if_random(
     keys = rnd[["firm_id", "inspection_date", "campaign"]].rename(
         columns={"inspection_date": "as_of"}
     )
-    rows, present = register_rows(prepare_register(reg, []), keys["firm_id"])
+    rows, present = register_rows(prepare_register(reg), keys["firm_id"])
     table = feature_rows(rows, present, keys, prepared)
     from inspectlib.risk import factor_table, score_from_table
 

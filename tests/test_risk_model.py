@@ -22,14 +22,14 @@ def scoring_table(register, findings, campaign, today):
     """What the draw scores firms on: the factor table plus the learned model's features."""
     from inspectlib.risk import factor_table
 
-    reg = prepare_register(register, [])
+    reg = prepare_register(register)
     table = factor_table(reg, campaign, today=today, findings=findings)
     return pd.concat([table, pool_features(reg, findings, campaign, today)], axis=1), reg
 
 
 def fit(register, findings, campaign="wage", today=dt.date(2025, 1, 2), mode="auto"):
     return fit_risk_model(
-        prepare_register(register, []),
+        prepare_register(register),
         prepare_findings(findings),
         campaign,
         today=today,
@@ -127,7 +127,7 @@ def test_findings_of_firms_no_longer_registered_still_teach(wrong_world):
     keys = rows[["firm_id", "inspection_date", "campaign"]].rename(
         columns={"inspection_date": "as_of"}
     )
-    blank = prepare_register(wrong_world.register.head(0), [])
+    blank = prepare_register(wrong_world.register.head(0))
     from inspectlib.history_features import register_rows
 
     reg_rows, present = register_rows(blank, keys["firm_id"])
