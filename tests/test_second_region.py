@@ -129,3 +129,24 @@ def test_generated_credit_codes_are_valid():
     ids = credit_codes(np.random.default_rng(1), 40_000)
     assert len(set(ids)) == 40_000
     assert all(uscc.is_valid(i) for i in ids[::97])
+
+
+def test_field_outputs_are_chinese_and_printable(planned, region):
+    """Spreadsheets, field documents and the printable map on a region that is not the demo."""
+    import docx
+    from openpyxl import load_workbook
+
+    run = latest(region.root / "out" / "heat")
+    book = load_workbook(run / "plan.xlsx")
+    assert book.sheetnames == ["抽中企业", "检查日程", "检查组", "抽取记录"]
+    headers = [c.value for c in book["抽中企业"][1]]
+    assert {"统一社会信用代码", "企业名称", "抽取层", "检查日期"} <= set(headers)
+    assert not {"firm_id", "name", "stratum"} & set(headers)
+    assert book["抽中企业"].freeze_panes == "A2"
+    assert (run / "plan.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    notices = docx.Document(str(run / "forms" / "notices.docx"))
+    text = "\n".join(p.text for p in notices.paragraphs)
+    assert "随机抽查告知书" in text
+    html = (run / "report.html").read_text(encoding="utf-8")
+    assert "Campaign plan" not in html and 'class="inspectlib-print-map"' in html
+    assert "石岗镇" in html.split('class="inspectlib-print-map"')[1][:200_000]
