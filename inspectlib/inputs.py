@@ -316,8 +316,9 @@ def load_campaign_inputs(
         from inspectlib.archive import resolve_strata
 
         archived, strata = _read_archive(params.store, as_of)
-        # file rows too: inspectors' sheets rarely say how a firm was drawn (the archive's rule)
-        findings = resolve_strata(combine_findings(findings, archived), strata)
+        # the archive resolved its own rows' strata; the files' rows by the same rule (inspectors'
+        # sheets rarely say how a firm was drawn)
+        findings = combine_findings(resolve_strata(findings, strata), archived)
         archive = {
             "store": params.store,
             "as_of": as_of.isoformat(),

@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection
 
 from . import rows as R
 from .engine import write_transaction
+from .plans import of_campaign_year
 from .schema import ArchiveError, adoptions, draws, plans
 
 log = logging.getLogger(__name__)
@@ -133,11 +134,7 @@ def read_adoptions(
     engine: sa.Engine, campaign: str | None = None, year: int | None = None
 ) -> pd.DataFrame:
     """Adoptions, oldest first (see :meth:`Archive.adoptions`)."""
-    query = sa.select(adoptions).order_by(adoptions.c.id)
-    if campaign is not None:
-        query = query.where(adoptions.c.campaign == campaign)
-    if year is not None:
-        query = query.where(adoptions.c.year == int(year))
+    query = of_campaign_year(adoptions, campaign, year)
     with engine.connect() as conn:
         out = R.to_frame(conn.execute(query).all(), ADOPTION_COLUMNS)
     out["adopted_at"] = R.as_utc(out["adopted_at"])

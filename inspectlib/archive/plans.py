@@ -135,16 +135,23 @@ def record_plan(
     return plan_id
 
 
+def of_campaign_year(table: sa.Table, campaign: str | None, year: int | None) -> sa.Select:
+    """Rows of ``table`` (plans, adoptions) of a campaign and year (either may be None for
+    all), oldest first."""
+    query = sa.select(table).order_by(table.c.id)
+    if campaign is not None:
+        query = query.where(table.c.campaign == campaign)
+    if year is not None:
+        query = query.where(table.c.year == int(year))
+    return query
+
+
 def read_plans(
     engine: sa.Engine, campaign: str | None = None, year: int | None = None
 ) -> pd.DataFrame:
     """Recorded plans (see :meth:`Archive.plans`)."""
     columns = [c.name for c in plans.columns]
-    query = sa.select(plans).order_by(plans.c.id)
-    if campaign is not None:
-        query = query.where(plans.c.campaign == campaign)
-    if year is not None:
-        query = query.where(plans.c.year == int(year))
+    query = of_campaign_year(plans, campaign, year)
     with engine.connect() as conn:
         out = R.to_frame(conn.execute(query).all(), columns)
     out["created_at"] = R.as_utc(out["created_at"])
