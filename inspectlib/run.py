@@ -177,10 +177,10 @@ def execute_notebook(
     parameters: Mapping[str, Any],
     *,
     kernel_name: str = KERNEL_NAME,
-    cwd: Path | None = None,
 ) -> None:
     """Execute a notebook with papermill on this interpreter's kernel, retrying only when
-    the kernel fails to start.
+    the kernel fails to start. No working folder is set: papermill would ``chdir`` the whole
+    process, and the command computes in another thread meanwhile (every path is absolute).
 
     Raises
     ------
@@ -197,7 +197,6 @@ def execute_notebook(
                 str(output),
                 parameters=dict(parameters),
                 kernel_name=kernel_name,
-                cwd=str(cwd) if cwd else None,
                 progress_bar=False,
                 log_output=False,
                 start_timeout=START_TIMEOUT_S,
