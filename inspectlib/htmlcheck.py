@@ -96,3 +96,54 @@ def strip_external_assets(html: str) -> str:
     the reports do not need.
     """
     return _EXTERNAL_LINK.sub("", _EXTERNAL_SCRIPT.sub("", html))
+
+
+_INVISIBLE = {"script", "style", "template", "noscript"}
+_CODE = {"code", "pre", "kbd", "samp"}
+_SHOWN_ATTRS = ("title", "alt", "placeholder", "aria-label")
+
+
+class _VisibleText(HTMLParser):
+    def __init__(self, code: bool) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip: list[str] = []
+        self._skipped = _INVISIBLE | (set() if code else _CODE)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self._skipped:
+            self._skip.append(tag)
+        if self._skip:
+            return
+        for name, value in attrs:
+            if name in _SHOWN_ATTRS and value:
+                self.parts.append(value)
+            if name == "srcdoc" and value:  # the report's embedded maps
+                self.parts += visible_text(value, code=tag in _CODE).splitlines()
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._skip and self._skip[-1] == tag:
+            self._skip.pop()
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip and data.strip():
+            self.parts.append(data.strip())
+
+
+def visible_text(html: str, code: bool = False) -> str:
+    """The text a reader sees in ``html`` (static markup only), one piece per line.
+
+    Text nodes outside scripts and styles, tooltips and placeholders (``title``, ``alt``,
+    ``placeholder``, ``aria-label``), and the text of embedded ``srcdoc`` documents. Commands and
+    file names shown as ``<code>``/``<pre>`` are left out unless ``code`` is true. Text that
+    scripts draw at run time (a map's legend) needs a browser: see ``tests/browser``.
+
+    Examples
+    --------
+    >>> visible_text('<h1 title="提示">计划</h1><script>var x = "no";</script><code>ls -l</code>')
+    '提示\\n计划'
+    """
+    parser = _VisibleText(code)
+    parser.feed(html)
+    parser.close()
+    return "\n".join(parser.parts)
