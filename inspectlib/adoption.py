@@ -17,7 +17,7 @@ import pandas as pd
 
 from inspectlib.archive import Adoption, audit_sha256, open_archive
 from inspectlib.audit import sha256_file
-from inspectlib.errors import InspectlibError
+from inspectlib.errors import InspectlibError, Message, shorten
 from inspectlib.params import validate_params
 from inspectlib.rundirs import is_published_run
 
@@ -38,11 +38,18 @@ def read_run_audit(run_dir: Path) -> dict:
     try:
         audit = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise InspectlibError(f"{path}: cannot read the run's audit ({exc.strerror})") from None
+        said = (
+            Message("problems.audit.missing")
+            if isinstance(exc, FileNotFoundError)
+            else Message("problems.audit.unreadable", reason=exc.strerror)
+        )
+        raise InspectlibError(Message("cli.adopt.at", where=path, text=said)) from None
     except ValueError as exc:
-        raise InspectlibError(f"{path}: not a valid audit file ({exc})") from None
+        said = Message("problems.audit.not_json", reason=shorten(exc))
+        raise InspectlibError(Message("cli.adopt.at", where=path, text=said)) from None
     if not isinstance(audit, dict) or "params" not in audit or "selected" not in audit:
-        raise InspectlibError(f"{path}: not an inspectlib audit file (no params or draw)")
+        said = Message("problems.audit.not_audit")
+        raise InspectlibError(Message("cli.adopt.at", where=path, text=said))
     return audit
 
 
@@ -72,22 +79,20 @@ def adopt_run(run_dir: str | Path, reason: str | None = None) -> AdoptedRun:
     audit = read_run_audit(folder)
     params = validate_params(audit["params"], source=f"{folder / 'audit.json'} params")
     if not params.store:
-        raise InspectlibError(f"{folder}: the plan names no archive (store) to adopt it in")
+        raise InspectlibError(
+            Message("cli.adopt.at", where=folder, text=Message("cli.adopt.no_store"))
+        )
     digest = audit_sha256(audit)
     with open_archive(params.store) as archive:
         plans = archive.plans(params.campaign, params.year)
         match = plans[plans["audit_sha256"] == digest]
         if match.empty:
-            raise InspectlibError(
-                f"{folder}: this run is not in the archive {archive.url} (audit.json changed, "
-                "or the run was not made with `inspectlib plan`)"
-            )
+            said = Message("cli.adopt.not_archived", url=archive.url)
+            raise InspectlibError(Message("cli.adopt.at", where=folder, text=said))
         plan_id = int(match["id"].iloc[0])
         if draw_differences(archive.draw(plan_id), audit):
-            raise InspectlibError(
-                f"{folder}: the archived draw of this run differs from its audit.json; "
-                "run `inspectlib verify-draw` on it"
-            )
+            said = Message("cli.adopt.draw_differs")
+            raise InspectlibError(Message("cli.adopt.at", where=folder, text=said))
         before = archive.adoptions(params.campaign, params.year)
         adoption = archive.adopt(
             plan_id,
@@ -101,19 +106,20 @@ def adopt_run(run_dir: str | Path, reason: str | None = None) -> AdoptedRun:
     return AdoptedRun(adoption, url, replaced)
 
 
-def draw_differences(archived: pd.DataFrame, audit: dict, limit: int = 10) -> list[str]:
+def draw_differences(archived: pd.DataFrame, audit: dict, limit: int = 10) -> list[Message]:
     """Where an archived draw (:meth:`~inspectlib.archive.Archive.draw`) differs from the
     ``selected`` list of an audit: position, firm, stratum and risk score."""
     stored = _stored_draw(archived)
     recorded = _draw_of(audit)
     out = [
-        f"archived draw position {i + 1}: {a} in the archive, {b} in audit.json"
+        Message("cli.verify.archived_position", position=i + 1, archived=a, audit=b)
         for i, (a, b) in enumerate(zip(stored, recorded, strict=False))
         if a != b
     ]
     if len(stored) != len(recorded):
-        out.append(f"the archive holds {len(stored)} drawn firms, audit.json {len(recorded)}")
-    return out[:limit] + ([f"… and {len(out) - limit} more"] if len(out) > limit else [])
+        out.append(Message("cli.verify.archived_count", archived=len(stored), audit=len(recorded)))
+    more = [Message("cli.verify.more_plain", more=len(out) - limit)] if len(out) > limit else []
+    return out[:limit] + more
 
 
 def _stored_draw(archived: pd.DataFrame) -> list[tuple]:
@@ -125,7 +131,7 @@ def _stored_draw(archived: pd.DataFrame) -> list[tuple]:
     ]
 
 
-def archive_differences(audit_path: str | Path, recorded: dict) -> list[str]:
+def archive_differences(audit_path: str | Path, recorded: dict) -> list[Message]:
     """What the archive says against a plan run's ``audit.json`` (for ``verify-draw``).
 
     The archive recorded the run's audit digest and its draw when the run was made, and the
@@ -144,21 +150,24 @@ def archive_differences(audit_path: str | Path, recorded: dict) -> list[str]:
         return []
     url = parse_store(store)
     if url.get_backend_name() == "sqlite" and not Path(url.database or "").is_file():
-        return [f"the archive {store} of this plan does not exist"] if published else []
+        return [Message("cli.verify.no_archive", store=store)] if published else []
     with open_archive(store) as archive:
         plans = archive.plans(recorded.get("campaign"), (recorded.get("params") or {}).get("year"))
         mine = plans[[Path(p).resolve() == folder for p in plans["output_dir"]]]
         if mine.empty:
             if not published:
                 return []
-            return [f"the archive {archive.url} holds no plan for this run folder (deleted?)"]
+            return [Message("cli.verify.no_plan", url=archive.url)]
         row = mine.iloc[-1]
         out = []
         digest = audit_sha256(recorded)
         if row["audit_sha256"] != digest:
             out.append(
-                f"audit.json is not the audit the archive recorded for this run (sha256 "
-                f"{row['audit_sha256'][:12]}… recorded, {digest[:12]}… now)"
+                Message(
+                    "cli.verify.audit_not_archived",
+                    recorded=row["audit_sha256"][:12],
+                    now=digest[:12],
+                )
             )
         out += draw_differences(archive.draw(int(row["id"])), recorded)
         adopted = archive.adoptions()
@@ -166,8 +175,6 @@ def archive_differences(audit_path: str | Path, recorded: dict) -> list[str]:
     file_digest = sha256_file(Path(audit_path))
     for sha in adopted["audit_file_sha256"]:
         if sha != file_digest:
-            out.append(
-                f"audit.json changed since the run was adopted (sha256 {sha[:12]}… adopted, "
-                f"{file_digest[:12]}… now)"
-            )
+            out.append(Message("cli.verify.audit_changed", adopted=sha[:12], now=file_digest[:12]))
+
     return out

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import inspectlib
 from inspectlib.draw import DrawResult, plan_draw
-from inspectlib.errors import InspectlibError
+from inspectlib.errors import InspectlibError, Message, render
 from inspectlib.params import validate_params
 
 if TYPE_CHECKING:
@@ -160,24 +160,33 @@ class VerifyResult:
     """
 
     matches: bool
-    differences: list[str]
-    notes: list[str] = field(default_factory=list)
+    differences: list[str | Message]
+    notes: list[str | Message] = field(default_factory=list)
     audit_path: str = ""
 
-    def __str__(self) -> str:
-        head = "MATCH" if self.matches else "MISMATCH"
-        lines = [head] + [f"- {d}" for d in self.differences] + [f"note: {n}" for n in self.notes]
+    def render(self, language: str) -> str:
+        """MATCH or MISMATCH, one line per difference and note, in ``language``."""
+        words = Message("cli.verify.match" if self.matches else "cli.verify.mismatch")
+        lines = [words.render(language)]
+        lines += [f"- {render(d, language)}" for d in self.differences]
+        lines += [Message("cli.verify.note", note=n).render(language) for n in self.notes]
         return "\n".join(lines)
 
+    def __str__(self) -> str:
+        return self.render("en")
 
-def _capped(lines: list[str], what: str) -> list[str]:
+
+def _capped(lines: list[Message], what: str) -> list[Message]:
     if len(lines) <= MAX_LISTED:
         return lines
-    return lines[:MAX_LISTED] + [f"... and {len(lines) - MAX_LISTED} more {what}"]
+    more = Message("cli.verify.more", more=len(lines) - MAX_LISTED, what=Message(what))
+    return lines[:MAX_LISTED] + [more]
 
 
-def _show_drawn(drawn: tuple[str, str] | None) -> str:
-    return "nothing" if drawn is None else f"firm {drawn[0]} ({drawn[1]})"
+def _show_drawn(drawn: tuple[str, str] | None) -> Message:
+    if drawn is None:
+        return Message("cli.verify.nothing")
+    return Message("cli.verify.firm_stratum", firm=drawn[0], stratum=drawn[1])
 
 
 _CHECKED_APART = {"files", "archive", "inspectlib_version", "schedule", "params"}
@@ -193,7 +202,7 @@ def _short(value: Any) -> str:
     return text if len(text) <= 80 else text[:79] + "…"
 
 
-def first_difference(recorded: Any, now: Any, path: str) -> str | None:
+def first_difference(recorded: Any, now: Any, path: str) -> Message | None:
     """Where two JSON values first differ, as ``path: recorded X, now Y`` (None if equal)."""
     if recorded == now:
         return None
@@ -207,52 +216,60 @@ def first_difference(recorded: Any, now: Any, path: str) -> str | None:
             found = first_difference(a, b, f"{path}[{i}]")
             if found:
                 return found
-    return f"{path}: recorded {_short(recorded)}, now {_short(now)}"
+    return Message("cli.verify.field", path=path, recorded=_short(recorded), now=_short(now))
 
 
 def field_differences(
-    recorded: dict[str, Any], now: dict[str, Any], skip: set[str] = frozenset()
-) -> list[str]:
+    recorded: dict[str, Any],
+    now: dict[str, Any],
+    skip: set[str] = frozenset(),
+    prefix: str = "",
+) -> list[Message]:
     """Every top-level field of an audit that the redone audit does not reproduce: nothing
     in audit.json goes unchecked (a changed top-level ``seed``, a changed ``risk_score``, a
-    field added by hand)."""
+    field added by hand). ``prefix`` starts each field's path (``schedule.``)."""
     out = []
     for key in sorted((set(recorded) | set(now)) - set(skip)):
-        found = first_difference(recorded.get(key), now.get(key), key)
+        found = first_difference(recorded.get(key), now.get(key), f"{prefix}{key}")
         if found:
             out.append(found)
     return out
 
 
-def compare_draws(recorded: dict[str, Any], now: dict[str, Any]) -> list[str]:
+def compare_draws(recorded: dict[str, Any], now: dict[str, Any]) -> list[Message]:
     """Differences between two audit records' draws (counts, firms, teams, assignments)."""
-    out: list[str] = []
-    for key, label in (
-        ("eligible_count", "eligible firms"),
-        ("excluded_count", "firms left out by the frequency cap"),
-    ):
+    out: list[Message] = []
+    for key in ("eligible_count", "excluded_count"):
         if recorded.get(key) != now.get(key):
-            out.append(f"{label}: {recorded.get(key)} recorded, {now.get(key)} now")
+            said = Message(f"cli.verify.{key}", recorded=recorded.get(key), now=now.get(key))
+            out.append(said)
     old_m = recorded.get("risk_model", {}).get("method")
     new_m = now.get("risk_model", {}).get("method")
     if old_m != new_m:
-        out.append(f"risk model: {old_m} recorded, {new_m} now")
+        out.append(Message("cli.verify.risk_model", recorded=old_m, now=new_m))
     a, b = recorded.get("selected", []), now.get("selected", [])
     pos = []
     for i in range(max(len(a), len(b))):
         x = (a[i]["firm_id"], a[i]["stratum"]) if i < len(a) else None
         y = (b[i]["firm_id"], b[i]["stratum"]) if i < len(b) else None
         if x != y:
-            pos.append(f"position {i + 1}: {_show_drawn(x)} recorded, {_show_drawn(y)} now")
-    out += _capped(pos, "positions differ")
+            said = Message(
+                "cli.verify.position", position=i + 1, recorded=_show_drawn(x), now=_show_drawn(y)
+            )
+            pos.append(said)
+    out += _capped(pos, "cli.verify.positions_differ")
     ids_a = {r["firm_id"] for r in a}
     ids_b = {r["firm_id"] for r in b}
     if ids_a != ids_b:
         gone, new = sorted(ids_a - ids_b), sorted(ids_b - ids_a)
         out.append(
-            f"{len(gone)} firms no longer selected ({', '.join(gone[:10])}"
-            f"{' ...' if len(gone) > 10 else ''}), {len(new)} newly selected "
-            f"({', '.join(new[:10])}{' ...' if len(new) > 10 else ''})"
+            Message(
+                "cli.verify.firms_changed",
+                gone=len(gone),
+                gone_ids=", ".join(gone[:10]) + (" ..." if len(gone) > 10 else ""),
+                new=len(new),
+                new_ids=", ".join(new[:10]) + (" ..." if len(new) > 10 else ""),
+            )
         )
     ta = {
         t["team"]: "+".join(m["inspector_id"] for m in t["members"])
@@ -261,20 +278,21 @@ def compare_draws(recorded: dict[str, Any], now: dict[str, Any]) -> list[str]:
     tb = {
         t["team"]: "+".join(m["inspector_id"] for m in t["members"]) for t in now.get("teams", [])
     }
+    no_team = Message("cli.verify.no_such_team")
     teams = [
-        f"team {t}: {ta.get(t, 'no such team')} recorded, {tb.get(t, 'no such team')} now"
+        Message("cli.verify.team", team=t, recorded=ta.get(t, no_team), now=tb.get(t, no_team))
         for t in sorted(set(ta) | set(tb))
         if ta.get(t) != tb.get(t)
     ]
-    out += _capped(teams, "teams differ")
+    out += _capped(teams, "cli.verify.teams_differ")
     xa = {r["firm_id"]: r["team"] for r in recorded.get("assignments", [])}
     xb = {r["firm_id"]: r["team"] for r in now.get("assignments", [])}
     moved = [
-        f"firm {f}: team {xa[f]} recorded, {xb[f]} now"
+        Message("cli.verify.moved", firm=f, recorded=xa[f], now=xb[f])
         for f in sorted(set(xa) & set(xb))
         if xa[f] != xb[f]
     ]
-    out += _capped(moved, "assignments differ")
+    out += _capped(moved, "cli.verify.assignments_differ")
     return out
 
 
@@ -308,10 +326,15 @@ def read_audit(path: str | Path) -> dict[str, Any]:
     try:
         recorded = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise InputError.single(path, f"cannot read the audit: {shorten(exc.strerror)}") from None
+        said = (
+            Message("problems.audit.missing")
+            if isinstance(exc, FileNotFoundError)
+            else Message("problems.audit.unreadable", reason=shorten(exc.strerror))
+        )
+        raise InputError.single(path, said) from None
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise InputError.single(
-            path, f"the audit is not valid JSON (truncated or damaged?): {shorten(exc)}"
+            path, Message("problems.audit.not_json", reason=shorten(exc))
         ) from None
     files = recorded.get("files") if isinstance(recorded, dict) else None
     valid = isinstance(files, dict) and all(
@@ -320,9 +343,7 @@ def read_audit(path: str | Path) -> dict[str, Any]:
         for entries in files.values()
     )
     if not valid or not isinstance(recorded.get("params"), dict):
-        raise InputError.single(
-            path, "not an inspectlib audit: it needs the params and files of a recorded draw"
-        )
+        raise InputError.single(path, Message("problems.audit.not_audit"))
     return recorded
 
 
@@ -367,43 +388,56 @@ def verify_draw(
     )
     if recorded.get("params", {}).get("store") is None:  # the draw read no archive: nor do we
         params = params.model_copy(update={"store": None})
-    differences: list[str] = []
-    notes: list[str] = []
+    differences: list[str | Message] = []
+    notes: list[str | Message] = []
     for kind, entries in recorded.get("files", {}).items():
         for entry in entries:
             path = Path(entry["path"])
             if not path.exists():
-                differences.append(f"{kind} file {path} is missing")
+                differences.append(Message("cli.verify.file_missing", kind=kind, path=path))
                 continue
             digest = sha256_file(path)
             if digest != entry["sha256"]:
                 differences.append(
-                    f"{kind} file {path} changed (sha256 {entry['sha256'][:12]}… "
-                    f"recorded, {digest[:12]}… now)"
+                    Message(
+                        "cli.verify.file_changed",
+                        kind=kind,
+                        path=path,
+                        recorded=entry["sha256"][:12],
+                        now=digest[:12],
+                    )
                 )
     version = recorded.get("inspectlib_version")
     if version != inspectlib.__version__:
-        notes.append(f"recorded with inspectlib {version}, verified with {inspectlib.__version__}")
+        notes.append(Message("cli.verify.version", recorded=version, now=inspectlib.__version__))
     as_of = (recorded.get("archive") or {}).get("as_of")
     if redo is None:
         redo = functools.partial(_redo_draw, loader=loader)
     try:
         now = redo(params, as_of)
     except (InspectlibError, OSError) as exc:
-        differences.append(f"the draw cannot be redone: {exc}")
+        differences.append(Message("cli.verify.cannot_redo", reason=exc))
         return VerifyResult(False, differences, notes, str(audit_path))
     known = {(k, e["path"]) for k, es in recorded.get("files", {}).items() for e in es}
     for kind, entries in now["files"].items():
         for entry in entries:
             if (kind, entry["path"]) not in known:
-                differences.append(f"{kind} file {entry['path']} is used now but not recorded")
+                differences.append(
+                    Message("cli.verify.file_unrecorded", kind=kind, path=entry["path"])
+                )
     before, after = recorded.get("archive") or {}, now.get("archive") or {}
     if before.get("sha256") != after.get("sha256"):
         differences.append(
-            f"archived findings up to {before.get('as_of')} changed: {before.get('findings')} "
-            f"recorded, {after.get('findings')} now (sha256 {str(before.get('sha256'))[:12]}… "
-            f"recorded, {str(after.get('sha256'))[:12]}… now)"
+            Message(
+                "cli.verify.archive_changed",
+                as_of=before.get("as_of"),
+                recorded=before.get("findings"),
+                now=after.get("findings"),
+                recorded_sha=str(before.get("sha256"))[:12],
+                now_sha=str(after.get("sha256"))[:12],
+            )
         )
+
     drawn = compare_draws(recorded, now)
     differences += drawn
     skip = _CHECKED_APART | (_DRAW_FIELDS if drawn else set())

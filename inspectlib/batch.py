@@ -8,13 +8,15 @@ from __future__ import annotations
 import logging
 import random
 import time
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
+from inspectlib import catalogue
 from inspectlib.errors import InspectlibError
-from inspectlib.run import JOBS, Job, Kind, RunResult, run_job
+from inspectlib.run import JOBS, Job, Kind, RunResult, failure_text, run_job
 
 log = logging.getLogger(__name__)
 
@@ -36,13 +38,18 @@ def run_one(
     started = time.perf_counter()
     try:
         return run_job(job, params_file, overrides)
-    except InspectlibError as exc:
-        message = str(exc)
     except Exception as exc:  # noqa: BLE001 - a batch reports every failure and goes on
-        message = f"{type(exc).__name__}: {exc}"
+        message = str(exc) if isinstance(exc, InspectlibError) else failure_text(exc, "en")
+        message_zh = failure_text(exc, "zh")
     campaign = Path(params_file).stem
     return RunResult(
-        str(params_file), campaign, "failed", round(time.perf_counter() - started, 1), "", message
+        str(params_file),
+        campaign,
+        "failed",
+        round(time.perf_counter() - started, 1),
+        "",
+        message,
+        message_zh,
     )
 
 
@@ -118,23 +125,45 @@ def run_batch(
     return [results[i] for i in range(len(files))]
 
 
-def results_table(results: Sequence[RunResult]) -> str:
-    """A plain-text table: campaign, status, seconds, output dir (or why it failed)."""
-    rows = [("params", "campaign", "status", "seconds", "output / error")]
+def results_table(results: Sequence[RunResult], language: str = "en") -> str:
+    """A plain-text table: campaign, status, seconds, output dir (or why it failed), with
+    headers and statuses in ``language`` (Chinese characters count as two columns wide).
+
+    Examples
+    --------
+    >>> from inspectlib.run import RunResult
+    >>> print(results_table([RunResult("p/wage.yaml", "wage", "ok", 1.5, "out/wage")], "zh"))
+    参数文件   专项检查  状态  用时（秒）  输出文件夹 / 错误
+    --------------------------------------------------------
+    wage.yaml  wage      完成  1.5         out/wage
+    """
+    words = catalogue.words("cli", language)
+    header = words["batch"]["table"]
+    rows = [(header["params"], header["campaign"], header["status"], header["seconds"])]
+    rows[0] += (header["output"],)
     rows += [
         (
             Path(r.params_file).name,
             r.campaign,
-            r.status,
+            words["status"].get(r.status, r.status),
             f"{r.seconds:.1f}",
-            r.output_dir if r.status == "ok" else r.message.splitlines()[0][:160],
+            r.output_dir if r.status == "ok" else r.reason(language).splitlines()[0][:160],
         )
         for r in results
     ]
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    widths = [max(_width(row[i]) for row in rows) for i in range(4)]
     lines = [
-        "  ".join(cell.ljust(w) for cell, w in zip(row[:4], widths, strict=True)) + "  " + row[4]
+        "  ".join(_pad(cell, w) for cell, w in zip(row[:4], widths, strict=True)) + "  " + row[4]
         for row in rows
     ]
-    lines.insert(1, "-" * len(lines[0]))
+    lines.insert(1, "-" * _width(lines[0]))
     return "\n".join(lines)
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: East Asian wide characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))

@@ -2,6 +2,10 @@
 
 Exit codes: 0 ok (warnings allowed), 1 bad input (one clear message per problem, no
 traceback), 2 usage error (argparse).
+
+Every line it prints is in the language :func:`inspectlib.speech.choose_language` picks
+(``--lang``, else the params file's ``language``, else the locale, else English), from the
+catalogue (``cli.yaml``, ``problems.yaml``, ``params.yaml``).
 """
 
 from __future__ import annotations
@@ -16,14 +20,22 @@ from pathlib import Path
 from inspectlib import __version__
 from inspectlib.errors import InputError, InspectlibError, Problems
 from inspectlib.schema import KINDS
+from inspectlib.speech import choose_language, say
+
+LANGUAGE_HELP = (
+    "language of messages: zh or en (default: the params file's language, which is zh when "
+    "it names none; else zh for a zh_* locale in LC_ALL/LC_MESSAGES/LANG; else en)"
+)
 
 
-def _print_problems(problems: Problems | list, limit: int | None = None) -> None:
+def _print_problems(
+    problems: Problems | list, language: str, limit: int | None = None, **where
+) -> None:
     items = list(problems)
     for problem in items[:limit] if limit else items:
-        print(problem)
+        print(problem.line(language), **where)
     if limit and len(items) > limit:
-        print(f"… {len(items) - limit:,} more problems not shown (use --all)")
+        print(say("more_problems", language, more=len(items) - limit), **where)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -33,6 +45,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     problems = Problems()
     path = Path(args.file)
+    lang = args.language
+    kind = say(f"kinds.{args.kind}", lang)
     try:
         if args.kind == "register":
             towns = geo.read_boundaries(args.boundaries, problems) if args.boundaries else None
@@ -50,14 +64,29 @@ def cmd_validate(args: argparse.Namespace) -> int:
     except InputError as exc:
         shown = exc.problems if exc.problems else list(problems)
         errors = sum(p.severity == "error" for p in shown)
-        print(f"{path}: {args.kind}: {errors:,} errors, {len(shown) - errors:,} warnings")
-        _print_problems(shown, None if args.all else 200)
+        print(
+            say(
+                "validate.refused",
+                lang,
+                path=path,
+                kind=kind,
+                errors=errors,
+                warnings=len(shown) - errors,
+            )
+        )
+        _print_problems(shown, lang, None if args.all else 200)
         return 1
     print(
-        f"{path}: {args.kind}: {len(frame):,} rows OK, 0 errors, "
-        f"{len(problems.warnings):,} warnings"
+        say(
+            "validate.ok",
+            lang,
+            path=path,
+            kind=kind,
+            rows=len(frame),
+            warnings=len(problems.warnings),
+        )
     )
-    _print_problems(problems.warnings, None if args.all else 200)
+    _print_problems(problems.warnings, lang, None if args.all else 200)
     return 0
 
 
@@ -66,21 +95,26 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from inspectlib.demo_run import run_demo
 
     out = Path(args.output_dir)
+    lang = args.language
     done = run_demo(
         out,
         seed=args.seed,
         n_firms=args.firms,
         workers=args.workers,
         say=lambda line: print(line, flush=True),
+        language=lang,
     )
     print()
-    print("Open these in a browser (they work offline):")
+    print(say("demo.open_these", lang))
     for result in done.plans + done.reports + ([done.annual] if done.annual else []):
         if result.status == "ok":
             print(f"  {Path(result.output_dir).parent / 'latest' / 'report.html'}")
     failed = [r for r in done.reports + [done.annual] if r and r.status != "ok"]
     for result in failed:
-        print(f"error: {result.campaign}: {result.message}", file=sys.stderr)
+        print(
+            say("error_line", lang, text=f"{result.campaign}: {result.reason(lang)}"),
+            file=sys.stderr,
+        )
     return 1 if failed else 0
 
 
@@ -90,7 +124,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     from inspectlib.run import run_kind
 
     result = run_kind("report", args.params, parse_set(args.set or []))
-    print(f"{result.campaign}: results report in {result.output_dir}/report.html")
+    report = Path(result.output_dir) / "report.html"
+    print(say("report.done", args.language, campaign=result.campaign, report=report))
     return 0
 
 
@@ -100,7 +135,7 @@ def cmd_annual(args: argparse.Namespace) -> int:
     from inspectlib.run import run_kind
 
     result = run_kind("annual", args.params, parse_set(args.set or []))
-    print(f"annual summary in {result.output_dir}/report.html")
+    print(say("annual.done", args.language, report=Path(result.output_dir) / "report.html"))
     return 0
 
 
@@ -110,7 +145,15 @@ def cmd_plan(args: argparse.Namespace) -> int:
     from inspectlib.run import run_kind
 
     result = run_kind("plan", args.params, parse_set(args.set or []))
-    print(f"{result.campaign}: ok in {result.seconds:.1f} s — outputs in {result.output_dir}")
+    print(
+        say(
+            "plan.done",
+            args.language,
+            campaign=result.campaign,
+            seconds=result.seconds,
+            folder=result.output_dir,
+        )
+    )
     for name in ("report.html", "map.html", "map_public.html", "plan.xlsx", "audit.json"):
         path = Path(result.output_dir) / name
         if path.exists():
@@ -123,9 +166,19 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from inspectlib.batch import results_table, run_batch
     from inspectlib.params import parse_set
 
+    lang = args.language
+
     def progress(done: int, total: int, result) -> None:
         print(
-            f"[{done}/{total}] {result.campaign}: {result.status} ({result.seconds:.1f} s)",
+            say(
+                "batch.progress",
+                lang,
+                done=done,
+                total=total,
+                campaign=result.campaign,
+                status=say(f"status.{result.status}", lang),
+                seconds=result.seconds,
+            ),
             flush=True,
         )
 
@@ -137,7 +190,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         progress=progress,
     )
     print()
-    print(results_table(results))
+    print(results_table(results, lang))
     return 0 if all(r.status == "ok" for r in results) else 1
 
 
@@ -159,10 +212,11 @@ def cmd_record(args: argparse.Namespace) -> int:
     from inspectlib.inputs import load_findings
     from inspectlib.register import load_register
 
+    lang = args.language
     window = tuple(args.campaign_window) if args.campaign_window else None
     if window and window[1] < window[0]:
         print(
-            f"error: --campaign-window ends {window[1]} before it starts {window[0]}",
+            say("record.window_backwards", lang, end=window[1], start=window[0]),
             file=sys.stderr,
         )
         return 2
@@ -179,8 +233,8 @@ def cmd_record(args: argparse.Namespace) -> int:
         except InputError as exc:
             failed = True
             errors = sum(p.severity == "error" for p in exc.problems)
-            print(f"{name}: {errors:,} errors — not recorded")
-            _print_problems(exc.problems, None if args.all else 200)
+            print(say("record.not_recorded", lang, name=name, errors=errors))
+            _print_problems(exc.problems, lang, None if args.all else 200)
             continue
         problems.extend(
             findings_warnings(
@@ -189,20 +243,28 @@ def cmd_record(args: argparse.Namespace) -> int:
         )
         checked.append((name, frame, problems.warnings))
     if failed:
-        print("nothing was recorded: fix the errors and run again")
+        print(say("record.nothing_recorded", lang))
         return 1
     store = _record_store(args)
-    print(f"archive: {store}")
+    print(say("record.archive", lang, store=store))
     with open_archive(store) as archive:
         for name, frame, warnings in checked:
             result = archive.record_findings(frame, name, replace=args.replace)
             shown = list(dict.fromkeys([*warnings, *result.warnings]))  # each problem once
-            replaced = f"{result.replaced:,} replaced, " if args.replace else ""
+            replaced = say("record.replaced", lang, replaced=result.replaced)
             print(
-                f"{name}: {result.rows:,} rows, {result.added:,} added, {replaced}"
-                f"{result.already_present:,} already in the archive, {len(shown):,} warnings"
+                say(
+                    "record.recorded",
+                    lang,
+                    name=name,
+                    rows=result.rows,
+                    added=result.added,
+                    replaced=replaced if args.replace else "",
+                    present=result.already_present,
+                    warnings=len(shown),
+                )
             )
-            _print_problems(shown, None if args.all else 200)
+            _print_problems(shown, lang, None if args.all else 200)
     return 0
 
 
@@ -212,16 +274,25 @@ def cmd_adopt(args: argparse.Namespace) -> int:
 
     done = adopt_run(args.run_dir, reason=args.reason)
     a = done.adoption
+    lang = args.language
     if not a.new:
-        print(f"{a.year} {a.campaign}: run {a.run_folder} is the official draw already")
+        print(say("adopt.already", lang, year=a.year, campaign=a.campaign, run=a.run_folder))
         return 0
     print(
-        f"{a.year} {a.campaign}: run {a.run_folder} is now the official draw "
-        f"(audit.json sha256 {a.audit_file_sha256[:12]}…, adopted by {a.adopted_by} "
-        f"at {a.adopted_at:%Y-%m-%d %H:%M} UTC, archive {done.store})"
+        say(
+            "adopt.adopted",
+            lang,
+            year=a.year,
+            campaign=a.campaign,
+            run=a.run_folder,
+            sha=a.audit_file_sha256[:12],
+            by=a.adopted_by,
+            at=f"{a.adopted_at:%Y-%m-%d %H:%M}",
+            store=done.store,
+        )
     )
     if done.replaced:
-        print(f"  it replaces run {done.replaced}: {a.reason}")
+        print(say("adopt.replaces", lang, run=done.replaced, reason=a.reason))
     return 0
 
 
@@ -245,7 +316,7 @@ def cmd_verify_draw(args: argparse.Namespace) -> int:
     from inspectlib.plan import verify_plan
 
     result = verify_plan(args.audit)
-    print(result)
+    print(result.render(args.language))
     return 0 if result.matches else 1
 
 
@@ -257,7 +328,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"inspectlib {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress")
+    parser.add_argument("--lang", choices=("zh", "en"), help=LANGUAGE_HELP)
+    # --lang is also accepted after the command (``inspectlib plan p.yaml --lang zh``)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--lang", choices=("zh", "en"), default=argparse.SUPPRESS, help=LANGUAGE_HELP
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    add_parser = sub.add_parser
+
+    def command(name: str, **kwargs) -> argparse.ArgumentParser:
+        return add_parser(name, parents=[common], **kwargs)
+
+    sub.add_parser = command  # type: ignore[method-assign]
 
     p = sub.add_parser("validate", help="check an input file and list its problems by row")
     p.add_argument("file")
@@ -370,6 +453,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def command_language(args: argparse.Namespace) -> str:
+    """The language this command speaks (:func:`inspectlib.speech.choose_language`)."""
+    params: list[str] = []
+    if args.command in ("plan", "report", "annual"):
+        params = [args.params]
+    elif args.command == "batch":
+        params = list(args.params)
+    elif args.command == "record" and args.params:
+        params = [args.params]
+    overrides = {}
+    if params and getattr(args, "set", None):
+        try:
+            from inspectlib.params import parse_set
+
+            overrides = parse_set(args.set)
+        except InspectlibError:
+            overrides = {}  # the command reports the bad --set itself
+    return choose_language(getattr(args, "lang", None), params, overrides)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = build_parser()
@@ -379,25 +482,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
     )
     func: Callable[[argparse.Namespace], int] = args.func
+    lang = "en"
     try:
+        lang = args.language = command_language(args)
         return func(args)
     except InputError as exc:
-        errors_first = sorted(exc.problems, key=lambda p: p.severity != "error")
-        for problem in errors_first[:200]:
-            print(problem, file=sys.stderr)
+        for line in exc.lines_in(lang)[:200]:
+            print(line, file=sys.stderr)
         return 1
     except InspectlibError as exc:
-        for line in str(exc).splitlines() or [type(exc).__name__]:
-            print(f"error: {line}", file=sys.stderr)
+        for line in exc.lines_in(lang):
+            print(say("error_line", lang, text=line), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print(say("interrupted", lang), file=sys.stderr)
         return 130
     except Exception as exc:  # noqa: BLE001 - one line, not a traceback; -v shows it
         if args.verbose:
             raise
         print(
-            f"error: unexpected {type(exc).__name__}: {exc} (run with -v for details)",
+            say("unexpected", lang, kind=type(exc).__name__, detail=exc),
             file=sys.stderr,
         )
         return 1

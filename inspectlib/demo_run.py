@@ -19,7 +19,7 @@ from inspectlib.archive import open_archive
 from inspectlib.batch import run_batch
 from inspectlib.demo import DemoRegion, build_demo_region
 from inspectlib.demo.outcomes import simulate_findings, write_inspector_sheet
-from inspectlib.errors import InspectlibError, Problems
+from inspectlib.errors import InspectlibError, Message, Problems
 from inspectlib.geo import read_boundaries
 from inspectlib.inputs import load_findings, load_roster, load_warning_points, load_weather
 from inspectlib.params import load_params
@@ -38,7 +38,7 @@ class CheckedInputs:
     """The demo files as read back: one summary line per file, the register and the
     findings of each past year (kept so that the demo does not read them twice)."""
 
-    lines: list[str]
+    lines: list[Message]
     register: pd.DataFrame
     findings: dict[Path, pd.DataFrame]
 
@@ -52,7 +52,9 @@ def check_demo_inputs(region: DemoRegion) -> CheckedInputs:
     findings = {}
 
     def line(path: Path, rows: int, problems: Problems) -> None:
-        lines.append(f"{path.name}: {rows:,} rows, {len(problems.warnings):,} warnings")
+        lines.append(
+            Message("cli.demo.checked", file=path.name, rows=rows, warnings=len(problems.warnings))
+        )
 
     problems = Problems()
     towns = read_boundaries(region.boundaries, problems)
@@ -152,35 +154,51 @@ def carry_out_plan(
 
 
 def run_demo(
-    out: Path, *, seed: int = 2027, n_firms: int = 20_000, workers: int = 2, say: Say | None = None
+    out: Path,
+    *,
+    seed: int = 2027,
+    n_firms: int = 20_000,
+    workers: int = 2,
+    say: Say | None = None,
+    language: str = "en",
 ) -> DemoRun:
     """Build the demo region and run every campaign end to end into ``out``.
 
-    ``say`` receives one line per step (the CLI prints them; default: the log).
+    ``say`` receives one line per step, in ``language`` (the CLI prints them; default: the
+    log).
     """
-    say = say or log.info
+    tell = say or log.info
+
+    def say(key: str, **values: object) -> None:
+        tell(Message(f"cli.demo.{key}", **values).render(language))
+
     region = build_demo_region(out / "inputs", seed=seed, n_firms=n_firms)
-    say(f"synthetic demo region (seed {seed}) written to {region.out_dir}")
+    say("region", seed=seed, folder=region.out_dir)
     checked = check_demo_inputs(region)
     for line in checked.lines:
-        say("  " + line)
+        tell("  " + line.render(language))
     params_files = write_demo_params(out)
     campaign_files = params_files[:4]
     store = load_params(campaign_files[0]).store
     previous = _start_fresh_archive(store)
     if previous:
-        say(f"the previous demo archive was kept as {previous}")
+        say("previous_archive", folder=previous)
     added, present = _record(store, checked.findings)
-    say(f"archived past findings: {added:,} added, {present:,} already there ({store})")
+    say("past_findings", added=added, present=present, store=store)
 
-    say("planning the four campaigns (inspectlib batch)…")
-    plans = run_batch(campaign_files, workers=workers, progress=_progress(say))
+    say("planning")
+    plans = run_batch(campaign_files, workers=workers, progress=_progress(tell, language))
     failed = [r for r in plans if r.status != "ok"]
     if failed:
-        raise InspectlibError(f"demo plan run failed: {failed[0].message}")
+        raise InspectlibError(
+            Message(
+                "cli.demo.plan_failed",
+                reason=_Reason(failed[0].message, failed[0].message_zh),
+            )
+        )
     for result in plans:  # the drafts become the draws of record (inspectlib adopt)
         adopt_run(result.output_dir)
-    say("adopted the four draws as the official draws (inspectlib adopt)")
+    say("adopted")
 
     truth = pd.read_parquet(region.truth)
     sheets = [
@@ -188,16 +206,37 @@ def run_demo(
         for i, r in enumerate(plans)
     ]
     added, present = _record(store, {path: load_findings([path]) for path in sheets})
-    say(f"archived the inspectors' {region.plan_year} findings: {added:,} added")
+    say("new_findings", year=region.plan_year, added=added)
 
-    say("writing the results reports…")
-    reports = run_batch(campaign_files, workers=workers, kind="report", progress=_progress(say))
-    annual = run_batch([params_files[4]], workers=1, kind="annual", progress=_progress(say))[0]
+    say("reports")
+    progress = _progress(tell, language)
+    reports = run_batch(campaign_files, workers=workers, kind="report", progress=progress)
+    annual = run_batch([params_files[4]], workers=1, kind="annual", progress=progress)[0]
     return DemoRun(region, plans, reports, annual)
 
 
-def _progress(say: Say) -> Callable[[int, int, RunResult], None]:
+class _Reason:
+    """A failure already said in both languages (a :class:`RunResult`'s messages), rendered
+    by a :class:`~inspectlib.errors.Message` like a nested message."""
+
+    def __init__(self, en: str, zh: str):
+        self.en, self.zh = en, zh or en
+
+    def render(self, language: str) -> str:
+        return self.zh if language == "zh" else self.en
+
+
+def _progress(say: Say, language: str) -> Callable[[int, int, RunResult], None]:
     def progress(done: int, total: int, result: RunResult) -> None:
-        say(f"  [{done}/{total}] {result.campaign}: {result.status} ({result.seconds:.1f} s)")
+        status = Message(f"cli.status.{result.status}")
+        line = Message(
+            "cli.batch.progress",
+            done=done,
+            total=total,
+            campaign=result.campaign,
+            status=status,
+            seconds=result.seconds,
+        )
+        say("  " + line.render(language))
 
     return progress

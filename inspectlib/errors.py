@@ -9,10 +9,10 @@ carrying all of them, so the CLI can print one line per problem and exit 1.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
 
@@ -35,8 +35,96 @@ def shorten(value: object, limit: int = MAX_QUOTED) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+class Message:
+    """Words for a person, in no language yet: a catalogue key and the values to fill in.
+
+    Loaders and checks return messages; the edge (the CLI, a report) renders them in the
+    output's language (:mod:`inspectlib.catalogue`). A value that is itself a
+    :class:`Message` (or any value with a ``render(language)`` method) is rendered in the
+    same language; a list or tuple of messages is joined
+
+    (``、`` in Chinese, ``, `` in English).
+
+    Parameters
+    ----------
+    key : str
+        ``"domain.group.key"`` of a catalogue entry, e.g. ``"problems.table.file_not_found"``.
+    **values
+        The entry's ``{placeholders}``.
+
+    Examples
+    --------
+    >>> said = Message("problems.table.file_not_found")
+    >>> said.render("zh"), str(said)
+    ('找不到文件', 'file not found')
+    """
+
+    __slots__ = ("key", "values")
+
+    def __init__(self, key: str, /, **values: Any) -> None:
+        self.key = key
+        self.values: Mapping[str, Any] = values
+
+    def render(self, language: str) -> str:
+        """The message in ``language`` (``"zh"`` or ``"en"``)."""
+        from inspectlib import catalogue  # the catalogue imports this module
+
+        filled = {name: _render_value(v, language) for name, v in self.values.items()}
+        return catalogue.text(self.key, language, **filled)
+
+    def with_values(self, **values: Any) -> Message:
+        """A copy with more (or other) values filled in."""
+        return Message(self.key, **{**self.values, **values})
+
+    def __str__(self) -> str:
+        return self.render("en")
+
+    def __repr__(self) -> str:
+        return f"Message({self.key!r}, {dict(self.values)!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Message) and (self.key, str(self)) == (other.key, str(other))
+
+    def __hash__(self) -> int:
+        return hash((self.key, str(self)))
+
+
+def _render_value(value: Any, language: str) -> Any:
+    if callable(getattr(value, "render", None)):  # a Message, or text said in both languages
+        return value.render(language)
+    if isinstance(value, list | tuple) and any(isinstance(v, Message) for v in value):
+        joiner = "、" if language == "zh" else ", "
+        return joiner.join(str(_render_value(v, language)) for v in value)
+    return value
+
+
+def render(text: str | Message, language: str) -> str:
+    """``text`` in ``language``: a :class:`Message` rendered, a plain string as it is."""
+    return text.render(language) if isinstance(text, Message) else str(text)
+
+
 class InspectlibError(Exception):
-    """Base class of every error inspectlib raises on purpose (bad input, bad params, ...)."""
+    """Base class of every error inspectlib raises on purpose (bad input, bad params, ...).
+
+    Raised with a :class:`Message`, ``str()`` of the error is its English text and
+    :meth:`lines_in` renders it in either language.
+    """
+
+    def __init__(self, *args: object) -> None:
+        self.said: list[str | Message] = [a for a in args[:1] if isinstance(a, Message)]
+        super().__init__(*(str(a) if isinstance(a, Message) else a for a in args))
+
+    def lines_in(self, language: str) -> list[str]:
+        """The error's lines for a person, in ``language`` (its own words where it has no
+        :class:`Message`)."""
+        if self.said:
+            return [part for line in self.said for part in render(line, language).splitlines()]
+        return str(self).splitlines() or [type(self).__name__]
+
+    def render(self, language: str) -> str:
+        """The error in ``language`` on one line (its lines joined by ``; ``), for use as a
+        value inside another :class:`Message`."""
+        return "; ".join(self.lines_in(language))
 
 
 @dataclass(frozen=True)
@@ -71,21 +159,54 @@ class Problem:
     column: str | None = None
     code: str | None = None
     rows: int = 1
+    said: Message | None = field(default=None, compare=False, repr=False)
+    """The message as catalogue key and values (set when ``message`` is given as a
+    :class:`Message`; ``message`` then holds its English text, for logs)."""
 
     def __post_init__(self) -> None:
+        if isinstance(self.message, Message):
+            object.__setattr__(self, "said", self.message)
+            object.__setattr__(self, "message", self.message.render("en"))
         # the last guard against echoing a hostile input: no message grows past this
         if len(self.message) > MAX_MESSAGE:
             object.__setattr__(self, "message", self.message[: MAX_MESSAGE - 1] + "…")
         if self.column is not None and len(self.column) > 80:
             object.__setattr__(self, "column", self.column[:79] + "…")
 
-    def __str__(self) -> str:
-        where = self.file
+    def text(self, language: str) -> str:
+        """What is wrong, in ``language`` (without the file, row and column)."""
+        if self.said is None:
+            return self.message
+        text = self.said.render(language)
+        return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"
+
+    def line(self, language: str = "en") -> str:
+        """One line naming severity, file, row and column, in ``language``.
+
+        Examples
+        --------
+        >>> found = Problem("error", "r.csv", Message("problems.table.empty"), 3, "town")
+        >>> found.line("en")
+        "error: r.csv, row 3, column 'town': the file is empty"
+        >>> found.line("zh")
+        '错误：r.csv，第 3 行，“town”列：文件是空的'
+        """
+        from inspectlib import catalogue
+
+        words = catalogue.words("problems", language)["line"]
+        where = [self.file]
         if self.row is not None:
-            where += f", row {self.row}"
+            where.append(words["row"].format(row=self.row))
         if self.column is not None:
-            where += f", column {self.column!r}"
-        return f"{self.severity}: {where}: {self.message}"
+            where.append(words["column"].format(column=self.column))
+        return words["shape"].format(
+            severity=words[self.severity],
+            where=words["joiner"].join(where),
+            text=self.text(language),
+        )
+
+    def __str__(self) -> str:
+        return self.line("en")
 
 
 @dataclass
@@ -95,7 +216,11 @@ class Problems:
     items: list[Problem] = field(default_factory=list)
 
     def error(
-        self, file: str | Path, message: str, row: int | None = None, column: str | None = None
+        self,
+        file: str | Path,
+        message: str | Message,
+        row: int | None = None,
+        column: str | None = None,
     ) -> None:
         """Record an error (the row or file cannot be used)."""
         self.items.append(Problem("error", str(file), message, row, column))
@@ -103,7 +228,7 @@ class Problems:
     def warning(
         self,
         file: str | Path,
-        message: str,
+        message: str | Message,
         row: int | None = None,
         column: str | None = None,
         code: str | None = None,
@@ -150,9 +275,18 @@ class InputError(InspectlibError):
         more = f" (and {len(errors) - 1} more errors)" if len(errors) > 1 else ""
         super().__init__(f"{first}{more}")
 
+    def lines_in(self, language: str) -> list[str]:
+        """One line per problem, errors first, in ``language``."""
+        ordered = sorted(self.problems, key=lambda p: p.severity != "error")
+        return [problem.line(language) for problem in ordered]
+
     @classmethod
     def single(
-        cls, file: str | Path, message: str, row: int | None = None, column: str | None = None
+        cls,
+        file: str | Path,
+        message: str | Message,
+        row: int | None = None,
+        column: str | None = None,
     ) -> InputError:
         """Build an error about one place in one file."""
         return cls(Problem("error", str(file), message, row, column))
@@ -165,9 +299,16 @@ class ParamsError(InspectlibError):
     puts them on separate lines so that the CLI prints every one.
     """
 
-    def __init__(self, lines: str | Iterable[str]):
-        self.lines: list[str] = [lines] if isinstance(lines, str) else list(lines)
-        super().__init__("\n".join(self.lines))
+    def __init__(self, lines: str | Message | Iterable[str | Message]):
+        said = [lines] if isinstance(lines, str | Message) else list(lines)
+        super().__init__("\n".join(str(line) for line in said))
+        self.said = said
+        self.lines: list[str] = [str(line) for line in said]  # type: ignore[assignment]
+        """Every line in English (for logs); :meth:`lines_in` renders them in a language."""
+
+    def lines_in(self, language: str) -> list[str]:
+        """Every line in ``language``."""
+        return [render(line, language) for line in self.said]
 
 
 class PlanningError(InspectlibError):
@@ -192,6 +333,25 @@ class RunError(InspectlibError):
             evalue,
             kept,
         )
-        cell = f"cell {cell_index}" if cell_index is not None else "a cell"
-        tail = f"; partial notebook kept at {kept}" if kept else ""
-        super().__init__(f"{notebook}: {cell} failed: {ename}: {evalue}{tail}")
+        cell = (
+            Message("cli.run.cell", index=cell_index)
+            if cell_index is not None
+            else Message("cli.run.a_cell")
+        )
+        tail = Message("cli.run.kept", kept=kept) if kept else ""
+        super().__init__(
+            Message(
+                "cli.run.failed",
+                notebook=notebook,
+                cell=cell,
+                ename=ename,
+                evalue=evalue,
+                tail=tail,
+            )
+        )
+
+    def __reduce__(self):  # pickled by worker processes: rebuilt from its fields
+        return (
+            RunError,
+            (self.notebook, self.cell_index, self.ename, self.evalue, self.kept),
+        )

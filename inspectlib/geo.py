@@ -25,7 +25,7 @@ from shapely.errors import GEOSException
 
 from inspectlib import values
 from inspectlib.coords import from_wgs84, to_wgs84
-from inspectlib.errors import InputError, Problems, shorten
+from inspectlib.errors import InputError, Message, Problems, shorten
 from inspectlib.headers import match_headers
 from inspectlib.schema import BOUNDARIES
 
@@ -138,17 +138,13 @@ def read_boundaries(
         _report_unreadable_geometries(file, features, exc, collector)
         raise InputError(collector.items) from None
     except _READ_ERRORS as exc:
-        collector.error(file, f"cannot read the boundaries file: {shorten(exc)}")
+        collector.error(file, Message("problems.geo.unreadable", reason=shorten(exc)))
         raise InputError(collector.items) from None
     if not isinstance(raw, gpd.GeoDataFrame) or raw.geometry is None:
-        collector.error(
-            file,
-            "the file has no geometries: boundaries must be polygons in a "
-            "GeoJSON or GeoPackage file",
-        )
+        collector.error(file, Message("problems.geo.no_geometries"))
         raise InputError(collector.items)
     if len(raw) == 0:
-        collector.error(file, "the boundaries file has no features")
+        collector.error(file, Message("problems.geo.no_features"))
 
     geom_col = raw.geometry.name
     headers = [str(c) for c in raw.columns if c != geom_col]
@@ -157,7 +153,7 @@ def read_boundaries(
         accepted = ", ".join(next(c for c in BOUNDARIES if c.name == "town").aliases)
         collector.error(
             file,
-            f"no town name column; headers found: {shorten(headers)}; accepted: town, {accepted}",
+            Message("problems.geo.no_town_column", found=shorten(headers), accepted=accepted),
         )
 
     if raw.crs is None:
@@ -165,15 +161,13 @@ def read_boundaries(
         if min(minx, miny) < -180 or maxx > 180 or max(abs(miny), abs(maxy)) > 90:
             collector.error(
                 file,
-                f"the file has no CRS and its coordinates (bounds {minx:.0f}, {miny:.0f}, "
-                f"{maxx:.0f}, {maxy:.0f}) are not longitude/latitude; save it with its CRS",
+                Message(
+                    "problems.geo.no_crs_not_lonlat",
+                    bounds=f"{minx:.0f}, {miny:.0f}, {maxx:.0f}, {maxy:.0f}",
+                ),
             )
         else:
-            collector.warning(
-                file,
-                "the file has no CRS; assuming EPSG:4326 (WGS-84 lon/lat)",
-                code="no_crs",
-            )
+            collector.warning(file, Message("problems.geo.no_crs"), code="no_crs")
         raw = raw.set_crs(WGS84)
     with np.errstate(all="ignore"):
         geoms = np.asarray(raw.to_crs(WGS84).geometry.array, dtype=object)
@@ -184,11 +178,11 @@ def read_boundaries(
         if not lonlat_ok[i]:
             continue
         if geom is None or shapely.is_empty(geom):
-            collector.error(file, "empty or missing geometry", row, geom_col)
+            collector.error(file, Message("problems.geo.empty_geometry"), row, geom_col)
         elif shapely.get_type_id(geom) not in _POLYGONAL:
             collector.error(
                 file,
-                f"geometry is a {geom.geom_type}, expected a Polygon or MultiPolygon",
+                Message("problems.geo.not_polygon", kind=geom.geom_type),
                 row,
                 geom_col,
             )
@@ -196,11 +190,13 @@ def read_boundaries(
             reason = shapely.is_valid_reason(geom)
             fixed = _polygonal_part(shapely.make_valid(geom))
             if fixed is None or shapely.is_empty(fixed):
-                collector.error(file, f"invalid geometry ({reason}) has no area", row, geom_col)
+                collector.error(
+                    file, Message("problems.geo.invalid_no_area", reason=reason), row, geom_col
+                )
             else:
                 collector.warning(
                     file,
-                    f"invalid geometry ({reason}) repaired with make_valid",
+                    Message("problems.geo.invalid_repaired", reason=reason),
                     row,
                     geom_col,
                     code="geometry_repaired",
@@ -214,11 +210,15 @@ def read_boundaries(
         for i, name in enumerate(values.as_text(raw[header])):
             towns[i] = name
             if not name:
-                collector.error(file, "blank town name", i + 2, header)
+                collector.error(file, Message("problems.geo.blank_town"), i + 2, header)
             elif name in first_row:
                 collector.error(
                     file,
-                    f"duplicate town name {shorten(name, 40)!r} (first at row {first_row[name]})",
+                    Message(
+                        "problems.geo.duplicate_town",
+                        name=repr(shorten(name, 40)),
+                        first=first_row[name],
+                    ),
                     i + 2,
                     header,
                 )
@@ -257,8 +257,10 @@ def _geojson_features(path: Path, problems: Problems) -> list | None:
         except (CRSError, TypeError):
             problems.error(
                 str(path),
-                f"the file's crs {shorten(json.dumps(crs, ensure_ascii=False), 80)} names no "
-                "known coordinate system; remove it (GeoJSON is WGS-84) or give an EPSG code",
+                Message(
+                    "problems.geo.unknown_crs",
+                    crs=shorten(json.dumps(crs, ensure_ascii=False), 80),
+                ),
                 None,
                 "crs",
             )
@@ -280,16 +282,15 @@ def _report_unreadable_geometries(
             found = True
             problems.error(
                 file,
-                f"the geometry cannot be built: {reason}; a polygon ring must end at its "
-                "first point",
+                Message("problems.geo.unbuildable", reason=reason),
                 i + 2,
                 "geometry",
             )
     if not found:
-        problems.error(file, f"cannot read the boundaries file: {shorten(exc)}")
+        problems.error(file, Message("problems.geo.unreadable", reason=shorten(exc)))
 
 
-def _ring_problem(geometry: object) -> str | None:
+def _ring_problem(geometry: object) -> Message | None:
     """What keeps a GeoJSON (Multi)Polygon from being built: an open or too short ring."""
     if not isinstance(geometry, dict):
         return None
@@ -299,11 +300,11 @@ def _ring_problem(geometry: object) -> str | None:
         for polygon in polygons or []:
             for ring in polygon:
                 if len(ring) < 4:
-                    return f"a ring has {len(ring)} points (at least 4 are needed)"
+                    return Message("problems.geo.ring_short", points=len(ring))
                 if list(ring[0]) != list(ring[-1]):
-                    return f"a ring starts at {ring[0]} and ends at {ring[-1]}"
+                    return Message("problems.geo.ring_open", first=ring[0], last=ring[-1])
     except TypeError:
-        return "the coordinates are not nested lists of points"
+        return Message("problems.geo.not_nested")
     return None
 
 
@@ -323,16 +324,16 @@ def _check_lonlat(
             ok[i] = False
             problems.error(
                 file,
-                f"coordinates are not longitude/latitude (bounds {minx:.6g}, {miny:.6g}, "
-                f"{maxx:.6g}, {maxy:.6g} after converting from {shorten(crs.to_string(), 40)}); "
-                "check the coordinates or the file's CRS",
+                Message(
+                    "problems.geo.not_lonlat",
+                    bounds=f"{minx:.6g}, {miny:.6g}, {maxx:.6g}, {maxy:.6g}",
+                    crs=shorten(crs.to_string(), 40),
+                ),
                 i + 2,
                 column,
             )
         elif minx < _CHINA[0] or miny < _CHINA[1] or maxx > _CHINA[2] or maxy > _CHINA[3]:
-            problems.warning(
-                file, "the town lies (partly) outside China; check the coordinates", i + 2, column
-            )
+            problems.warning(file, Message("problems.geo.outside_china"), i + 2, column)
     return ok
 
 
@@ -373,18 +374,17 @@ def _check_overlaps(
         if share <= WARN_OVERLAP:
             continue
         i, j = int(index[a]), int(index[b])
-        message = (
-            f"town {shorten(towns[j], 40)!r} overlaps town {shorten(towns[i], 40)!r} "
-            f"(row {i + 2}) on {share:.0%} of the smaller one"
-        )
+        overlap = {
+            "town": repr(shorten(towns[j], 40)),
+            "other": repr(shorten(towns[i], 40)),
+            "row": i + 2,
+            "share": share,
+        }
         if share > MAX_OVERLAP:
-            problems.error(file, message + "; a firm there could be in either town", j + 2, column)
+            problems.error(file, Message("problems.geo.overlap_error", **overlap), j + 2, column)
         else:
             problems.warning(
-                file,
-                message + f"; firms there are placed in {shorten(towns[i], 40)!r}",
-                j + 2,
-                column,
+                file, Message("problems.geo.overlap_warning", **overlap), j + 2, column
             )
 
 

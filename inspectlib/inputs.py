@@ -14,7 +14,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from inspectlib.errors import InputError, Problems, shorten
+from inspectlib.errors import InputError, Message, Problems, shorten
 from inspectlib.geo import read_boundaries
 from inspectlib.params import CampaignParams
 from inspectlib.register import load_register, normalize_firm_ids, report_credit_codes
@@ -50,7 +50,11 @@ def _require_filled(
             empty &= ~table.unreadable[name]
         if name in headers and empty.any():
             report_rows(
-                problems, path, frame.loc[empty, "source_row"], headers[name], f"{name} is empty"
+                problems,
+                path,
+                frame.loc[empty, "source_row"],
+                headers[name],
+                Message("problems.empty", name=name),
             )
 
 
@@ -81,7 +85,13 @@ def load_roster(path: str | Path, problems: Problems | None = None) -> pd.DataFr
         listed = ", ".join(map(str, rows.tolist()[:20]))
         problems.error(
             path,
-            f"inspector_id {shorten(code, MAX_SHOWN)!r} appears {len(rows)} times (rows {listed})",
+            Message(
+                "problems.duplicate_id",
+                name="inspector_id",
+                id=repr(shorten(code, MAX_SHOWN)),
+                times=len(rows),
+                rows=listed,
+            ),
             int(rows.iloc[0]),
             headers.get("inspector_id"),
         )
@@ -92,7 +102,7 @@ def load_roster(path: str | Path, problems: Problems | None = None) -> pd.DataFr
             path,
             roster.loc[backwards, "source_row"],
             headers.get("available_to", "available_to"),
-            "available_to is before available_from",
+            Message("problems.inputs.available_backwards"),
         )
     known = known_agencies()
     unknown = (roster["agency"] != "") & ~roster["agency"].map(canonical_agency).isin(known)
@@ -102,8 +112,7 @@ def load_roster(path: str | Path, problems: Problems | None = None) -> pd.DataFr
             path,
             roster.loc[unknown, "source_row"],
             headers.get("agency"),
-            f"agency {{value}} is none of the campaigns' agencies ({', '.join(known)}): its "
-            "inspectors are drawn only where a params file lists it under agencies",
+            Message("problems.inputs.unknown_agency", agencies=", ".join(known)),
             severity="warning",
             shown=roster.loc[unknown, "agency"],
         )
@@ -174,7 +183,7 @@ def load_weather(path: str | Path, problems: Problems | None = None) -> pd.DataF
             path,
             weather.loc[dup, "source_row"],
             headers.get("date"),
-            "the same date appears more than once",
+            Message("problems.inputs.date_twice"),
         )
     odd = ~weather["tmax_c"].between(*WEATHER_WARN_C) & weather["tmax_c"].notna()
     if odd.any():
@@ -183,7 +192,7 @@ def load_weather(path: str | Path, problems: Problems | None = None) -> pd.DataF
             path,
             weather.loc[odd, "source_row"],
             headers.get("tmax_c"),
-            "daily maximum outside −40…50 °C; please check it",
+            Message("problems.inputs.tmax_unusual"),
             severity="warning",
             code="tmax_unusual",
         )

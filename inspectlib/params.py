@@ -15,7 +15,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from inspectlib.errors import ParamsError
+from inspectlib.errors import Message, ParamsError
 from inspectlib.schema import CAMPAIGN_IDS
 
 CampaignId = Literal["wage", "illegal_employment", "heat", "service_sector"]
@@ -43,9 +43,9 @@ class Office(BaseModel):
     def _point_or_town(self) -> Office:
         has_point = self.lon is not None and self.lat is not None
         if not has_point and not self.town:
-            raise ValueError("office needs lon and lat, or a town")
+            raise ValueError(Message("params.office_point_or_town"))
         if (self.lon is None) != (self.lat is None):
-            raise ValueError("office needs both lon and lat")
+            raise ValueError(Message("params.office_both"))
         return self
 
 
@@ -107,12 +107,14 @@ with warnings.catch_warnings():
         def _window_order(self) -> CampaignParams:
             if self.window_start and self.window_end and self.window_end < self.window_start:
                 raise ValueError(
-                    f"window_end {self.window_end} is before window_start {self.window_start}"
+                    Message("params.window_backwards", end=self.window_end, start=self.window_start)
                 )
             for name in ("window_start", "window_end"):
                 day = getattr(self, name)
                 if day is not None and day.year != self.year:
-                    raise ValueError(f"{name} {day} is not in year {self.year}")
+                    raise ValueError(
+                        Message("params.window_year", key=name, day=day, year=self.year)
+                    )
             return self
 
         def resolve_paths(self, base: Path) -> CampaignParams:
@@ -166,7 +168,7 @@ def namespace_params(namespace: Mapping[str, Any], fields: Iterable[str]) -> tup
         and isinstance(v, _PLAIN)
     )
     if unknown:
-        raise ParamsError(f"notebook parameters: unknown key(s) {', '.join(map(repr, unknown))}")
+        raise ParamsError(Message("params.notebook_unknown", keys=", ".join(map(repr, unknown))))
     # None is "not given": the params model's default applies (the only source of defaults)
     raw = {k: v for k, v in namespace.items() if k in fields and v is not None}
     return raw, Path(namespace.get("params_dir") or ".").resolve()
@@ -188,23 +190,73 @@ def quote_value(value: Any) -> str:
     return text if len(text) <= MAX_QUOTED else text[: MAX_QUOTED - 1] + "…"
 
 
-def describe_errors(error: ValidationError, source: str) -> list[str]:
-    """Pydantic's errors as one readable line per problem (at most :data:`MAX_ERROR_LINES`)."""
+PYDANTIC_ERRORS: dict[str, str] = {
+    "missing": "missing",
+    "extra_forbidden": "unknown_key",
+    "int_parsing": "whole_number",
+    "int_type": "whole_number",
+    "int_from_float": "whole_number",
+    "int_parsing_size": "whole_number",
+    "float_parsing": "number",
+    "float_type": "number",
+    "finite_number": "number",
+    "bool_parsing": "bool",
+    "bool_type": "bool",
+    "string_type": "text",
+    "date_parsing": "date",
+    "date_type": "date",
+    "date_from_datetime_parsing": "date",
+    "date_from_datetime_inexact": "date",
+    "greater_than_equal": "ge",
+    "greater_than": "gt",
+    "less_than_equal": "le",
+    "less_than": "lt",
+    "literal_error": "choice",
+    "list_type": "list",
+    "dict_type": "mapping",
+    "model_type": "mapping",
+    "model_attributes_type": "mapping",
+    "path_type": "path",
+}
+"""Pydantic's error ``type`` → the ``params.errors`` catalogue entry that says it; any other
+type is said by ``params.errors.other`` (naming the key, the value and the type)."""
+
+
+def describe_errors(error: ValidationError, source: str) -> list[Message]:
+    """Pydantic's errors as one readable line per problem (at most :data:`MAX_ERROR_LINES`),
+    in words of the catalogue (``params.yaml``), so that they read in either language."""
     lines = []
-    items = error.errors(include_url=False, include_context=False)
+    items = error.errors(include_url=False)
     for item in items[:MAX_ERROR_LINES]:
-        where = ".".join(str(p) for p in item["loc"]) or "(params)"
-        if item["type"] == "extra_forbidden":
-            lines.append(f"{source}: unknown key {where!r}")
-        elif item["type"] == "missing":
-            lines.append(f"{source}: {where}: required key is missing")
-        else:
-            value = item.get("input")
-            shown = "" if isinstance(value, dict) else f" (got {quote_value(value)})"
-            lines.append(f"{source}: {where}: {item['msg']}{shown}")
+        lines.append(Message("params.line", source=source, text=_describe_error(item)))
     if len(items) > MAX_ERROR_LINES:
-        lines.append(f"{source}: … and {len(items) - MAX_ERROR_LINES:,} more problems")
+        more = Message("params.more", more=len(items) - MAX_ERROR_LINES)
+        lines.append(Message("params.line", source=source, text=more))
     return lines
+
+
+def _describe_error(item: Mapping[str, Any]) -> Message:
+    """One pydantic error (``ErrorDetails``) in catalogue words."""
+    key = ".".join(str(p) for p in item["loc"]) or "(params)"
+    value = item.get("input")
+    got = "" if isinstance(value, dict) else Message("params.got", value=quote_value(value))
+    context = item.get("ctx") or {}
+    if item["type"] == "value_error":  # our own validators raise ValueError(Message)
+        reason = context.get("error")
+        said = reason.args[0] if isinstance(reason, ValueError) and reason.args else None
+        if isinstance(said, Message):
+            return said if item["loc"] == () else Message("params.at_key", key=key, text=said)
+    entry = PYDANTIC_ERRORS.get(item["type"], "other")
+    limit = next((context[k] for k in ("ge", "gt", "le", "lt") if k in context), "")
+    expected = str(context.get("expected", "")).replace("'", "")
+    return Message(
+        f"params.errors.{entry}",
+        key=repr(key) if entry == "unknown_key" else key,
+        got=got,
+        limit=limit,
+        expected=expected,
+        kind=item["type"],
+    )
 
 
 def parse_set(assignments: list[str]) -> dict[str, Any]:
@@ -213,7 +265,7 @@ def parse_set(assignments: list[str]) -> dict[str, Any]:
     for item in assignments:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
-            raise ParamsError(f"--set {quote_value(item)}: expected key=value")
+            raise ParamsError(Message("params.set_not_key_value", item=quote_value(item)))
         text = f"value: {value}" if value.strip() else "value: null"
         out[key.strip()] = parse_params_text(text, f"--set {quote_value(item)}")["value"]
     return out
@@ -239,12 +291,17 @@ def validate_params(
     ParamsError
         With every problem on a line of its own: unknown keys, wrong types, impossible values.
     """
-    lines: list[str] = []
+    lines: list[Message] = []
     if raw.get("campaign") is not None and raw["campaign"] not in CAMPAIGN_IDS:
-        lines.append(
-            f"{source}: campaign: must be one of {', '.join(CAMPAIGN_IDS)} "
-            f"(got {quote_value(raw['campaign'])})"
+        said = Message(
+            "params.errors.choice",
+            key="campaign",
+            expected=", ".join(CAMPAIGN_IDS),
+            got=Message("params.got", value=quote_value(raw["campaign"])),
+            limit="",
+            kind="literal_error",
         )
+        lines.append(Message("params.line", source=source, text=said))
         raw = {k: v for k, v in raw.items() if k != "campaign"} | {"campaign": "wage"}
     try:
         params = CampaignParams.model_validate(raw)
@@ -282,16 +339,14 @@ class _ParamsLoader(yaml.SafeLoader):
     def __init__(self, stream: str):
         super().__init__(stream)
         self.depth = 0
-        self.duplicates: list[str] = []
+        self.duplicates: list[Message] = []
 
     def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML's signature
         self.depth += 1
         try:
             if self.depth > MAX_NESTING:
                 mark = self.peek_event().start_mark
-                raise yaml.YAMLError(
-                    f"nested more than {MAX_NESTING} levels deep (line {mark.line + 1})"
-                )
+                raise _TooDeep(mark.line + 1)
             return super().compose_node(parent, index)
         finally:
             self.depth -= 1
@@ -302,7 +357,9 @@ class _ParamsLoader(yaml.SafeLoader):
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
             line = key_node.start_mark.line + 1
             if key is not None and key in seen:
-                self.duplicates.append(f"key {key!r} is given twice (lines {seen[key]} and {line})")
+                self.duplicates.append(
+                    Message("params.key_twice", key=repr(key), first=seen[key], line=line)
+                )
             elif key is not None:
                 seen[key] = line
         return super().construct_mapping(node, deep=deep)
@@ -315,6 +372,14 @@ class _ParamsLoader(yaml.SafeLoader):
 
 
 _ParamsLoader.add_constructor("tag:yaml.org,2002:timestamp", _ParamsLoader.construct_yaml_timestamp)
+
+
+class _TooDeep(yaml.YAMLError):
+    """A params file nested deeper than :data:`MAX_NESTING` (``line`` is where)."""
+
+    def __init__(self, line: int):
+        super().__init__(f"nested more than {MAX_NESTING} levels deep (line {line})")
+        self.line = line
 
 
 def _count_values(value: Any, budget: int) -> int:
@@ -343,21 +408,30 @@ def parse_params_text(text: str, source: str) -> dict[str, Any]:
     loader = _ParamsLoader(text)
     try:
         raw = loader.get_single_data()
+    except _TooDeep as exc:
+        said = Message("params.too_deep", levels=MAX_NESTING, line=exc.line)
+        raise ParamsError(Message("params.line", source=source, text=said)) from None
     except yaml.YAMLError as exc:
-        first = str(exc).strip().splitlines()[:6]
-        raise ParamsError(f"{source}: not valid YAML: {' '.join(first)}"[:400]) from None
+        mark = getattr(exc, "problem_mark", None)
+        said = (
+            Message("params.not_yaml_at", line=mark.line + 1, column=mark.column + 1)
+            if mark is not None
+            else Message("params.not_yaml")
+        )
+        raise ParamsError(Message("params.line", source=source, text=said)) from None
     finally:
         loader.dispose()
     if loader.duplicates:
-        raise ParamsError(f"{source}: {line}" for line in loader.duplicates)
+        raise ParamsError(
+            Message("params.line", source=source, text=line) for line in loader.duplicates
+        )
     raw = {} if raw is None else raw
     if not isinstance(raw, dict):
-        raise ParamsError(f"{source}: expected a mapping of key: value, got {type(raw).__name__}")
+        said = Message("params.not_mapping", kind=type(raw).__name__)
+        raise ParamsError(Message("params.line", source=source, text=said))
     if _count_values(raw, MAX_NODES) > MAX_NODES:
-        raise ParamsError(
-            f"{source}: holds more than {MAX_NODES:,} values once its aliases are expanded; "
-            "a params file needs a few dozen"
-        )
+        said = Message("params.too_many_values", most=MAX_NODES)
+        raise ParamsError(Message("params.line", source=source, text=said))
     return raw
 
 
@@ -366,21 +440,24 @@ def read_params_file(path: str | Path) -> dict[str, Any]:
     path = Path(path)
     try:
         if path.stat().st_size > MAX_PARAMS_BYTES:
-            raise ParamsError(
-                f"{path}: {path.stat().st_size:,} bytes is too large for a params file "
-                f"(at most {MAX_PARAMS_BYTES:,})"
-            )
+            said = Message("params.too_large", size=path.stat().st_size, most=MAX_PARAMS_BYTES)
+            raise ParamsError(Message("params.line", source=str(path), text=said))
         data = path.read_bytes()
     except OSError as exc:
-        raise ParamsError(f"{path}: cannot read params file ({exc.strerror})") from None
+        said = (
+            Message("params.not_found")
+            if isinstance(exc, FileNotFoundError)
+            else Message("params.unreadable", reason=exc.strerror)
+        )
+
+        raise ParamsError(Message("params.line", source=str(path), text=said)) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise ParamsError(
-            f"{path}: line {line}: not UTF-8 text (byte 0x{data[exc.start]:02x}); save the "
-            "params file as UTF-8 (in Notepad: 另存为 → 编码 UTF-8)"
-        ) from None
+        said = Message("params.not_utf8", line=line, byte=f"0x{data[exc.start]:02x}")
+        raise ParamsError(Message("params.line", source=str(path), text=said)) from None
+
     return parse_params_text(text, str(path))
 
 

@@ -23,7 +23,7 @@ from inspectlib.audit import (
     write_audit,
 )
 from inspectlib.draw import DrawResult, plan_draw
-from inspectlib.errors import ParamsError
+from inspectlib.errors import Message, ParamsError
 from inspectlib.forms import write_forms
 from inspectlib.geo import town_centroids
 from inspectlib.inputs import CampaignInputs, load_campaign_inputs
@@ -346,17 +346,20 @@ def verify_plan(audit_path: str | Path) -> VerifyResult:
         for key in listed:
             if recorded["schedule"].get(key) != now.get(key):
                 differences.append(_schedule_difference(key, recorded["schedule"], now))
-        differences += [
-            f"schedule.{line}" for line in field_differences(recorded["schedule"], now, set(listed))
-        ]
+        differences += field_differences(recorded["schedule"], now, set(listed), "schedule.")
     return VerifyResult(not differences, differences, result.notes, result.audit_path)
 
 
-def _schedule_difference(key: str, recorded: dict, now: dict) -> str:
+def _schedule_difference(key: str, recorded: dict, now: dict) -> Message:
     if key != "visits":
-        return f"schedule {key}: recorded {recorded.get(key)!r}, now {now.get(key)!r}"
+        return Message(
+            "cli.verify.schedule_field",
+            key=key,
+            recorded=repr(recorded.get(key)),
+            now=repr(now.get(key)),
+        )
     before, after = recorded.get("visits", []), now.get("visits", [])
     for i, (a, b) in enumerate(zip(before, after, strict=False)):
         if a != b:
-            return f"schedule visit {i + 1}: recorded {a}, now {b}"
-    return f"schedule: {len(before)} visits recorded, {len(after)} now"
+            return Message("cli.verify.schedule_visit", visit=i + 1, recorded=a, now=b)
+    return Message("cli.verify.schedule_count", recorded=len(before), now=len(after))

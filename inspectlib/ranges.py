@@ -13,42 +13,71 @@ import math
 
 import pandas as pd
 
+from inspectlib.errors import Message
 from inspectlib.schema import CAMPAIGN_IDS, RESULTS, Column, accepted_range
 
-EXPLAIN: dict[str, str] = {
-    "int": "a whole number",
-    "count": "a whole number ≥ 0 (e.g. 120 or 120人)",
-    "float": "a number",
-    "bool": "是/否, Y/N or 1/0",
-    "date": "a date such as 2025-03-04, 2025/3/4 or 2025年3月4日",
-    "grade": "a credit grade A, B or C",
-    "result": f"one of {', '.join(RESULTS)} (or 合规/违法/关闭/未找到/拒绝)",
-    "campaign": f"one of {', '.join(CAMPAIGN_IDS)} (or 工资/非法用工/高温/服务行业)",
-    "stratum": "random or risk (or 随机/风险)",
-}
-"""What a readable value of each column kind looks like (for messages)."""
+KINDS_EXPLAINED = (
+    "int",
+    "count",
+    "float",
+    "bool",
+    "date",
+    "grade",
+    "result",
+    "campaign",
+    "stratum",
+)
+"""Column kinds whose readable values :func:`expected_value` describes (``problems.yaml``,
+group ``expected``)."""
 
 
-def expected_value(spec: Column, today: dt.date) -> str:
-    """What a readable value of ``spec`` looks like, with its accepted range."""
+def expected_value(spec: Column, today: dt.date) -> Message:
+    """What a readable value of ``spec`` looks like, with its accepted range.
+
+    Examples
+    --------
+    >>> from inspectlib.schema import WEATHER
+    >>> tmax = next(c for c in WEATHER if c.name == "tmax_c")
+    >>> expected_value(tmax, dt.date(2026, 1, 1)).render("zh")
+    '数字'
+    """
     bounds = accepted_range(spec, today)
     if bounds is None or spec.kind not in ("count", "int", "date"):
-        return EXPLAIN[spec.kind]
+        if spec.kind == "result":
+            return Message("problems.expected.result", choices=", ".join(RESULTS))
+        if spec.kind == "campaign":
+            return Message("problems.expected.campaign", choices=", ".join(CAMPAIGN_IDS))
+        return Message(f"problems.expected.{spec.kind}")
     if spec.kind == "date":
-        return f"a date in {describe_range(spec, today)}, such as 2025-03-04 or 2025年3月4日"
-    return f"a whole number in {describe_range(spec, today)} (e.g. 120 or 120人)"
+        return Message("problems.expected.date_in", range=describe_range(spec, today))
+    return Message("problems.expected.count_in", range=describe_range(spec, today))
 
 
-def describe_range(spec: Column, today: dt.date | None = None) -> str:
-    """The accepted range of a column in words, e.g. ``0 … 10,000,000,000 yuan``."""
+def describe_range(spec: Column, today: dt.date | None = None) -> Message:
+    """The accepted range of a column in words, e.g. ``0 … 10,000,000,000 yuan``.
+
+    Examples
+    --------
+    >>> from inspectlib.schema import FINDINGS
+    >>> fine = next(c for c in FINDINGS if c.name == "fine_yuan")
+    >>> str(describe_range(fine)), describe_range(fine).render("zh")
+    ('0 … 10,000,000,000 yuan', '0 … 10,000,000,000 元')
+    """
     bounds = accepted_range(spec, today)
     if bounds is None:
-        return "any value"
+        return Message("problems.range.any")
     low, high = bounds
     if isinstance(low, dt.date):
-        return f"{low.isoformat()} … {high.isoformat()}"
-    unit = f" {spec.unit}" if spec.unit else ""
-    return f"{low:,g} … {high:,.0f}{unit}" if high >= 1e6 else f"{low:,g} … {high:,g}{unit}"
+        return Message("problems.range.dates", low=low.isoformat(), high=high.isoformat())
+    shown = f"{low:,g} … {high:,.0f}" if high >= 1e6 else f"{low:,g} … {high:,g}"
+    if not spec.unit:
+        return Message("problems.range.numbers", range=shown)
+    return Message("problems.range.with_unit", range=shown, unit=Message(_unit_key(spec.unit)))
+
+
+def _unit_key(unit: str) -> str:
+    names = {"°C": "celsius", "°": "degrees"}
+    return f"problems.units.{names.get(unit, unit)}"
 
 
 def outside_range(spec: Column, parsed: pd.Series, today: dt.date) -> pd.Series:

@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 from stdnum.cn import uscc
 
 from inspectlib import coords as datum
-from inspectlib.errors import Problems, shorten
+from inspectlib.errors import Message, Problems, shorten
 from inspectlib.geo import assign_towns, town_centroids
 from inspectlib.industry import code_digits, section_of
 from inspectlib.schema import REGISTER
@@ -148,7 +148,7 @@ def load_register(
             path,
             firms.loc[missing_name, "source_row"],
             header["name"],
-            "firm name is empty",
+            Message("problems.register.name_empty"),
         )
     _convert_coordinates(firms, path, coords, header["lon"], problems)
     firms["industry_section"] = section_of(firms["industry_code"], firms["industry"])
@@ -174,8 +174,7 @@ def report_credit_codes(
         path,
         frame.loc[malformed, "source_row"],
         column,
-        "{value} is not a unified social credit code "
-        "(18 characters: 8 digits, then 10 digits or capital letters)",
+        Message("problems.register.not_uscc"),
         shown=frame.loc[malformed, "firm_id"],
     )
     report_rows(
@@ -183,8 +182,7 @@ def report_credit_codes(
         path,
         frame.loc[bad_check, "source_row"],
         column,
-        "the check character of credit code {value} is wrong (kept: some genuine old codes "
-        "fail the check; please confirm it)",
+        Message("problems.register.uscc_check"),
         severity="warning",
         shown=frame.loc[bad_check, "firm_id"],
         code="uscc_check",
@@ -194,14 +192,26 @@ def report_credit_codes(
 def _check_ids(firms: pd.DataFrame, path: str | Path, column: str, problems: Problems) -> None:
     empty = firms["firm_id"] == ""
     if empty.any():
-        report_rows(problems, path, firms.loc[empty, "source_row"], column, "firm_id is empty")
+        report_rows(
+            problems,
+            path,
+            firms.loc[empty, "source_row"],
+            column,
+            Message("problems.empty", name="firm_id"),
+        )
     report_credit_codes(firms, path, column, problems)
     dup = firms["firm_id"].duplicated(keep=False) & ~empty
     for code, rows in firms.loc[dup].groupby("firm_id", sort=True)["source_row"]:
         listed = ", ".join(str(r) for r in rows.tolist()[:20])
         problems.error(
             path,
-            f"firm_id {shorten(code, MAX_SHOWN)!r} appears {len(rows)} times (rows {listed})",
+            Message(
+                "problems.duplicate_id",
+                name="firm_id",
+                id=repr(shorten(code, MAX_SHOWN)),
+                times=len(rows),
+                rows=listed,
+            ),
             int(rows.iloc[0]),
             column,
         )
@@ -218,7 +228,7 @@ def _convert_coordinates(
             path,
             firms.loc[one_only, "source_row"],
             column,
-            "only one of lon/lat is filled in; the firm is placed by its town instead",
+            Message("problems.register.lonlat_partial"),
             severity="warning",
             code="lonlat_partial",
         )
@@ -230,7 +240,7 @@ def _convert_coordinates(
             path,
             firms.loc[swapped, "source_row"],
             column,
-            "lon and lat look swapped (latitude in the lon column); swapped back",
+            Message("problems.register.lonlat_swapped"),
             severity="warning",
             code="lonlat_swapped",
         )
@@ -244,7 +254,7 @@ def _convert_coordinates(
             path,
             firms.loc[impossible, "source_row"],
             column,
-            "lon/lat out of range (lon −180…180, lat −90…90)",
+            Message("problems.register.lonlat_impossible"),
         )
     outside_china = (
         firms["lon"].notna()
@@ -257,7 +267,7 @@ def _convert_coordinates(
             path,
             firms.loc[outside_china, "source_row"],
             column,
-            "lon/lat lie outside China; check the coordinates",
+            Message("problems.register.outside_china"),
             severity="warning",
             code="outside_china",
         )
@@ -284,7 +294,7 @@ def _place_firms(
                 path,
                 firms.loc[nowhere, "source_row"],
                 column,
-                "firm has no location: no lon/lat and no town",
+                Message("problems.register.no_location"),
             )
         return
     known = set(boundaries["town"])
@@ -301,8 +311,11 @@ def _place_firms(
     ):
         problems.warning(
             path,
-            f"register says town {shorten(said, MAX_SHOWN)!r} but the location is in "
-            f"{found!r}; using {found!r} (the location)",
+            Message(
+                "problems.register.town_differs",
+                said=repr(shorten(said, MAX_SHOWN)),
+                found=repr(found),
+            ),
             int(row),
             column,
             code="town_differs",
@@ -310,8 +323,7 @@ def _place_firms(
     if differs.sum() > 50:
         problems.warning(
             path,
-            f"and {int(differs.sum()) - 50:,} more firms whose town differs "
-            "from their location (the location is used)",
+            Message("problems.register.town_differs_more", more=int(differs.sum()) - 50),
             None,
             column,
             code="town_differs",
@@ -327,7 +339,7 @@ def _place_firms(
             path,
             firms.loc[outside, "source_row"],
             column,
-            "location lies outside every town boundary; kept and flagged",
+            Message("problems.register.outside_boundaries"),
             severity="warning",
             code="outside_boundaries",
         )
@@ -339,8 +351,7 @@ def _place_firms(
             path,
             firms.loc[unknown_town, "source_row"],
             column,
-            f"firm has no lon/lat and its town is not one of the boundaries' towns "
-            f"({', '.join(sorted(known))})",
+            Message("problems.register.unknown_town", towns=", ".join(sorted(known))),
         )
     no_location = ~has_point & (registered == "")
     if no_location.any():
@@ -349,7 +360,7 @@ def _place_firms(
             path,
             firms.loc[no_location, "source_row"],
             column,
-            "firm has no location: no lon/lat and no town",
+            Message("problems.register.no_location"),
         )
     approx = ~has_point & registered.isin(known)
     if approx.any():
@@ -362,7 +373,7 @@ def _place_firms(
             path,
             firms.loc[approx, "source_row"],
             "lon",
-            "no lon/lat: placed at the centre of its town (approx_location)",
+            Message("problems.register.approx_location"),
             severity="warning",
             code="approx_location",
         )

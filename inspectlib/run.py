@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from inspectlib import rundirs
-from inspectlib.errors import InputError, InspectlibError, Problem, RunError
+from inspectlib.errors import InputError, InspectlibError, Message, Problem, RunError
 from inspectlib.htmlcheck import external_references, strip_external_assets
 
 log = logging.getLogger(__name__)
@@ -121,7 +121,8 @@ def _step(name: str) -> Callable[..., Any]:
 
 @dataclass(frozen=True)
 class RunResult:
-    """Outcome of one run: ``status`` is ``ok`` or ``failed``; ``message`` says why it failed."""
+    """Outcome of one run: ``status`` is ``ok`` or ``failed``; ``message`` says why it failed
+    (in English, for logs; ``message_zh`` in Chinese, see :meth:`reason`)."""
 
     params_file: str
     campaign: str
@@ -129,6 +130,19 @@ class RunResult:
     seconds: float
     output_dir: str
     message: str = ""
+    message_zh: str = ""
+
+    def reason(self, language: str) -> str:
+        """Why the run failed, in ``language``."""
+        return self.message_zh if language == "zh" and self.message_zh else self.message
+
+
+def failure_text(exc: BaseException, language: str) -> str:
+    """What went wrong, in ``language``: an inspectlib error in catalogue words (one line
+    per problem), any other exception as its type and text (a programming error)."""
+    if isinstance(exc, InspectlibError):
+        return "\n".join(exc.lines_in(language))
+    return f"{type(exc).__name__}: {exc}"
 
 
 def _is_kernel_start_failure(exc: BaseException) -> bool:
@@ -259,7 +273,9 @@ def export_report(notebook: Path, html_path: Path) -> Path:
     leftovers = external_references(body)
     if leftovers:
         raise InspectlibError(
-            f"{html_path.name}: report still references the network: {', '.join(leftovers[:5])}"
+            Message(
+                "cli.run.network", file=html_path.name, found=", ".join(map(str, leftovers[:5]))
+            )
         )
     tmp = html_path.with_name(f".{html_path.name}.tmp")
     tmp.write_text(body, encoding="utf-8")
@@ -284,9 +300,8 @@ def _check_input_files(params: Any, params_file: str | Path) -> None:
         value = getattr(params, name, None)
         for path in value if isinstance(value, list) else [value]:
             if path is not None and not Path(path).is_file():
-                missing.append(
-                    Problem("error", str(path), f"file not found ({name} in {params_file})")
-                )
+                said = Message("problems.run.input_missing", key=name, params=str(params_file))
+                missing.append(Problem("error", str(path), said))
     if missing:
         raise InputError(missing)
 
@@ -299,7 +314,9 @@ def _check_outputs(run_dir: Path) -> None:
             continue
         found = external_references(html.read_text(encoding="utf-8"))
         if found:
-            raise InspectlibError(f"{html}: references the network: {', '.join(found[:5])}")
+            raise InspectlibError(
+                Message("cli.run.network", file=str(html), found=", ".join(map(str, found[:5])))
+            )
 
 
 class _NotebookRun(threading.Thread):

@@ -23,7 +23,7 @@ import pandas as pd
 import pyarrow as pa
 
 from inspectlib import values, workbooks
-from inspectlib.errors import InputError, Problem, Problems, shorten
+from inspectlib.errors import InputError, Message, Problem, Problems, shorten
 from inspectlib.headers import ambiguous_headers, header_key, match_headers
 from inspectlib.ranges import describe_range, expected_value, outside_range
 from inspectlib.schema import (
@@ -103,11 +103,7 @@ def decode_text(data: bytes, file: str | Path) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise InputError.single(
-        file,
-        "cannot tell the text encoding: the file is neither UTF-8 "
-        "nor GBK/GB18030; save it as UTF-8 CSV or XLSX",
-    )
+    raise InputError.single(file, Message("problems.table.encoding"))
 
 
 def _parquet_grid(path: Path) -> pd.DataFrame:
@@ -120,9 +116,13 @@ def _parquet_grid(path: Path) -> pd.DataFrame:
     if size > MAX_PARQUET_BYTES or meta.num_columns > MAX_COLUMNS:
         raise InputError.single(
             path,
-            f"the Parquet file holds {size / 2**30:,.1f} GiB in {meta.num_columns:,} columns "
-            f"uncompressed; at most {MAX_PARQUET_BYTES / 2**30:,.0f} GiB and "
-            f"{MAX_COLUMNS:,} columns are read",
+            Message(
+                "problems.table.parquet_too_large",
+                gib=size / 2**30,
+                columns=meta.num_columns,
+                max_gib=MAX_PARQUET_BYTES / 2**30,
+                max_columns=MAX_COLUMNS,
+            ),
         )
     frame = pd.read_parquet(path, dtype_backend="pyarrow")
     if not isinstance(frame.index, pd.RangeIndex) or frame.index.name is not None:
@@ -156,7 +156,10 @@ def _read_grid(path: Path, sheet: str | int | None) -> pd.DataFrame:
             )
         except ValueError as exc:
             raise InputError.single(
-                path, f"cannot read sheet {shorten(sheet, 80)!r}: {shorten(exc)}"
+                path,
+                Message(
+                    "problems.table.sheet", sheet=repr(shorten(sheet, 80)), reason=shorten(exc)
+                ),
             ) from None
     if suffix == ".parquet":
         return _parquet_grid(path)
@@ -300,7 +303,7 @@ def report_rows(
     file: str | Path,
     rows: pd.Series,
     column: str | None,
-    message: str,
+    message: str | Message,
     severity: str = "error",
     shown: pd.Series | None = None,
     code: str | None = None,
@@ -308,21 +311,39 @@ def report_rows(
     """Add one problem per row number in ``rows`` (capped at :data:`MAX_ROW_PROBLEMS`).
 
     With ``shown`` (the cell values, aligned with ``rows``), ``{value}`` in ``message`` is
-    replaced by each row's value, quoted and cut to :data:`MAX_SHOWN` characters. ``code``
+    replaced by each row's value, quoted and cut to :data:`MAX_SHOWN` characters (a
+    :class:`~inspectlib.errors.Message` gets it as its ``value``). ``code``
     names the kind of problem (see :class:`~inspectlib.errors.Problem`).
     """
     row_list = [int(r) for r in rows.tolist()]
     cells = [None] * len(row_list) if shown is None else shown.tolist()
     for row, cell in zip(row_list[:MAX_ROW_PROBLEMS], cells, strict=False):
-        text = message if shown is None else message.format(value=_quote(cell))
+        text = message if shown is None else _with_value(message, _quote(cell))
         problems.items.append(Problem(severity, str(file), text, row, column, code))
     if len(row_list) > MAX_ROW_PROBLEMS:
         more = len(row_list) - MAX_ROW_PROBLEMS
-        text = (
-            f"{message.replace(' {value}', '')} — and {more:,} more rows like this "
-            f"(rows {row_list[MAX_ROW_PROBLEMS]}–{row_list[-1]})"
-        )
-        problems.items.append(Problem(severity, str(file), text, None, column, code, more))
+        if isinstance(message, Message):
+            what = message if shown is None else message.with_values(value="…")
+            summary: str | Message = Message(
+                "problems.more_rows",
+                what=what,
+                more=more,
+                first=row_list[MAX_ROW_PROBLEMS],
+                last=row_list[-1],
+            )
+        else:
+            summary = (
+                f"{message.replace(' {value}', '')} — and {more:,} more rows like this "
+                f"(rows {row_list[MAX_ROW_PROBLEMS]}–{row_list[-1]})"
+            )
+        problems.items.append(Problem(severity, str(file), summary, None, column, code, more))
+
+
+def _with_value(message: str | Message, value: str) -> str | Message:
+    """``message`` with one row's quoted cell value filled in as ``{value}``."""
+    if isinstance(message, Message):
+        return message.with_values(value=value)
+    return message.format(value=value)
 
 
 def read_table(
@@ -363,20 +384,21 @@ def read_table(
     """
     path = Path(path)
     if not path.is_file():
-        raise InputError.single(path, "file not found")
+        raise InputError.single(path, Message("problems.table.file_not_found"))
     try:
         grid = _read_grid(path, sheet)
     except InputError:
         raise
     except Exception as exc:  # noqa: BLE001 - any reader failure is a bad file for the user
-        raise InputError.single(path, f"cannot read the file: {shorten(exc)}") from None
+        raise InputError.single(
+            path, Message("problems.table.unreadable", reason=shorten(exc))
+        ) from None
     if grid.empty:
-        raise InputError.single(path, "the file is empty")
+        raise InputError.single(path, Message("problems.table.empty"))
     if grid.shape[1] > MAX_COLUMNS:
         raise InputError.single(
             path,
-            f"the file has {grid.shape[1]:,} columns; at most {MAX_COLUMNS:,} are read (is the "
-            "delimiter right, or is this another kind of file?)",
+            Message("problems.table.too_wide", columns=grid.shape[1], max_columns=MAX_COLUMNS),
         )
     header_at = _find_header_row(grid, columns)
     raw_headers = _clean_headers(grid.iloc[header_at].tolist(), path, problems)
@@ -399,8 +421,12 @@ def read_table(
     for name, clash in ambiguous_headers(as_written, columns).items():  # 企业名称 twice too
         problems.error(
             path,
-            f"two columns could be {name}: {' and '.join(map(repr, clash))}; rename or "
-            "delete one of them so that it is clear which one to read",
+            Message(
+                "problems.table.ambiguous",
+                name=name,
+                first=repr(clash[0]),
+                second=" / ".join(map(repr, clash[1:])),
+            ),
             header_at + 1,
             clash[1],
         )
@@ -409,8 +435,12 @@ def read_table(
             names = " / ".join((spec.name, *spec.aliases))
             problems.error(
                 path,
-                f"required column {spec.name!r} is missing (accepted headers: "
-                f"{names}; headers found: {shorten(', '.join(headers))})",
+                Message(
+                    "problems.table.missing_column",
+                    name=repr(spec.name),
+                    accepted=names,
+                    found=shorten(", ".join(headers)),
+                ),
                 header_at + 1,
             )
     today = dt.date.today()
@@ -428,7 +458,11 @@ def read_table(
                 path,
                 body.loc[bad, "__row__"],
                 header,
-                f"cannot read {spec.name} value {{value}} — expected {expected_value(spec, today)}",
+                Message(
+                    "problems.table.unreadable_value",
+                    name=spec.name,
+                    expected=expected_value(spec, today),
+                ),
                 shown=body.loc[bad, header],
             )
         outside = outside_range(spec, parsed, today)
@@ -438,8 +472,11 @@ def read_table(
                 path,
                 body.loc[outside, "__row__"],
                 header,
-                f"{spec.name} value {{value}} is outside the accepted range "
-                f"{describe_range(spec, today)}",
+                Message(
+                    "problems.table.outside_range",
+                    name=spec.name,
+                    range=describe_range(spec, today),
+                ),
                 shown=body.loc[outside, header],
             )
             parsed = parsed.mask(outside)
@@ -462,8 +499,7 @@ def _clean_headers(raw: list[object], path: Path, problems: Problems) -> list[ob
             header = _CONTROL.sub("", header)
             problems.warning(
                 path,
-                "control characters (such as NUL bytes) removed from this header; the "
-                "file may be damaged",
+                Message("problems.table.control_header"),
                 None,
                 shorten(header, MAX_SHOWN) or f"column {i + 1}",
             )
@@ -493,7 +529,7 @@ def _strip_control_characters(
             path,
             body.loc[hit, "__row__"],
             header,
-            "control characters (such as NUL bytes) removed from the value",
+            Message("problems.table.control_value"),
             severity="warning",
         )
 
@@ -506,9 +542,11 @@ def _report_uncached_formulas(
         column = headers[cell.column - 1] if cell.column <= len(headers) else cell.coordinate
         problems.error(
             path,
-            f"cell {cell.coordinate} holds the formula {shorten(cell.formula, MAX_SHOWN)!r} "
-            "but no computed value, so it would read as blank; open the file in Excel or WPS "
-            "and save it (or paste the values) before using it",
+            Message(
+                "problems.table.uncached_formula",
+                cell=cell.coordinate,
+                formula=repr(shorten(cell.formula, MAX_SHOWN)),
+            ),
             cell.row,
             column,
         )

@@ -33,7 +33,7 @@ import chinese_calendar
 import holidays
 import pandas as pd
 
-from inspectlib.errors import ParamsError, PlanningError
+from inspectlib.errors import Message, ParamsError, PlanningError
 
 __all__ = [
     "CAMPAIGN_MONTHS",
@@ -315,7 +315,11 @@ def default_window(campaign_id: str, year: int) -> tuple[dt.date, dt.date]:
         first_month, last_month = CAMPAIGN_MONTHS[campaign_id]
     except (KeyError, TypeError):
         raise ParamsError(
-            f"unknown campaign {campaign_id!r}: must be one of {', '.join(CAMPAIGN_MONTHS)}"
+            Message(
+                "params.unknown_campaign",
+                value=repr(campaign_id),
+                choices=", ".join(CAMPAIGN_MONTHS),
+            )
         ) from None
     start = dt.date(year, first_month, 1)
     if campaign_id == "wage":
@@ -381,15 +385,21 @@ def campaign_window(
     if last < first:
         hint = "window_end" if end is None else "window_start/window_end"
         raise PlanningError(
-            f"the {campaign_id} window {year} would end {last} before it starts {first}; "
-            f"set {hint} in the params"
+            Message(
+                "cli.planning.window_backwards",
+                campaign=campaign_id,
+                year=year,
+                first=first,
+                last=last,
+                hint=hint,
+            )
         )
     days, warnings = workdays_between(first, last)
     if not days:
         raise PlanningError(
-            f"the {campaign_id} window {first}…{last} has no workday (holidays and weekends "
-            "only); widen window_start/window_end"
+            Message("cli.planning.window_no_workday", campaign=campaign_id, first=first, last=last)
         )
+
     sources = "; ".join(_describe_source(y) for y in range(first.year, last.year + 1))
     return Window(start=first, end=last, workdays=days, warnings=warnings, calendar=sources)
 

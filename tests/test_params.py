@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 
+from inspectlib.catalogue.languages import english_sentences
 from inspectlib.errors import ParamsError
 from inspectlib.params import load_params, parse_set, validate_params
 
@@ -103,8 +104,13 @@ def test_an_impossible_date_in_the_file_names_its_key(tmp_path):
     path = tmp_path / "p.yaml"
     text = "".join(f"{k}: {v}\n" for k, v in BASE.items()) + "window_start: 2027-13-01\n"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(ParamsError, match=r"p\.yaml: window_start: .*month.*'2027-13-01'"):
+    with pytest.raises(ParamsError, match=r"p\.yaml: window_start: .*valid date.*'2027-13-01'"):
         load_params(path)
+    with pytest.raises(ParamsError) as info:
+        load_params(path)
+    (line,) = info.value.lines_in("zh")
+    assert line == f"{path}：window_start：应为有效日期，如 2027-06-01（实际为 '2027-13-01'）"
+
 
 
 def test_a_repeated_key_is_an_error(tmp_path):
@@ -152,10 +158,17 @@ def test_the_cli_prints_one_line_per_problem(tmp_path, capsys):
     path = tmp_path / "p.yaml"
     text = "".join(f"{k}: {v}\n" for k, v in BASE.items() if k != "roster")
     path.write_text(text + "window_start: 2027-13-01\ntarget_firms: many\n", encoding="utf-8")
-    assert main(["plan", str(path)]) == 1
+    assert main(["plan", str(path), "--lang", "en"]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 3 and all(line.startswith(f"error: {path}: ") for line in err)
     assert {line.split(": ")[2] for line in err} == {"window_start", "target_firms", "roster"}
+    # the params file names no language: its outputs are Chinese, and so is the CLI
+    assert main(["plan", str(path)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 3 and all(line.startswith(f"错误：{path}：") for line in err)
+    assert {line.split("：")[2] for line in err} == {"window_start", "target_firms", "roster"}
+    assert not any(english_sentences(line.replace(str(path), "")) for line in err), err
+
 
 
 def test_a_params_file_without_store_uses_the_archive_beside_it(tmp_path):

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from inspectlib.errors import Problems, shorten
+from inspectlib.errors import Message, Problems, shorten
 from inspectlib.ranges import describe_range
 from inspectlib.schema import CAMPAIGN_IDS, FINDINGS, FINDINGS_COLUMNS, RESULTS, accepted_range
 from inspectlib.tables import MAX_SHOWN
@@ -53,9 +53,11 @@ def _row(frame: pd.DataFrame, i: int) -> int | None:
     return None if pd.isna(value) else int(value)
 
 
-def _label(frame: pd.DataFrame, i: int) -> str:
+def _label(frame: pd.DataFrame, i: int) -> Message:
     row = _row(frame, i)
-    return f"row {row}" if row is not None else f"record {i + 1}"
+    if row is not None:
+        return Message("problems.archive.row", row=row)
+    return Message("problems.archive.record", record=i + 1)
 
 
 def _warn_rows(
@@ -64,7 +66,7 @@ def _warn_rows(
     frame: pd.DataFrame,
     positions: list[int],
     column: str,
-    message: Callable[[int], str],
+    message: Callable[[int], Message],
 ) -> None:
     """One warning per row, at most :data:`MAX_LISTED`; then one line for the rest."""
     for i in positions[:MAX_LISTED]:
@@ -72,7 +74,7 @@ def _warn_rows(
     if len(positions) > MAX_LISTED:
         problems.warning(
             source,
-            f"… and {len(positions) - MAX_LISTED:,} more rows like this",
+            Message("problems.archive.more_rows", more=len(positions) - MAX_LISTED),
             None,
             column,
         )
@@ -91,10 +93,19 @@ def _shown(value: object) -> str:
     return repr(shorten(value, MAX_SHOWN)) if isinstance(value, str) else shorten(value)
 
 
-def describe_key(firm_id: object, campaign: object, day: object) -> str:
+def describe_key(firm_id: object, campaign: object, day: object) -> Message:
     """``firm 9132… / wage / 2026-01-12`` — a finding's natural key in words."""
-    when = pd.Timestamp(day).date().isoformat() if not pd.isna(day) else "no date"
-    return f"firm {shorten(firm_id, MAX_SHOWN)} / {shorten(campaign, MAX_SHOWN)} / {when}"
+    when = (
+        pd.Timestamp(day).date().isoformat()
+        if not pd.isna(day)
+        else Message("problems.archive.no_date")
+    )
+    return Message(
+        "problems.archive.key",
+        firm=shorten(firm_id, MAX_SHOWN),
+        campaign=shorten(campaign, MAX_SHOWN),
+        when=when,
+    )
 
 
 def key_problems(frame: pd.DataFrame, source: str | Path) -> Problems:
@@ -138,20 +149,30 @@ def key_problems(frame: pd.DataFrame, source: str | Path) -> Problems:
             differ = [c for c in values if not _same(frame[c].iloc[first], frame[c].iloc[other])]
             if differ:
                 c = differ[0]
-                more = f"; {len(differ) - 1} more columns differ" if len(differ) > 1 else ""
+                more = (
+                    Message("problems.archive.more_columns", more=len(differ) - 1)
+                    if len(differ) > 1
+                    else ""
+                )
                 problems.error(
                     source,
-                    f"{what} appears in {a} and {b} with different values ({c}: "
-                    f"{_shown(frame[c].iloc[first])} in {a}, {_shown(frame[c].iloc[other])} in "
-                    f"{b}{more}); "
-                    "keep one of them",
+                    Message(
+                        "problems.archive.key_differs",
+                        what=what,
+                        a=a,
+                        b=b,
+                        column=c,
+                        value_a=_shown(frame[c].iloc[first]),
+                        value_b=_shown(frame[c].iloc[other]),
+                        more=more,
+                    ),
                     _row(frame, other),
                     c,
                 )
             else:
                 problems.warning(
                     source,
-                    f"{what} repeats {a} with the same values; archived once",
+                    Message("problems.archive.key_repeats", what=what, a=a),
                     _row(frame, other),
                 )
     return problems
@@ -175,11 +196,23 @@ def row_problems(frame: pd.DataFrame, source: str | Path) -> Problems:
     error: f.csv, column 'notes': notes 'a\\x00b' contains a NUL byte
     """
     problems = Problems()
-    checks: list[tuple[str, pd.Series, str]] = [
-        ("firm_id", frame["firm_id"].isna() | (frame["firm_id"].astype(str) == ""), "is empty"),
-        ("campaign", ~frame["campaign"].isin(CAMPAIGN_IDS), "is not a campaign id"),
-        ("inspection_date", frame["inspection_date"].isna(), "is empty"),
-        ("result", ~frame["result"].isin(RESULTS), f"is not one of {', '.join(RESULTS)}"),
+    checks: list[tuple[str, pd.Series, Message]] = [
+        (
+            "firm_id",
+            frame["firm_id"].isna() | (frame["firm_id"].astype(str) == ""),
+            Message("problems.archive.is_empty"),
+        ),
+        (
+            "campaign",
+            ~frame["campaign"].isin(CAMPAIGN_IDS),
+            Message("problems.archive.not_campaign"),
+        ),
+        ("inspection_date", frame["inspection_date"].isna(), Message("problems.archive.is_empty")),
+        (
+            "result",
+            ~frame["result"].isin(RESULTS),
+            Message("problems.archive.not_result", choices=", ".join(RESULTS)),
+        ),
     ]
     for spec in FINDINGS:
         bounds = accepted_range(spec)
@@ -197,17 +230,18 @@ def row_problems(frame: pd.DataFrame, source: str | Path) -> Problems:
             (
                 spec.name,
                 outside.astype(bool),
-                f"is outside the accepted range {describe_range(spec)}",
+                Message("problems.archive.outside_range", range=describe_range(spec)),
             )
         )
     for name in ("team", "violation_codes", "notes", "firm_id"):
         if name in frame:
             nul = frame[name].astype("string").str.contains("\x00", regex=False).fillna(False)
-            checks.append((name, nul.astype(bool), "contains a NUL byte"))
+            checks.append((name, nul.astype(bool), Message("problems.archive.nul")))
     for name, bad, what in checks:
         for i in [int(i) for i in bad.to_numpy().nonzero()[0][:50]]:
             shown = _shown(frame[name].iloc[i])
-            problems.error(source, f"{name} {shown} {what}", _row(frame, i), name)
+            said = Message("problems.archive.value_problem", name=name, value=shown, what=what)
+            problems.error(source, said, _row(frame, i), name)
     return problems
 
 
@@ -250,38 +284,50 @@ def findings_warnings(
         return problems
     if register_ids is not None:
         known = frame["firm_id"].isin(set(register_ids)).to_numpy()
-        where = f"the register {register_name}" if register_name else "the register"
+        where = (
+            Message("problems.archive.the_register_named", name=register_name)
+            if register_name
+            else Message("problems.archive.the_register")
+        )
         _warn_rows(
             problems,
             source,
             frame,
             [int(i) for i in (~known).nonzero()[0]],
             "firm_id",
-            lambda i: f"firm {frame['firm_id'].iloc[i]} is not in {where}; archived anyway",
+            lambda i: Message(
+                "problems.archive.not_in_register", firm=frame["firm_id"].iloc[i], where=where
+            ),
         )
     days = pd.to_datetime(frame["inspection_date"])
     windows: dict[tuple[str, int], Window] = {}
     outside: list[int] = []
-    checked: dict[int, tuple[str, Window]] = {}
+    checked: dict[int, tuple[Message, Window]] = {}
     for i, (campaign, day) in enumerate(zip(frame["campaign"], days, strict=True)):
         if pd.isna(day):
             continue
         if window is not None:
-            label, (first, last) = "the campaign window", window
+            label, (first, last) = Message("problems.archive.the_window"), window
         else:
             key = (str(campaign), int(day.year))
             if key not in windows:
                 windows[key] = window_for(*key)
-            label, (first, last) = f"the {campaign} campaign's default window", windows[key]
+            label, (first, last) = (
+                Message("problems.archive.default_window", campaign=campaign),
+                windows[key],
+            )
         if not first <= day.date() <= last:
             outside.append(i)
             checked[i] = (label, (first, last))
 
-    def outside_message(i: int) -> str:
+    def outside_message(i: int) -> Message:
         label, (first, last) = checked[i]
-        return (
-            f"inspection_date {days.iloc[i].date().isoformat()} is outside {label} "
-            f"{first.isoformat()}…{last.isoformat()}; archived anyway"
+        return Message(
+            "problems.archive.outside_window",
+            day=days.iloc[i].date().isoformat(),
+            label=label,
+            first=first.isoformat(),
+            last=last.isoformat(),
         )
 
     _warn_rows(problems, source, frame, outside, "inspection_date", outside_message)

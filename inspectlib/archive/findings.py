@@ -27,7 +27,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DataError, IntegrityError
 
-from inspectlib.errors import InputError, Problem, Problems, shorten
+from inspectlib.errors import InputError, Message, Problem, Problems, shorten
 from inspectlib.schema import FINDINGS_COLUMNS as CANONICAL_FINDINGS
 
 from . import rows as R
@@ -119,7 +119,9 @@ def record_findings(
     source = str(source)
     missing = [c for c in (*FINDINGS_KEY, "result") if c not in frame]
     if missing:
-        raise InputError.single(source, f"findings without column(s) {', '.join(missing)}")
+        raise InputError.single(
+            source, Message("problems.archive.missing_columns", columns=", ".join(missing))
+        )
     problems = row_problems(frame, source)
     if not problems.errors:
         problems.extend(key_problems(frame, source))
@@ -153,7 +155,7 @@ def record_findings(
     except (IntegrityError, DataError) as exc:
         reason = shorten(str(exc.orig).splitlines()[0] if str(exc.orig) else exc)
         raise InputError.single(
-            source, f"the archive refused these findings; nothing was recorded: {reason}"
+            source, Message("problems.archive.refused", reason=reason)
         ) from None
     result = RecordResult(
         added=added,
@@ -221,14 +223,28 @@ def _differences(changed: Changed, source: str) -> list[Problem]:
         differ = [c for c in VALUE_COLUMNS if archived[c] != mine[c]]
         c = differ[0]
         row = archived["source_row"]
-        where = archived["source_file"] + (f" row {row}" if row is not None else "")
-        more = f"; {len(differ) - 1} more columns differ" if len(differ) > 1 else ""
+        where = (
+            Message("problems.archive.file_row", file=archived["source_file"], row=row)
+            if row is not None
+            else archived["source_file"]
+        )
+        more = (
+            Message("problems.archive.more_columns", more=len(differ) - 1)
+            if len(differ) > 1
+            else ""
+        )
         key = tuple(archived[k] for k in FINDINGS_KEY)
         problems.warning(
             source,
-            f"{describe_key(*key)} is already archived with other values ({c}: archived "
-            f"{_shown(archived[c])} from {where}, {_shown(mine[c])} here{more}); the archived row is "
-            "kept (record with --replace to correct it)",
+            Message(
+                "problems.archive.already_archived",
+                what=describe_key(*key),
+                column=c,
+                archived=_shown(archived[c]),
+                where=where,
+                mine=_shown(mine[c]),
+                more=more,
+            ),
             mine["source_row"],
             c,
         )

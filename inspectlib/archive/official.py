@@ -20,6 +20,8 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from inspectlib.errors import Message
+
 from . import rows as R
 from .engine import write_transaction
 from .plans import of_campaign_year
@@ -105,10 +107,16 @@ def adopt_plan(
             return _adoption(current, new=False)
         if current is not None and not (reason and reason.strip()):
             raise AdoptionRefused(
-                f"{plan.year} {plan.campaign} has an official draw already (run "
-                f"{current.run_folder}, adopted {current.adopted_at:%Y-%m-%d %H:%M} by "
-                f"{current.adopted_by}); adopting another needs --reason, and both are kept"
+                Message(
+                    "cli.adopt.refused",
+                    year=plan.year,
+                    campaign=plan.campaign,
+                    run=current.run_folder,
+                    at=f"{current.adopted_at:%Y-%m-%d %H:%M}",
+                    by=current.adopted_by,
+                )
             )
+
         row = {
             "plan_id": plan.id,
             "campaign": plan.campaign,
