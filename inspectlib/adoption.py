@@ -17,7 +17,7 @@ import pandas as pd
 
 from inspectlib.archive import Adoption, audit_sha256, open_archive
 from inspectlib.audit import sha256_file
-from inspectlib.errors import InspectlibError, Message, shorten
+from inspectlib.errors import Detail, InspectlibError, Message
 from inspectlib.params import validate_params
 from inspectlib.rundirs import is_published_run
 
@@ -41,11 +41,11 @@ def read_run_audit(run_dir: Path) -> dict:
         said = (
             Message("problems.audit.missing")
             if isinstance(exc, FileNotFoundError)
-            else Message("problems.audit.unreadable", reason=exc.strerror)
+            else Message("problems.audit.unreadable", reason=Detail(exc.strerror))
         )
         raise InspectlibError(Message("cli.adopt.at", where=path, text=said)) from None
     except ValueError as exc:
-        said = Message("problems.audit.not_json", reason=shorten(exc))
+        said = Message("problems.audit.not_json", reason=Detail(exc))
         raise InspectlibError(Message("cli.adopt.at", where=path, text=said)) from None
     if not isinstance(audit, dict) or "params" not in audit or "selected" not in audit:
         said = Message("problems.audit.not_audit")

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import inspectlib
 from inspectlib.draw import DrawResult, plan_draw
-from inspectlib.errors import InspectlibError, Message, render
+from inspectlib.errors import Detail, InspectlibError, Message, render
 from inspectlib.params import validate_params
 
 if TYPE_CHECKING:
@@ -320,7 +320,7 @@ def read_audit(path: str | Path) -> dict[str, Any]:
         Naming the file when it is missing, unreadable, not JSON (e.g. truncated) or not an
         inspectlib audit (no ``params`` and ``files`` records).
     """
-    from inspectlib.errors import InputError, shorten
+    from inspectlib.errors import InputError
 
     path = Path(path)
     try:
@@ -329,12 +329,12 @@ def read_audit(path: str | Path) -> dict[str, Any]:
         said = (
             Message("problems.audit.missing")
             if isinstance(exc, FileNotFoundError)
-            else Message("problems.audit.unreadable", reason=shorten(exc.strerror))
+            else Message("problems.audit.unreadable", reason=Detail(exc.strerror))
         )
         raise InputError.single(path, said) from None
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise InputError.single(
-            path, Message("problems.audit.not_json", reason=shorten(exc))
+            path, Message("problems.audit.not_json", reason=Detail(exc))
         ) from None
     files = recorded.get("files") if isinstance(recorded, dict) else None
     valid = isinstance(files, dict) and all(

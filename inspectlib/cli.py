@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from inspectlib import __version__
-from inspectlib.errors import InputError, InspectlibError, Problems
+from inspectlib.errors import Detail, InputError, InspectlibError, Problems
 from inspectlib.schema import KINDS
 from inspectlib.speech import choose_language, say
 
@@ -501,7 +501,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.verbose:
             raise
         print(
-            say("unexpected", lang, kind=type(exc).__name__, detail=exc),
+            say("unexpected", lang, kind=type(exc).__name__, detail=Detail(exc)),
             file=sys.stderr,
         )
         return 1

@@ -35,6 +35,29 @@ def shorten(value: object, limit: int = MAX_QUOTED) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def quoted_list(values: Iterable[object], limit: int = MAX_QUOTED) -> str:
+    """``values`` quoted one by one (``'a', 'b'``), as many whole ones as fit in ``limit``
+    characters, then ``…``: names from a file, never cut inside a quote.
+
+    Examples
+    --------
+    >>> quoted_list(["企业名称", "town"])
+    "'企业名称', 'town'"
+    >>> quoted_list(["x" * 8] * 5, 30)
+    "'xxxxxxxx', 'xxxxxxxx', …"
+    """
+    shown: list[str] = []
+    used = 0
+    for value in values:
+        item = repr(shorten(value, limit // 2))
+        if shown and used + len(item) + 2 > limit:
+            shown.append("…")
+            break
+        shown.append(item)
+        used += len(item) + 2
+    return ", ".join(shown)
+
+
 class Message:
     """Words for a person, in no language yet: a catalogue key and the values to fill in.
 
@@ -89,7 +112,32 @@ class Message:
         return hash((self.key, str(self)))
 
 
+class Detail:
+    """A library's own words about a failure (an exception's text, a GEOS reason): shown in
+    English lines, left out of Chinese ones, which say what is wrong in their own words.
+    A catalogue entry places ``{detail}`` where the zh text needs nothing.
+
+    Examples
+    --------
+    >>> said = Message("problems.table.unreadable", reason=Detail("Expected 3 columns"))
+    >>> str(said), said.render("zh")
+    ('cannot read the file: Expected 3 columns', '无法读取该文件（格式有误）')
+    """
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: object, limit: int = MAX_QUOTED) -> None:
+        self.text = shorten(text, limit)
+
+    def render(self, language: str) -> str:
+        return self.text if language == "en" else ""
+
+    def __str__(self) -> str:
+        return self.text
+
+
 def _render_value(value: Any, language: str) -> Any:
+
     if callable(getattr(value, "render", None)):  # a Message, or text said in both languages
         return value.render(language)
     if isinstance(value, list | tuple) and any(isinstance(v, Message) for v in value):

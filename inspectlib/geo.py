@@ -25,7 +25,7 @@ from shapely.errors import GEOSException
 
 from inspectlib import values
 from inspectlib.coords import from_wgs84, to_wgs84
-from inspectlib.errors import InputError, Message, Problems, shorten
+from inspectlib.errors import Detail, InputError, Message, Problems, quoted_list, shorten
 from inspectlib.headers import match_headers
 from inspectlib.schema import BOUNDARIES
 
@@ -138,7 +138,7 @@ def read_boundaries(
         _report_unreadable_geometries(file, features, exc, collector)
         raise InputError(collector.items) from None
     except _READ_ERRORS as exc:
-        collector.error(file, Message("problems.geo.unreadable", reason=shorten(exc)))
+        collector.error(file, Message("problems.geo.unreadable", reason=Detail(exc)))
         raise InputError(collector.items) from None
     if not isinstance(raw, gpd.GeoDataFrame) or raw.geometry is None:
         collector.error(file, Message("problems.geo.no_geometries"))
@@ -150,10 +150,10 @@ def read_boundaries(
     headers = [str(c) for c in raw.columns if c != geom_col]
     found = match_headers(headers, BOUNDARIES)
     if "town" not in found:
-        accepted = ", ".join(next(c for c in BOUNDARIES if c.name == "town").aliases)
+        accepted = quoted_list(next(c for c in BOUNDARIES if c.name == "town").aliases)
         collector.error(
             file,
-            Message("problems.geo.no_town_column", found=shorten(headers), accepted=accepted),
+            Message("problems.geo.no_town_column", found=quoted_list(headers), accepted=accepted),
         )
 
     if raw.crs is None:
@@ -191,12 +191,15 @@ def read_boundaries(
             fixed = _polygonal_part(shapely.make_valid(geom))
             if fixed is None or shapely.is_empty(fixed):
                 collector.error(
-                    file, Message("problems.geo.invalid_no_area", reason=reason), row, geom_col
+                    file,
+                    Message("problems.geo.invalid_no_area", reason=Detail(reason)),
+                    row,
+                    geom_col,
                 )
             else:
                 collector.warning(
                     file,
-                    Message("problems.geo.invalid_repaired", reason=reason),
+                    Message("problems.geo.invalid_repaired", reason=Detail(reason)),
                     row,
                     geom_col,
                     code="geometry_repaired",
@@ -287,7 +290,7 @@ def _report_unreadable_geometries(
                 "geometry",
             )
     if not found:
-        problems.error(file, Message("problems.geo.unreadable", reason=shorten(exc)))
+        problems.error(file, Message("problems.geo.unreadable", reason=Detail(exc)))
 
 
 def _ring_problem(geometry: object) -> Message | None:

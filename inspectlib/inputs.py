@@ -14,7 +14,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from inspectlib.errors import InputError, Message, Problems, shorten
+from inspectlib.errors import InputError, Message, Problems, quoted_list, shorten
 from inspectlib.geo import read_boundaries
 from inspectlib.params import CampaignParams
 from inspectlib.register import load_register, normalize_firm_ids, report_credit_codes
@@ -112,7 +112,7 @@ def load_roster(path: str | Path, problems: Problems | None = None) -> pd.DataFr
             path,
             roster.loc[unknown, "source_row"],
             headers.get("agency"),
-            Message("problems.inputs.unknown_agency", agencies=", ".join(known)),
+            Message("problems.inputs.unknown_agency", agencies=quoted_list(known, 400)),
             severity="warning",
             shown=roster.loc[unknown, "agency"],
         )

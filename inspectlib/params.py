@@ -15,7 +15,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from inspectlib.errors import Message, ParamsError
+from inspectlib.errors import Detail, Message, ParamsError
 from inspectlib.schema import CAMPAIGN_IDS
 
 CampaignId = Literal["wage", "illegal_employment", "heat", "service_sector"]
@@ -447,7 +447,7 @@ def read_params_file(path: str | Path) -> dict[str, Any]:
         said = (
             Message("params.not_found")
             if isinstance(exc, FileNotFoundError)
-            else Message("params.unreadable", reason=exc.strerror)
+            else Message("params.unreadable", reason=Detail(exc.strerror))
         )
 
         raise ParamsError(Message("params.line", source=str(path), text=said)) from None

@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 from stdnum.cn import uscc
 
 from inspectlib import coords as datum
-from inspectlib.errors import Message, Problems, shorten
+from inspectlib.errors import Message, Problems, quoted_list, shorten
 from inspectlib.geo import assign_towns, town_centroids
 from inspectlib.industry import code_digits, section_of
 from inspectlib.schema import REGISTER
@@ -351,7 +351,7 @@ def _place_firms(
             path,
             firms.loc[unknown_town, "source_row"],
             column,
-            Message("problems.register.unknown_town", towns=", ".join(sorted(known))),
+            Message("problems.register.unknown_town", towns=quoted_list(sorted(known))),
         )
     no_location = ~has_point & (registered == "")
     if no_location.any():

@@ -23,7 +23,7 @@ import pandas as pd
 import pyarrow as pa
 
 from inspectlib import values, workbooks
-from inspectlib.errors import InputError, Message, Problem, Problems, shorten
+from inspectlib.errors import Detail, InputError, Message, Problem, Problems, quoted_list, shorten
 from inspectlib.headers import ambiguous_headers, header_key, match_headers
 from inspectlib.ranges import describe_range, expected_value, outside_range
 from inspectlib.schema import (
@@ -157,9 +157,7 @@ def _read_grid(path: Path, sheet: str | int | None) -> pd.DataFrame:
         except ValueError as exc:
             raise InputError.single(
                 path,
-                Message(
-                    "problems.table.sheet", sheet=repr(shorten(sheet, 80)), reason=shorten(exc)
-                ),
+                Message("problems.table.sheet", sheet=repr(shorten(sheet, 80)), reason=Detail(exc)),
             ) from None
     if suffix == ".parquet":
         return _parquet_grid(path)
@@ -391,7 +389,7 @@ def read_table(
         raise
     except Exception as exc:  # noqa: BLE001 - any reader failure is a bad file for the user
         raise InputError.single(
-            path, Message("problems.table.unreadable", reason=shorten(exc))
+            path, Message("problems.table.unreadable", reason=Detail(exc))
         ) from None
     if grid.empty:
         raise InputError.single(path, Message("problems.table.empty"))
@@ -432,14 +430,14 @@ def read_table(
         )
     for spec in columns:
         if spec.required and spec.name not in found:
-            names = " / ".join((spec.name, *spec.aliases))
+            names = quoted_list((spec.name, *spec.aliases))
             problems.error(
                 path,
                 Message(
                     "problems.table.missing_column",
                     name=repr(spec.name),
                     accepted=names,
-                    found=shorten(", ".join(headers)),
+                    found=quoted_list(headers),
                 ),
                 header_at + 1,
             )

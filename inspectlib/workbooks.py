@@ -15,7 +15,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from inspectlib.errors import InputError
+from inspectlib.errors import Detail, InputError, Message
 
 MAX_UNZIPPED_BYTES = 512 * 1024 * 1024
 """Largest total unpacked size of an XLSX file's parts (512 MiB: several hundred thousand
@@ -55,23 +55,30 @@ def check_workbook_size(path: str | Path) -> None:
             parts = archive.infolist()
     except (zipfile.BadZipFile, OSError) as exc:
         raise InputError.single(
-            path, f"not a readable XLSX workbook ({exc}); save it again from Excel or as CSV"
+            path, Message("problems.workbook.not_xlsx", detail=Detail(exc))
         ) from None
     total = sum(p.file_size for p in parts)
     if total > MAX_UNZIPPED_BYTES:
         raise InputError.single(
             path,
-            f"the workbook unpacks to {total / 2**20:,.0f} MiB, more than the "
-            f"{MAX_UNZIPPED_BYTES / 2**20:,.0f} MiB accepted; save large tables as CSV or Parquet",
+            Message(
+                "problems.workbook.too_large",
+                mib=total / 2**20,
+                most=MAX_UNZIPPED_BYTES / 2**20,
+            ),
         )
     for part in parts:
         ratio = part.file_size / max(part.compress_size, 1)
         if part.file_size > MIN_RATIO_BYTES and ratio > MAX_RATIO:
             raise InputError.single(
                 path,
-                f"the workbook part {part.filename[:80]!r} unpacks {ratio:,.0f} times its "
-                f"packed size ({part.file_size / 2**20:,.0f} MiB); the file is padded or "
-                f"damaged (at most {MAX_RATIO} times is accepted) — save it again as a new file",
+                Message(
+                    "problems.workbook.padded",
+                    part=repr(part.filename[:80]),
+                    ratio=ratio,
+                    mib=part.file_size / 2**20,
+                    most=MAX_RATIO,
+                ),
             )
 
 

@@ -9,6 +9,15 @@ from tests.drawdata import FakeInputs, empty_findings, make_register, make_roste
 from tests.postgres import postgres_url  # noqa: F401  (fixture: throwaway PostgreSQL)
 
 
+@pytest.fixture(autouse=True)
+def _english_locale(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands without params speak the locale's language: tests run in an English one,
+    whatever the machine's (tests of the rule set their own)."""
+    for name in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+
+
 @pytest.fixture(scope="session")
 def synth_register() -> pd.DataFrame:
     """1,500 synthetic firms (targeting tests)."""

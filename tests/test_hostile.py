@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from inspectlib.archive import open_archive
+from inspectlib.catalogue.languages import chinese_runs, english_sentences
 from inspectlib.cli import main
 from tests.helpers import write_csv
 from tests.hostile import CASES, RECORD_CASES, argv, findings_rows
@@ -36,6 +37,18 @@ def _problems(text: str) -> list[str]:
     return [line for line in text.splitlines() if line.startswith(("error:", "warning:"))]
 
 
+QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
+"""Values quoted from the file (``repr``): data, in whatever language the file is written."""
+
+
+def _words_of(line: str, path: Path, column: str | None) -> str:
+    """A problem line without what it quotes: the file, the column and the cell values."""
+    text = line.replace(str(path), " ").replace(str(path.parent), " ")
+    if column:
+        text = text.replace(column, " ")
+    return QUOTED.sub(" ", text)
+
+
 def test_the_corpus_covers_every_defect_class():
     assert {c.defect for c in CASES} == DEFECTS
     assert len({c.name for c in CASES}) == len(CASES)
@@ -48,7 +61,7 @@ def test_malformed_input_gives_one_clear_line_per_problem(case, tmp_path, capsys
     folder.mkdir()
     path = case.build(folder)
     before = sorted(folder.rglob("*"))
-    code = main(argv(case, path))
+    code = main([*argv(case, path), "--lang", "en"])
     captured = capsys.readouterr()
     text = captured.out + captured.err
     assert code == case.exit_code, text
@@ -67,7 +80,40 @@ def test_malformed_input_gives_one_clear_line_per_problem(case, tmp_path, capsys
         assert len(line) < 1_200  # no value is echoed whole
         if case.name not in WHOLE_FILE and line.startswith("error:"):
             assert re.search(r", row \d+, column '[^']+'", line), line
+        column = re.search(r", column '([^']+)'", line)
+        quoted = _words_of(line, path, column and column.group(1))
+        assert chinese_runs(quoted) == [], f"Chinese in an English line: {line}"
     assert sorted(folder.rglob("*")) == before  # nothing written next to the input
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_malformed_input_is_explained_in_chinese(case, tmp_path, capsys, monkeypatch):
+    """The same corpus with ``--lang zh``: the same exit code and lines, each naming the
+    file, row and column in Chinese, with no English sentence besides what it quotes."""
+    monkeypatch.chdir(tmp_path)  # ``record`` archives into the current folder
+    path = case.build(tmp_path)
+
+    code = main([*argv(case, path), "--lang", "zh"])
+    captured = capsys.readouterr()
+    text = captured.out + captured.err
+    assert code == case.exit_code, text
+    assert "Traceback" not in text, text
+    lines = [line for line in text.splitlines() if line.startswith(("错误：", "警告："))]
+    severity = "错误：" if case.exit_code else "警告："
+    assert any(line.startswith(severity) for line in lines), text
+    for fragment in case.expect:  # the rows named, in Chinese
+        row = re.fullmatch(r"rows? (\d+)", fragment)
+        if row:
+            assert f"第 {row.group(1)} 行" in text, text
+    for line in lines:
+        assert line.split("：", 1)[1].startswith(str(path)), line  # names the file
+        if case.name not in WHOLE_FILE and line.startswith("错误："):
+            assert re.search(r"，第 \d+ 行，“[^”]+”列：", line), line
+        column = re.search(r"，“([^”]+)”列：", line)
+        words = _words_of(line, path, column and column.group(1))
+        assert english_sentences(words) == [], f"English in a Chinese line: {line}"
+    for line in text.splitlines():  # the summary lines too
+        assert english_sentences(_words_of(line, path, None)) == [], line
 
 
 @pytest.mark.parametrize("name", RECORD_CASES)

@@ -157,7 +157,8 @@ def test_parameters_cell_lists_every_campaign_param(name):
 def test_report_without_an_archived_plan_stops_before_the_kernel(small_world, capsys):
     results = small_world.root / "heat" / "results"
     before = set(results.glob("*")) if results.exists() else set()
-    code = main(["report", str(small_world.params["heat"]), "--set", "year=2031"])
+    code = main(["report", str(small_world.params["heat"]), "--set", "year=2031", "--lang", "en"])
+
     err = capsys.readouterr().err
     assert code == 1
     assert "heat 2031: the archive" in err and "holds no official draw and no findings" in err

@@ -112,7 +112,6 @@ def test_an_impossible_date_in_the_file_names_its_key(tmp_path):
     assert line == f"{path}：window_start：应为有效日期，如 2027-06-01（实际为 '2027-13-01'）"
 
 
-
 def test_a_repeated_key_is_an_error(tmp_path):
     path = tmp_path / "p.yaml"
     text = "".join(f"{k}: {v}\n" for k, v in BASE.items()) + "seed: 2\n"
@@ -168,7 +167,6 @@ def test_the_cli_prints_one_line_per_problem(tmp_path, capsys):
     assert len(err) == 3 and all(line.startswith(f"错误：{path}：") for line in err)
     assert {line.split("：")[2] for line in err} == {"window_start", "target_firms", "roster"}
     assert not any(english_sentences(line.replace(str(path), "")) for line in err), err
-
 
 
 def test_a_params_file_without_store_uses_the_archive_beside_it(tmp_path):

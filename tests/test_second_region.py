@@ -111,10 +111,12 @@ def test_record_and_report_agree_with_plan_on_the_store(planned, region, capsys)
         }
     ).to_csv(sheet, index=False, encoding="gbk")
     assert main(["record", str(sheet), "--params", str(region.params["wage"])]) == 0
+    # its params name no language: the outputs are Chinese, and the command speaks Chinese
     assert (
-        f"archive: sqlite:///{region.root.resolve()}/outputs/archive.sqlite"
+        f"存档库：sqlite:///{region.root.resolve()}/outputs/archive.sqlite"
         in capsys.readouterr().out
     )
+
     assert main(["report", str(region.params["wage"])]) == 0
     report = latest(region.root / "out" / "wage" / "results")
     assert (report / "report.html").exists()

@@ -27,7 +27,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DataError, IntegrityError
 
-from inspectlib.errors import InputError, Message, Problem, Problems, shorten
+from inspectlib.errors import Detail, InputError, Message, Problem, Problems, shorten
 from inspectlib.schema import FINDINGS_COLUMNS as CANONICAL_FINDINGS
 
 from . import rows as R
@@ -155,7 +155,7 @@ def record_findings(
     except (IntegrityError, DataError) as exc:
         reason = shorten(str(exc.orig).splitlines()[0] if str(exc.orig) else exc)
         raise InputError.single(
-            source, Message("problems.archive.refused", reason=reason)
+            source, Message("problems.archive.refused", reason=Detail(reason))
         ) from None
     result = RecordResult(
         added=added,
