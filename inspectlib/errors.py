@@ -58,15 +58,15 @@ def quoted_list(values: Iterable[object], limit: int = MAX_QUOTED) -> str:
     return ", ".join(shown)
 
 
-class Message:
-    """Words for a person, in no language yet: a catalogue key and the values to fill in.
+class Message(str):
+    """Words for a person: a catalogue key and the values to fill in, in either language.
 
     Loaders and checks return messages; the edge (the CLI, a report) renders them in the
-    output's language (:mod:`inspectlib.catalogue`). A value that is itself a
+    output's language (:mod:`inspectlib.catalogue`). As a ``str`` a message is its English
+    text (for logs, and for code that reads it as text). A value that is itself a
     :class:`Message` (or any value with a ``render(language)`` method) is rendered in the
-    same language; a list or tuple of messages is joined
-
-    (``、`` in Chinese, ``, `` in English).
+    same language; a list or tuple of messages is joined (``、`` in Chinese, ``, `` in
+    English). A message missing a value (``{value}`` of a per-row template) is its template.
 
     Parameters
     ----------
@@ -82,11 +82,22 @@ class Message:
     ('找不到文件', 'file not found')
     """
 
-    __slots__ = ("key", "values")
+    key: str
+    values: Mapping[str, Any]
 
-    def __init__(self, key: str, /, **values: Any) -> None:
-        self.key = key
-        self.values: Mapping[str, Any] = values
+    def __new__(cls, key: str, /, **values: Any) -> Message:
+        from inspectlib import catalogue  # the catalogue imports this module
+
+        try:
+            english = _fill(key, "en", values)
+        except (KeyError, IndexError):  # a template still waiting for a value
+            english = catalogue.text(key, "en")
+        said = super().__new__(cls, english)
+        said.key, said.values = key, values
+        return said
+
+    def __reduce__(self):  # pickled (worker processes) as key and values
+        return (_message, (self.key, dict(self.values)))
 
     def render(self, language: str) -> str:
         """The message in ``language`` (``"zh"`` or ``"en"``)."""
@@ -100,16 +111,21 @@ class Message:
         return Message(self.key, **{**self.values, **values})
 
     def __str__(self) -> str:
-        return self.render("en")
+        return str.__str__(self)
 
     def __repr__(self) -> str:
         return f"Message({self.key!r}, {dict(self.values)!r})"
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Message) and (self.key, str(self)) == (other.key, str(other))
 
-    def __hash__(self) -> int:
-        return hash((self.key, str(self)))
+def _message(key: str, values: dict[str, Any]) -> Message:
+    return Message(key, **values)
+
+
+def _fill(key: str, language: str, values: Mapping[str, Any]) -> str:
+    from inspectlib import catalogue
+
+    filled = {name: _render_value(v, language) for name, v in values.items()}
+    return catalogue.text(key, language, **filled)
 
 
 class Detail:

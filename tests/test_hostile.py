@@ -182,7 +182,8 @@ def test_plan_stops_before_any_run_folder(small_world, tmp_path, capsys, column,
     frame.loc[4, column] = value
     frame.to_csv(findings, index=False, encoding="utf-8-sig")
     out_dir = tmp_path / "out"
-    code = main(["plan", str(tmp_path / "params" / "wage.yaml"), "--set", f"output_dir={out_dir}"])
+    command = ["plan", str(tmp_path / "params" / "wage.yaml"), "--set", f"output_dir={out_dir}"]
+    code = main([*command, "--lang", "en"])
     captured = capsys.readouterr()
     text = captured.out + captured.err
     assert code == 1, text
@@ -190,6 +191,13 @@ def test_plan_stops_before_any_run_folder(small_world, tmp_path, capsys, column,
     assert first == f"error: {findings}, row 6, column '{column}': " + first.split(": ", 2)[2]
     assert expected in first and "Traceback" not in text and "cell" not in first
     assert not out_dir.exists()
+    assert main(command) == 1  # the params' language (zh): the same line in Chinese
+    first = capsys.readouterr().err.splitlines()[0]
+    assert first.startswith(f"错误：{findings}，第 6 行，“{column}”列：") and f"'{value}'" in first
+
+    assert english_sentences(first.replace(str(findings), "")) == [], first
+    assert not out_dir.exists()
+
 
 
 def test_readme_documents_every_accepted_range():
