@@ -12,20 +12,17 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from inspectlib import __version__
+from inspectlib import __version__, catalogue
+from inspectlib.catalogue import LANGUAGES
 from inspectlib.errors import Detail, InputError, InspectlibError, Problems
 from inspectlib.schema import KINDS
 from inspectlib.speech import choose_language, say
-
-LANGUAGE_HELP = (
-    "language of messages: zh or en (default: the params file's language, which is zh when "
-    "it names none; else zh for a zh_* locale in LC_ALL/LC_MESSAGES/LANG; else en)"
-)
 
 
 def _print_problems(
@@ -194,11 +191,11 @@ def cmd_batch(args: argparse.Namespace) -> int:
     return 0 if all(r.status == "ok" for r in results) else 1
 
 
-def _iso_date(text: str) -> dt.date:
+def _iso_date(text: str, language: str = "en") -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-01-05") from None
+        raise argparse.ArgumentTypeError(say("not_a_date", language, text=repr(text))) from None
 
 
 def cmd_record(args: argparse.Namespace) -> int:
@@ -320,137 +317,99 @@ def cmd_verify_draw(args: argparse.Namespace) -> int:
     return 0 if result.matches else 1
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of the ``inspectlib`` command."""
-    parser = argparse.ArgumentParser(
-        prog="inspectlib",
-        description="Plan, map, run and report labour-inspection campaigns (双随机、一公开).",
-    )
+def build_parser(language: str = "en") -> argparse.ArgumentParser:
+    """The argument parser of the ``inspectlib`` command, its help in ``language``."""
+    h = catalogue.words("cli", language)["help"]
+    parser = argparse.ArgumentParser(prog="inspectlib", description=h["description"])
     parser.add_argument("--version", action="version", version=f"inspectlib {__version__}")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log progress")
-    parser.add_argument("--lang", choices=("zh", "en"), help=LANGUAGE_HELP)
+    parser.add_argument("-v", "--verbose", action="store_true", help=h["verbose"])
+    parser.add_argument("--lang", choices=LANGUAGES, help=h["lang"])
     # --lang is also accepted after the command (``inspectlib plan p.yaml --lang zh``)
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--lang", choices=("zh", "en"), default=argparse.SUPPRESS, help=LANGUAGE_HELP
-    )
+    common.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=h["lang"])
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     add_parser = sub.add_parser
 
     def command(name: str, **kwargs) -> argparse.ArgumentParser:
-        return add_parser(name, parents=[common], **kwargs)
+        return add_parser(name, parents=[common], help=h[name.replace("-", "_")], **kwargs)
 
-    sub.add_parser = command  # type: ignore[method-assign]
-
-    p = sub.add_parser("validate", help="check an input file and list its problems by row")
+    datums = ("wgs84", "gcj02", "bd09")
+    p = command("validate")
     p.add_argument("file")
     p.add_argument("--kind", required=True, choices=tuple(KINDS))
-    p.add_argument(
-        "--coords",
-        default="wgs84",
-        choices=("wgs84", "gcj02", "bd09"),
-        help="datum of the register's lon/lat (default wgs84)",
-    )
-    p.add_argument("--boundaries", help="town boundaries, to check towns of a register")
-    p.add_argument("--sheet", help="XLSX sheet name (default: the first sheet)")
-    p.add_argument("--all", action="store_true", help="print every problem (default: 200)")
+    p.add_argument("--coords", default="wgs84", choices=datums, help=h["coords"])
+    p.add_argument("--boundaries", help=h["boundaries"])
+    p.add_argument("--sheet", help=h["sheet"])
+    p.add_argument("--all", action="store_true", help=h["all"])
     p.set_defaults(func=cmd_validate)
 
-    p = sub.add_parser("plan", help="run one campaign plan (papermill) into a fresh folder")
-    p.add_argument("params", help="campaign params YAML, e.g. params/wage.yaml")
-    p.add_argument(
-        "--set",
-        action="append",
-        metavar="KEY=VALUE",
-        help="override a parameter (repeatable), e.g. --set target_firms=80",
-    )
+    p = command("plan")
+    p.add_argument("params", help=h["params"])
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", help=h["set"])
     p.set_defaults(func=cmd_plan)
 
-    p = sub.add_parser("batch", help="run many plans in parallel (local processes or Dask)")
-    p.add_argument("params", nargs="+", help="params YAML files")
-    p.add_argument("--workers", type=int, help="local worker processes (default: up to 4)")
-    p.add_argument(
-        "--scheduler",
-        metavar="ADDRESS",
-        help="Dask scheduler address, e.g. tcp://10.0.0.5:8786, for runs past one machine",
-    )
-    p.add_argument(
-        "--set", action="append", metavar="KEY=VALUE", help="override a parameter in every run"
-    )
+    p = command("batch")
+    p.add_argument("params", nargs="+", help=h["params_files"])
+    p.add_argument("--workers", type=int, help=h["workers"])
+    p.add_argument("--scheduler", metavar="ADDRESS", help=h["scheduler"])
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", help=h["set_every"])
     p.set_defaults(func=cmd_batch)
 
-    p = sub.add_parser("record", help="validate findings files and archive them")
-    p.add_argument(
-        "files",
-        nargs="+",
-        metavar="FINDINGS_FILE",
-        help="findings (CSV/XLSX/Parquet, English or Chinese headers)",
-    )
-    p.add_argument(
-        "--store",
-        metavar="URL",
-        help="SQLAlchemy URL of the archive (default: the store of --params, else "
-        "outputs/archive.sqlite in the current folder)",
-    )
-    p.add_argument(
-        "--params",
-        metavar="PARAMS.yaml",
-        help="record into the archive this params file uses (what plan and report read)",
-    )
-    p.add_argument("--register", help="firm register: findings of other firms get a warning")
-    p.add_argument(
-        "--coords",
-        default="wgs84",
-        choices=("wgs84", "gcj02", "bd09"),
-        help="datum of the register's lon/lat (default wgs84)",
-    )
+    p = command("record")
+    p.add_argument("files", nargs="+", metavar="FINDINGS_FILE", help=h["findings_files"])
+    p.add_argument("--store", metavar="URL", help=h["store"])
+    p.add_argument("--params", metavar="PARAMS.yaml", help=h["record_params"])
+    p.add_argument("--register", help=h["register"])
+    p.add_argument("--coords", default="wgs84", choices=datums, help=h["coords"])
     p.add_argument(
         "--campaign-window",
         nargs=2,
-        type=_iso_date,
+        type=functools.partial(_iso_date, language=language),
         metavar=("START", "END"),
-        help="warn about inspections outside START…END (default: each "
-        "campaign's own window in the year of the inspection)",
+        help=h["campaign_window"],
     )
-    p.add_argument(
-        "--replace",
-        action="store_true",
-        help="corrections: findings already archived with other values take this file's "
-        "values (the earlier version is kept, so earlier draws still verify)",
-    )
-    p.add_argument("--all", action="store_true", help="print every problem (default: 200)")
+    p.add_argument("--replace", action="store_true", help=h["replace"])
+    p.add_argument("--all", action="store_true", help=h["all"])
     p.set_defaults(func=cmd_record)
 
-    p = sub.add_parser("adopt", help="make a plan run the official draw of its campaign and year")
-    p.add_argument("run_dir", metavar="RUN_DIR", help="the plan's run folder, e.g. out/wage/latest")
-    p.add_argument(
-        "--reason",
-        metavar="TEXT",
-        help="why this draw replaces the official one (required when there is one)",
-    )
+    p = command("adopt")
+    p.add_argument("run_dir", metavar="RUN_DIR", help=h["run_dir"])
+    p.add_argument("--reason", metavar="TEXT", help=h["reason"])
     p.set_defaults(func=cmd_adopt)
 
-    p = sub.add_parser("report", help="campaign results report from the archived findings")
-    p.add_argument("params", help="the campaign's params YAML (the same as for plan)")
-    p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a parameter")
+    p = command("report")
+    p.add_argument("params", help=h["report_params"])
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", help=h["set"])
     p.set_defaults(func=cmd_report)
 
-    p = sub.add_parser("annual", help="annual summary of the year's campaigns")
-    p.add_argument("params", help="annual params YAML, e.g. params/annual.yaml")
-    p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a parameter")
+    p = command("annual")
+    p.add_argument("params", help=h["annual_params"])
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", help=h["set"])
     p.set_defaults(func=cmd_annual)
 
-    p = sub.add_parser("verify-draw", help="re-run a recorded draw and check that it matches")
-    p.add_argument("audit", help="audit.json of a plan run")
+    p = command("verify-draw")
+    p.add_argument("audit", help=h["audit"])
     p.set_defaults(func=cmd_verify_draw)
 
-    p = sub.add_parser("demo", help="build the synthetic demo region and run it end to end")
+    p = command("demo")
     p.add_argument("--output-dir", default="outputs/demo")
     p.add_argument("--seed", type=int, default=2027)
     p.add_argument("--firms", type=int, default=20_000)
-    p.add_argument("--workers", type=int, default=2, help="parallel runs (default 2)")
+    p.add_argument("--workers", type=int, default=2, help=h["demo_workers"])
     p.set_defaults(func=cmd_demo)
     return parser
+
+
+def _help_language(argv: Sequence[str]) -> str:
+    """The language of ``--help`` and usage errors: ``--lang`` if given, else the locale's
+    (the params file is not known before the command line is read)."""
+    argv = list(argv)
+    for i, arg in enumerate(argv):
+        if arg.startswith("--lang="):
+            return choose_language(arg.split("=", 1)[1])
+        if arg == "--lang" and i + 1 < len(argv):
+            return choose_language(argv[i + 1])
+    return choose_language(None)
 
 
 def command_language(args: argparse.Namespace) -> str:
@@ -475,7 +434,8 @@ def command_language(args: argparse.Namespace) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(_help_language(argv))
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,

@@ -169,11 +169,11 @@ def run_demo(
     """
     tell = say or log.info
 
-    def say(key: str, **values: object) -> None:
+    def step(key: str, **values: object) -> None:
         tell(Message(f"cli.demo.{key}", **values).render(language))
 
     region = build_demo_region(out / "inputs", seed=seed, n_firms=n_firms)
-    say("region", seed=seed, folder=region.out_dir)
+    step("region", seed=seed, folder=region.out_dir)
     checked = check_demo_inputs(region)
     for line in checked.lines:
         tell("  " + line.render(language))
@@ -182,11 +182,11 @@ def run_demo(
     store = load_params(campaign_files[0]).store
     previous = _start_fresh_archive(store)
     if previous:
-        say("previous_archive", folder=previous)
+        step("previous_archive", folder=previous)
     added, present = _record(store, checked.findings)
-    say("past_findings", added=added, present=present, store=store)
+    step("past_findings", added=added, present=present, store=store)
 
-    say("planning")
+    step("planning")
     plans = run_batch(campaign_files, workers=workers, progress=_progress(tell, language))
     failed = [r for r in plans if r.status != "ok"]
     if failed:
@@ -198,7 +198,7 @@ def run_demo(
         )
     for result in plans:  # the drafts become the draws of record (inspectlib adopt)
         adopt_run(result.output_dir)
-    say("adopted")
+    step("adopted")
 
     truth = pd.read_parquet(region.truth)
     sheets = [
@@ -206,9 +206,9 @@ def run_demo(
         for i, r in enumerate(plans)
     ]
     added, present = _record(store, {path: load_findings([path]) for path in sheets})
-    say("new_findings", year=region.plan_year, added=added)
+    step("new_findings", year=region.plan_year, added=added)
 
-    say("reports")
+    step("reports")
     progress = _progress(tell, language)
     reports = run_batch(campaign_files, workers=workers, kind="report", progress=progress)
     annual = run_batch([params_files[4]], workers=1, kind="annual", progress=progress)[0]

@@ -157,8 +157,11 @@ def _render_value(value: Any, language: str) -> Any:
     if callable(getattr(value, "render", None)):  # a Message, or text said in both languages
         return value.render(language)
     if isinstance(value, list | tuple) and any(isinstance(v, Message) for v in value):
-        joiner = "、" if language == "zh" else ", "
+        from inspectlib import catalogue
+
+        joiner = catalogue.text("problems.line.list", language)
         return joiner.join(str(_render_value(v, language)) for v in value)
+
     return value
 
 

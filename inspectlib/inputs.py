@@ -18,17 +18,11 @@ from inspectlib.errors import InputError, Message, Problems, quoted_list, shorte
 from inspectlib.geo import read_boundaries
 from inspectlib.params import CampaignParams
 from inspectlib.register import load_register, normalize_firm_ids, report_credit_codes
-from inspectlib.schema import FINDINGS, FINDINGS_KEY, ROSTER, WEATHER, Column
+from inspectlib.schema import FINDINGS, FINDINGS_KEY, ROSTER, WARNING_POINTS, WEATHER
 from inspectlib.tables import MAX_SHOWN, Table, empty_column, read_table, report_rows
 
 log = logging.getLogger(__name__)
 
-WARNING_POINTS: tuple[Column, ...] = (
-    Column("name", "text", ("名称", "预警点", "预警点名称"), True),
-    Column("town", "text", ("所属镇(区)", "镇区", "街道")),
-    Column("lon", "float", ("经度",), True, low=-180.0, high=180.0, unit="°"),
-    Column("lat", "float", ("纬度",), True, low=-90.0, high=90.0, unit="°"),
-)
 
 WEATHER_WARN_C = (-40.0, 50.0)
 """A daily maximum outside this range (but inside the accepted −60…60 °C) is a warning."""

@@ -7,6 +7,7 @@ and ranges, and resolves relative paths against the params file's folder, before
 from __future__ import annotations
 
 import datetime as dt
+import re
 import warnings
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -248,7 +249,8 @@ def _describe_error(item: Mapping[str, Any]) -> Message:
             return said if item["loc"] == () else Message("params.at_key", key=key, text=said)
     entry = PYDANTIC_ERRORS.get(item["type"], "other")
     limit = next((context[k] for k in ("ge", "gt", "le", "lt") if k in context), "")
-    expected = str(context.get("expected", "")).replace("'", "")
+    expected = ", ".join(re.findall(r"'([^']*)'", str(context.get("expected", ""))))
+
     return Message(
         f"params.errors.{entry}",
         key=repr(key) if entry == "unknown_key" else key,
@@ -378,7 +380,8 @@ class _TooDeep(yaml.YAMLError):
     """A params file nested deeper than :data:`MAX_NESTING` (``line`` is where)."""
 
     def __init__(self, line: int):
-        super().__init__(f"nested more than {MAX_NESTING} levels deep (line {line})")
+        super().__init__(Message("params.too_deep", levels=MAX_NESTING, line=line))
+
         self.line = line
 
 

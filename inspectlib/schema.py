@@ -278,3 +278,11 @@ CAMPAIGN_ALIASES: dict[str, str] = {
     "服务行业": "service_sector",
     "服务行业用工专项检查": "service_sector",
 }
+
+WARNING_POINTS: tuple[Column, ...] = (
+    Column("name", "text", ("名称", "预警点", "预警点名称"), True),
+    Column("town", "text", ("所属镇(区)", "镇区", "街道")),
+    Column("lon", "float", ("经度",), True, low=-180.0, high=180.0, unit="°"),
+    Column("lat", "float", ("纬度",), True, low=-90.0, high=90.0, unit="°"),
+)
+"""Labour-relations early-warning points (劳动关系预警点), WGS-84 lon/lat."""

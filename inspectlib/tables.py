@@ -320,20 +320,14 @@ def report_rows(
         problems.items.append(Problem(severity, str(file), text, row, column, code))
     if len(row_list) > MAX_ROW_PROBLEMS:
         more = len(row_list) - MAX_ROW_PROBLEMS
-        if isinstance(message, Message):
-            what = message if shown is None else message.with_values(value="…")
-            summary: str | Message = Message(
-                "problems.more_rows",
-                what=what,
-                more=more,
-                first=row_list[MAX_ROW_PROBLEMS],
-                last=row_list[-1],
-            )
-        else:
-            summary = (
-                f"{message.replace(' {value}', '')} — and {more:,} more rows like this "
-                f"(rows {row_list[MAX_ROW_PROBLEMS]}–{row_list[-1]})"
-            )
+        what = _with_value(message, "…") if shown is not None else message
+        summary = Message(
+            "problems.more_rows",
+            what=what,
+            more=more,
+            first=row_list[MAX_ROW_PROBLEMS],
+            last=row_list[-1],
+        )
         problems.items.append(Problem(severity, str(file), summary, None, column, code, more))
 
 

@@ -199,7 +199,6 @@ def test_plan_stops_before_any_run_folder(small_world, tmp_path, capsys, column,
     assert not out_dir.exists()
 
 
-
 def test_readme_documents_every_accepted_range():
     """The README's table states the range of every number and date column of the schema."""
     from inspectlib.inputs import WARNING_POINTS
