@@ -23,7 +23,7 @@ from inspectlib.audit import (
     write_audit,
 )
 from inspectlib.draw import DrawResult, plan_draw
-from inspectlib.errors import Message, ParamsError
+from inspectlib.errors import Message, ParamsError, quoted_list
 from inspectlib.forms import write_forms
 from inspectlib.geo import town_centroids
 from inspectlib.inputs import CampaignInputs, load_campaign_inputs
@@ -92,9 +92,9 @@ def resolve_office(params: CampaignParams, inputs: CampaignInputs) -> tuple[floa
     town = office.town if office is not None else inputs.register["town"].value_counts().index[0]
     if town not in centres.index:
         raise ParamsError(
-            f"office: town {town!r} is not one of the boundaries' towns "
-            f"({', '.join(centres.index)})"
+            Message("params.office_town", town=repr(town), towns=quoted_list(centres.index))
         )
+
     return float(centres.at[town, "lon"]), float(centres.at[town, "lat"])
 
 

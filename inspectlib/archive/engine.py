@@ -25,6 +25,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
+from inspectlib.errors import Detail, Message
+
 from .schema import ArchiveError
 
 log = logging.getLogger(__name__)
@@ -59,12 +61,11 @@ def parse_store(store: str | URL) -> URL:
         url = make_url(store)
     except ArgumentError as exc:
         raise ArchiveError(
-            f"store {store!r} is not an SQLAlchemy URL (e.g. sqlite:///outputs/archive.sqlite "
-            f"or postgresql://user@host/dbname): {exc}"
+            Message("cli.archive.not_a_url", store=repr(store), detail=Detail(exc))
         ) from None
     backend = url.get_backend_name()
     if backend not in SUPPORTED:
-        raise ArchiveError(f"store {store!r}: the archive runs on SQLite or PostgreSQL only")
+        raise ArchiveError(Message("cli.archive.unsupported", store=repr(store)))
     if url.drivername == "postgresql":
         url = url.set(drivername="postgresql+psycopg")
     return url
@@ -130,8 +131,12 @@ def write_transaction(engine: sa.Engine, work: Callable[[Connection], T]) -> T:
                 continue
             if "database is locked" in str(exc.orig):
                 raise ArchiveError(
-                    f"the archive {engine.url.render_as_string(hide_password=True)} stayed "
-                    f"locked by another writer for over {BUSY_TIMEOUT_S:.0f} s; try again"
+                    Message(
+                        "cli.archive.locked",
+                        url=engine.url.render_as_string(hide_password=True),
+                        seconds=BUSY_TIMEOUT_S,
+                    )
                 ) from exc
+
             raise
     raise AssertionError("unreachable")  # pragma: no cover

@@ -101,7 +101,8 @@ def adopt_plan(
     def work(conn: Connection) -> Adoption:
         plan = conn.execute(sa.select(plans).where(plans.c.id == int(plan_id))).first()
         if plan is None:
-            raise ArchiveError(f"there is no plan {plan_id} in the archive")
+            raise ArchiveError(Message("cli.archive.no_plan", plan=plan_id))
+
         current = _latest(conn, plan.campaign, plan.year)
         if current is not None and current.plan_id == plan.id:
             return _adoption(current, new=False)

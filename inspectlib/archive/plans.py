@@ -19,6 +19,8 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from inspectlib.errors import Message
+
 from . import rows as R
 from .engine import write_transaction
 from .schema import ArchiveError, assignments, draws, plans
@@ -164,7 +166,8 @@ def _plan_rows(engine: sa.Engine, plan_id: int, query: sa.Select, columns: tuple
     with engine.connect() as conn:
         if conn.execute(sa.select(plans.c.id).where(plans.c.id == plan_id)).first() is None:
             url = engine.url.render_as_string(hide_password=True)
-            raise ArchiveError(f"there is no plan {plan_id} in the archive {url}")
+            raise ArchiveError(Message("cli.archive.no_plan_in", plan=plan_id, url=url))
+
         return R.to_frame(conn.execute(query).all(), columns)
 
 

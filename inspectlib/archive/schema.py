@@ -32,7 +32,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.schema import CreateColumn
 
-from inspectlib.errors import InspectlibError
+from inspectlib.errors import InspectlibError, Message
 from inspectlib.schema import FINDINGS_KEY
 
 log = logging.getLogger(__name__)
@@ -448,8 +448,7 @@ def migrate(engine: sa.Engine, target: int | None = None) -> tuple[int, int]:
 def _refuse_newer(version: int, engine: sa.Engine) -> None:
     if version > SCHEMA_VERSION:
         raise ArchiveError(
-            f"the archive {_safe(engine)} has schema version {version}, newer than this "
-            f"inspectlib knows ({SCHEMA_VERSION}): upgrade inspectlib to use it"
+            Message("cli.archive.newer", url=_safe(engine), version=version, known=SCHEMA_VERSION)
         )
 
 

@@ -13,6 +13,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 
+from inspectlib.errors import Detail, Message
+
 from . import findings as _findings
 from . import official as _official
 from . import plans as _plans
@@ -332,9 +334,13 @@ def open_archive(store: str | URL = DEFAULT_STORE) -> Archive:
     except DBAPIError as exc:
         engine.dispose()
         raise ArchiveError(
-            f"cannot open the archive {url.render_as_string(hide_password=True)}: "
-            f"{str(exc.orig).strip()}"
+            Message(
+                "cli.archive.cannot_open",
+                url=url.render_as_string(hide_password=True),
+                detail=Detail(str(exc.orig).strip()),
+            )
         ) from None
+
     except BaseException:
         engine.dispose()
         raise
