@@ -39,7 +39,8 @@ def read_run_audit(run_dir: Path) -> dict:
         audit = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         said = (
-            Message("problems.audit.missing")
+            Message("problems.audit.run_missing")
+
             if isinstance(exc, FileNotFoundError)
             else Message("problems.audit.unreadable", reason=Detail(exc.strerror))
         )

@@ -25,14 +25,12 @@ from inspectlib.schema import KINDS
 from inspectlib.speech import choose_language, say
 
 
-def _print_problems(
-    problems: Problems | list, language: str, limit: int | None = None, **where
-) -> None:
+def _print_problems(problems: Problems | list, language: str, limit: int | None = None) -> None:
     items = list(problems)
     for problem in items[:limit] if limit else items:
-        print(problem.line(language), **where)
+        print(problem.line(language))
     if limit and len(items) > limit:
-        print(say("more_problems", language, more=len(items) - limit), **where)
+        print(say("more_problems", language, more=len(items) - limit))
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -435,14 +433,14 @@ def command_language(args: argparse.Namespace) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     argv = sys.argv[1:] if argv is None else argv
-    parser = build_parser(_help_language(argv))
+    lang = _help_language(argv)
+    parser = build_parser(lang)
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
     func: Callable[[argparse.Namespace], int] = args.func
-    lang = "en"
     try:
         lang = args.language = command_language(args)
         return func(args)
