@@ -40,7 +40,6 @@ def read_run_audit(run_dir: Path) -> dict:
     except OSError as exc:
         said = (
             Message("problems.audit.run_missing")
-
             if isinstance(exc, FileNotFoundError)
             else Message("problems.audit.unreadable", reason=Detail(exc.strerror))
         )

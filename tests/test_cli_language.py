@@ -211,6 +211,8 @@ def test_no_english_sentence_left_in_the_cli_modules():
     modules = ["cli.py", "speech.py", "run.py", "batch.py", "adoption.py", "demo_run.py"]
     modules += ["errors.py", "tables.py", "geo.py", "register.py", "inputs.py", "params.py"]
     modules += ["ranges.py", "workbooks.py", "archive/checks.py", "archive/findings.py"]
+    modules += ["audit.py", "archive/engine.py", "archive/store.py", "archive/official.py"]
+
     offending = []
     for name in modules:
         tree = ast.parse((PACKAGE / name).read_text(encoding="utf-8"))
@@ -239,3 +241,12 @@ def _docstrings_and_logs(tree: ast.AST) -> set[int]:
             if owner in ("log", "logger", "logging") or raised:
                 skip.update(id(n) for n in ast.walk(node))  # for developers
     return skip
+
+
+def test_demo_progress_lines_in_chinese():
+    from inspectlib.demo_run import _progress
+
+    said: list[str] = []
+    _progress(said.append, "zh")(2, 4, RunResult("p/heat.yaml", "heat", "ok", 12.25, "out"))
+    _progress(said.append, "en")(3, 4, RunResult("p/wage.yaml", "wage", "failed", 1.0, ""))
+    assert said == ["  [2/4] heat：完成（12.2 秒）", "  [3/4] wage: failed (1.0 s)"]
