@@ -11,11 +11,12 @@ catalogue (``cli.yaml``, ``problems.yaml``, ``params.yaml``).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import functools
 import logging
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from inspectlib import __version__, catalogue
@@ -398,6 +399,34 @@ def build_parser(language: str = "en") -> argparse.ArgumentParser:
     return parser
 
 
+@contextlib.contextmanager
+def argparse_speaks(language: str) -> Iterator[None]:
+    """argparse's own words (``usage:``, ``options``, its usage errors) in ``language``
+    while the parser is built and reads the command line.
+
+    argparse asks :mod:`gettext` for every word it shows; its translations here come from
+    the catalogue (``cli_argparse.yaml``), installed only for this and then removed.
+    """
+    if language == "en":
+        yield
+        return
+    english = catalogue.words("cli_argparse", "en")
+    said = catalogue.words("cli_argparse", language)
+    table = {english[key]: said[key] for key in english}
+    gettext, ngettext = argparse._, argparse.ngettext  # type: ignore[attr-defined]
+
+    def plural(singular: str, many: str, n: int) -> str:
+        text = singular if n == 1 else many
+        return table.get(text, text)
+
+    argparse._ = lambda text: table.get(text, text)  # type: ignore[attr-defined]
+    argparse.ngettext = plural  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = gettext, ngettext  # type: ignore[attr-defined]
+
+
 def _help_language(argv: Sequence[str]) -> str:
     """The language of ``--help`` and usage errors: ``--lang`` if given, else the locale's
     (the params file is not known before the command line is read)."""
@@ -434,8 +463,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     argv = sys.argv[1:] if argv is None else argv
     lang = _help_language(argv)
-    parser = build_parser(lang)
-    args = parser.parse_args(argv)
+    with argparse_speaks(lang):
+        args = build_parser(lang).parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",

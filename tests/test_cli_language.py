@@ -250,3 +250,29 @@ def test_demo_progress_lines_in_chinese():
     _progress(said.append, "zh")(2, 4, RunResult("p/heat.yaml", "heat", "ok", 12.25, "out"))
     _progress(said.append, "en")(3, 4, RunResult("p/wage.yaml", "wage", "failed", 1.0, ""))
     assert said == ["  [2/4] heat：完成（12.2 秒）", "  [3/4] wage: failed (1.0 s)"]
+
+
+def test_usage_errors_and_help_in_chinese(capsys, monkeypatch):
+    import argparse
+
+    words = argparse._  # type: ignore[attr-defined]
+    with pytest.raises(SystemExit) as info:
+        main(["--lang", "zh", "validate", "x.csv"])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("用法：inspectlib validate") and "错误：缺少必需的参数：--kind" in err
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    with pytest.raises(SystemExit):
+        main(["record", "f.csv", "--campaign-window", "2027-01-01", "soon"])
+    assert "错误：参数 --campaign-window：'soon' 不是日期" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as info:
+        main(["plan", "--help"])
+    assert info.value.code == 0
+    shown = capsys.readouterr().out
+    assert "选项" in shown and "显示本帮助并退出" in shown and "专项检查参数文件" in shown
+    assert all(english_sentences(line) == [] for line in shown.splitlines()), shown
+    assert argparse._ is words  # argparse's own words are back for everyone else
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    with pytest.raises(SystemExit):
+        main(["validate", "x.csv"])
+    assert "the following arguments are required: --kind" in capsys.readouterr().err
