@@ -75,7 +75,7 @@ with warnings.catch_warnings():
         risk_pool_factor: float = Field(5.0, ge=1.0, le=10_000.0)  # risk_weighted band size
         draw_loss: float = Field(0.03, ge=0.0, lt=1.0)  # risk band: top-list hits given up
         seed: int = Field(..., ge=0, le=2**63 - 1)
-        register: Path
+        register: Path = Field(...)  # required: the parent class has a "register" attribute
         boundaries: Path
         roster: Path
         weather: Path | None = None

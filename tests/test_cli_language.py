@@ -114,7 +114,7 @@ def test_params_errors_in_chinese_name_file_key_and_value(tmp_path, capsys):
         f"错误：{path}：selection：应为以下之一：risk_weighted, top_risk, random（实际为 'best'）"
         in err
     )
-    assert f"错误：{path}：roster：缺少必填参数" in err
+    assert f"错误：{path}：register：缺少必填参数" in err
     for line in err:
         assert english_sentences(line.replace(str(path), "")) == [], line
 

@@ -189,3 +189,13 @@ def test_make_lab_runs_as_root():
     import os
 
     assert ("--allow-root" in command) == (os.getuid() == 0)
+
+
+def test_a_params_file_without_register_is_refused():
+    """``register`` shadows an attribute of pydantic's base class: it must still be required
+    (it once validated to that attribute, a method)."""
+    raw = {k: v for k, v in BASE.items() if k != "register"}
+    with pytest.raises(ParamsError) as info:
+        validate_params(raw, source="w.yaml")
+    assert info.value.lines == ["w.yaml: register: required key is missing"]
+    assert info.value.lines_in("zh") == ["w.yaml：register：缺少必填参数"]
