@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from inspectlib import catalogue
 from inspectlib.errors import ParamsError
 from inspectlib.workdays import default_window
 
@@ -326,6 +327,10 @@ class Campaign:
     checklist: tuple[ChecklistItem, ...]
     materials: tuple[Material, ...] = ()
 
+    def name(self, language: str) -> str:
+        """The campaign's display name in ``language`` (``zh`` or ``en``)."""
+        return self.name_zh if language == "zh" else self.name_en
+
     def legal_bases(self) -> tuple[LegalBasis, ...]:
         """Every basis the checklist cites, once each, in checklist order."""
         return tuple(dict.fromkeys(b for item in self.checklist for b in item.basis))
@@ -347,6 +352,24 @@ class Campaign:
     def default_weights(self) -> dict[str, float]:
         """Expert weights by factor name."""
         return {f.name: f.weight for f in self.risk_factors}
+
+
+def _name(campaign_id: str, language: str) -> str:
+    """A campaign's display name from the catalogue (``campaigns.yaml``)."""
+    return catalogue.text(f"campaigns.names.{campaign_id}", language)
+
+
+def agency_name(agency: str, language: str) -> str:
+    """A partner agency (canonical short name) as people read it in ``language``.
+
+    Examples
+    --------
+    >>> agency_name("公安局", "en")
+    'public security'
+    >>> agency_name("区档案馆", "en")  # not a known agency: as written
+    '区档案馆'
+    """
+    return catalogue.words("campaigns", language)["agencies"].get(agency, agency)
 
 
 def _rf(name: str, weight: float, rationale: str) -> RiskFactor:
@@ -406,8 +429,8 @@ _COMMON = {
 CAMPAIGNS: dict[str, Campaign] = {
     "wage": Campaign(
         id="wage",
-        name_zh="企业工资专项检查",
-        name_en="Wage payment inspection",
+        name_zh=_name("wage", "zh"),
+        name_en=_name("wage", "en"),
         agencies=("人社局",),
         lead_agency="人社局",
         default_target=125,
@@ -496,8 +519,8 @@ CAMPAIGNS: dict[str, Campaign] = {
     ),
     "illegal_employment": Campaign(
         id="illegal_employment",
-        name_zh="非法用工专项检查",
-        name_en="Illegal employment inspection",
+        name_zh=_name("illegal_employment", "zh"),
+        name_en=_name("illegal_employment", "en"),
         agencies=(
             "人社局",
             "公安局",
@@ -588,8 +611,8 @@ CAMPAIGNS: dict[str, Campaign] = {
     ),
     "heat": Campaign(
         id="heat",
-        name_zh="夏季高温专项检查",
-        name_en="Summer heat protection inspection",
+        name_zh=_name("heat", "zh"),
+        name_en=_name("heat", "en"),
         agencies=("人社局", "总工会"),
         lead_agency="人社局",
         default_target=110,
@@ -672,8 +695,8 @@ CAMPAIGNS: dict[str, Campaign] = {
     ),
     "service_sector": Campaign(
         id="service_sector",
-        name_zh="服务行业用工专项检查",
-        name_en="Service-sector employment inspection",
+        name_zh=_name("service_sector", "zh"),
+        name_en=_name("service_sector", "en"),
         agencies=("总工会", "人社局"),
         lead_agency="总工会",
         default_target=120,

@@ -132,7 +132,7 @@ def test_results_report_and_annual_summary(small_world, published_wage_plan):
     assert summary["firms inspected"].iloc[0] == found["firm_id"].nunique()
     assert summary["firms inspected"].iloc[-1] == summary["firms inspected"].iloc[:-1].sum()
     annual_html = (Path(annual.output_dir) / "report.html").read_text(encoding="utf-8")
-    assert "年共开展" in annual_html and "In 2027 the office ran" in annual_html
+    assert "年共开展" in annual_html and "In 2027 the office ran" not in annual_html
 
 
 @pytest.mark.parametrize("name", ["plan_campaign", "campaign_report"])
