@@ -291,10 +291,12 @@ def write_outputs(review: CampaignReview, out_dir: str | Path) -> dict[str, Path
     written = {name: maps.write_html(m, out / name) for name, m in results_maps(review).items()}
     public = results.public_results(review.done, review.params.language)
     written["results_public.csv"] = exports.write_csv(public, out / "results_public.csv")
-    internal = review.done.drop(
-        columns=["lon", "lat", "imported_at", "source_row"], errors="ignore"
+    internal = review.done.drop(  # ``date`` repeats ``inspection_date`` for the maps
+        columns=["lon", "lat", "imported_at", "source_row", "date"], errors="ignore"
     )
-    sheets = {"planned vs done": results.planned_vs_done(review.draw, review.done)}
+    planned = results.planned_vs_done(review.draw, review.done)
+    # a count here, not the inspections' "in the plan" flag: its own header
+    sheets = {"planned vs done": planned.rename(columns={"planned": "planned firms"})}
     sheets |= {"inspections": internal, "public list": public}
     written["results.xlsx"] = exports.write_xlsx(
         sheets, out / "results.xlsx", language=review.params.language
