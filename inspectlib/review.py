@@ -21,6 +21,7 @@ from inspectlib.params import CampaignParams
 from inspectlib.register import load_register
 from inspectlib.report import HTMLBlock, escape_text, html_table, map_frame, synthetic_banner
 
+
 @dataclass(frozen=True)
 class OfficialDraw:
     """The draw of record of a campaign and year (``inspectlib adopt``)."""

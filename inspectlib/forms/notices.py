@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 from docx.document import Document
 
-from inspectlib.campaigns import RANDOM_INSPECTION_NOTICE, RANDOM_INSPECTION_NOTICE_EN, cite
 from inspectlib import catalogue
+from inspectlib.campaigns import RANDOM_INSPECTION_NOTICE, RANDOM_INSPECTION_NOTICE_EN, cite
 from inspectlib.forms import _docx
 from inspectlib.forms._data import day_text, firms_in_visit_order, team_members
 

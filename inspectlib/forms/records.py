@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 from docx.document import Document
 from docx.table import Table
 
-from inspectlib.campaigns import cite
 from inspectlib import catalogue
+from inspectlib.campaigns import cite
 from inspectlib.forms import _docx
 from inspectlib.forms._data import day_text, firms_in_visit_order, team_members
 from inspectlib.forms.notices import campaign_name, team_text
