@@ -251,9 +251,11 @@ def annual_params(namespace: dict[str, Any]) -> AnnualParams:
 
 
 def write_outputs(summary: AnnualSummary, out_dir: str | Path) -> dict[str, Path]:
-    """Write ``annual_summary.csv`` and ``annual_map.html``."""
+    """Write ``annual_summary.csv`` (headers in the summary's language) and ``annual_map.html``."""
     out = Path(out_dir)
+    columns = catalogue.words("annual", summary.language)["columns"]
+    table = summary.table.rename(columns=columns)
     return {
-        "annual_summary.csv": exports.write_csv(summary.table, out / "annual_summary.csv"),
+        "annual_summary.csv": exports.write_csv(table, out / "annual_summary.csv"),
         "annual_map.html": maps.write_html(summary.map_html, out / "annual_map.html"),
     }
