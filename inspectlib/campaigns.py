@@ -359,6 +359,14 @@ def _name(campaign_id: str, language: str) -> str:
     return catalogue.text(f"campaigns.names.{campaign_id}", language)
 
 
+def _labels(industry: str) -> tuple[str, str]:
+    """An industry rule's ``(label_en, label_zh)`` from the catalogue (``campaigns.yaml``)."""
+    return (
+        catalogue.text(f"campaigns.industries.{industry}", "en"),
+        catalogue.text(f"campaigns.industries.{industry}", "zh"),
+    )
+
+
 def agency_name(agency: str, language: str) -> str:
     """A partner agency (canonical short name) as people read it in ``language``.
 
@@ -377,9 +385,7 @@ def _rf(name: str, weight: float, rationale: str) -> RiskFactor:
 
 
 _HOT_PROCESS = IndustryRule(
-    "hot-process manufacturing (dyeing, coking, chemicals, kilns, smelting, casting, heat "
-    "treatment, thermal power)",
-    "高温作业行业(印染、炼焦、化工、窑炉、冶炼、铸造、热处理、火电)",
+    *_labels("hot_process"),
     codes=(
         "1713",
         "1723",
@@ -398,22 +404,17 @@ _HOT_PROCESS = IndustryRule(
         "443",
     ),
 )
-_CONSTRUCTION = IndustryRule("construction (E)", "建筑业(E)", sections=("E",))
-_TRANSPORT = IndustryRule(
-    "transport, storage and post (G)", "交通运输、仓储和邮政业(G)", sections=("G",)
-)
-_CATERING = IndustryRule("catering (H62)", "餐饮业(H62)", codes=("62",))
-_ENTERTAINMENT = IndustryRule("entertainment (R90)", "娱乐业(R90)", codes=("90",))
+_CONSTRUCTION = IndustryRule(*_labels("construction"), sections=("E",))
+_TRANSPORT = IndustryRule(*_labels("transport"), sections=("G",))
+_CATERING = IndustryRule(*_labels("catering"), codes=("62",))
+_ENTERTAINMENT = IndustryRule(*_labels("entertainment"), codes=("90",))
 _SMALL_MANUFACTURING = IndustryRule(
-    "small manufacturing (C, under 50 employees)",
-    "小型制造业(C，50人以下)",
+    *_labels("small_manufacturing"),
     sections=("C",),
     max_employees=50,
 )
 _LABOUR_INTENSIVE = IndustryRule(
-    "labour-intensive manufacturing (C13–C24: food, textiles, clothing, shoes, wood, "
-    "furniture, paper, printing, toys)",
-    "劳动密集型制造业(C13–C24)",
+    *_labels("labour_intensive"),
     codes=tuple(str(c) for c in range(13, 25)),
 )
 
@@ -702,12 +703,11 @@ CAMPAIGNS: dict[str, Campaign] = {
         default_target=120,
         eligibility=Eligibility(
             industries=(
-                IndustryRule("retail (F52)", "零售业(F52)", codes=("52",)),
-                IndustryRule("hotels (H61)", "住宿业(H61)", codes=("61",)),
+                IndustryRule(*_labels("retail"), codes=("52",)),
+                IndustryRule(*_labels("hotels"), codes=("61",)),
                 _CATERING,
                 IndustryRule(
-                    "resident services and repair (O80, O81)",
-                    "居民服务、修理业(O80、O81)",
+                    *_labels("resident_services"),
                     codes=("80", "81"),
                 ),
                 _ENTERTAINMENT,
