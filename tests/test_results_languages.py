@@ -59,8 +59,8 @@ def xlsx_text(path: Path) -> str:
 
 
 def cells(frame: pd.DataFrame) -> str:
-    """Every cell of a frame as text."""
-    return " ".join(str(v) for v in frame.to_numpy().ravel())
+    """Every filled cell of a frame as text."""
+    return " ".join(str(v) for v in frame.to_numpy().ravel() if pd.notna(v))
 
 
 def assert_in_language(text: str, out: LanguageOutputs, what: str) -> None:

@@ -38,6 +38,7 @@ def test_the_browser_scan_catches_a_planted_sentence(request, open_map):
     out: LanguageOutputs = request.getfixturevalue("zh_outputs")
     html = (out.report_dir / "results_map.html").read_text(encoding="utf-8")
     planted = html.replace("</body>", "<div>results are not yet public</div></body>", 1)
-    opened = open_map(planted, "planted.html")
-    text = opened.page.evaluate("document.body.innerText")
-    assert foreign_text(text, "zh") == ["results are not yet public"]
+    before = open_map(html, "before.html").page.evaluate("document.body.innerText")
+    after = open_map(planted, "planted.html").page.evaluate("document.body.innerText")
+    added = set(foreign_text(after, "zh")) - set(foreign_text(before, "zh"))
+    assert added == {"results are not yet public"}
