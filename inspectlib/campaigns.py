@@ -126,15 +126,22 @@ class Eligibility:
     outdoor_work: bool = False
     min_employees: int = 0
 
-    def describe(self) -> str:
-        """One line in plain English."""
-        parts = [r.label_en for r in self.industries] or ["all industries"]
+    def describe(self, language: str = "en") -> str:
+        """One line in ``language`` (words in ``catalogue/campaigns.yaml``).
+
+        Examples
+        --------
+        >>> Eligibility(min_employees=10).describe()
+        'all industries; at least 10 employees (unknown size included)'
+        """
+        words = catalogue.words("campaigns", language)["eligibility"]
+        labels = [r.label_zh if language == "zh" else r.label_en for r in self.industries]
+        parts = labels or [words["all_industries"]]
         if self.outdoor_work:
-            parts.append("any firm with outdoor work")
-        text = "; ".join(parts)
+            parts.append(words["outdoor_work"])
         if self.min_employees:
-            text += f"; at least {self.min_employees} employees (unknown size included)"
-        return text
+            parts.append(words["min_employees"].format(n=self.min_employees))
+        return words["separator"].join(parts)
 
 
 @dataclass(frozen=True)
