@@ -278,13 +278,14 @@ class Planner:
         ParamsError
             When the seed is not a whole number ≥ 0.
         """
+        words = planner_words(self.language)
         text = self.seed_w.value.strip()
         try:
             seed = int(text)
         except ValueError:
-            raise ParamsError(f"seed: must be a whole number (got {text!r})") from None
+            raise ParamsError(words["seed_not_whole"].format(text=repr(text))) from None
         if seed < 0:
-            raise ParamsError(f"seed: must be ≥ 0 (got {seed})")
+            raise ParamsError(words["seed_negative"].format(seed=seed))
         return PlannerChoices(
             campaign=self.campaign_w.value,
             towns=tuple(self.towns_w.value),
