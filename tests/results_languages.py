@@ -125,5 +125,7 @@ def build_english(root: Path) -> LanguageOutputs:
     annual = root / "annual.yaml"
     annual.write_text(ANNUAL_EN, encoding="utf-8")
     annual_dir = _ok(run_kind("annual", annual))
-    data = data_values(register_frame(400, 11), roster_frame(), pd.DataFrame({"town": list(TOWNS)}))
+    register = register_frame(400, 11)[["企业名称", "所属镇(区)"]]  # names and towns only
+    roster = roster_frame()[["姓名", "单位", "户籍镇区"]]  # people, their agencies and towns
+    data = data_values(register, roster, pd.DataFrame({"town": list(TOWNS)}))
     return LanguageOutputs("en", plan_dir, report_dir, annual_dir, params, data)

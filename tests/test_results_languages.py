@@ -94,6 +94,7 @@ def test_english_reports_say_what_they_are(outputs):
     assert "Illegal employment inspection" in report and "SYNTHETIC DEMO DATA" in report
     assert "Public results list" in report and "refused inspection" in report
     assert "In 2027 the office ran" in annual and "public security" in annual
+    assert "人社局" not in annual  # partner agencies are named in English, not as data
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
