@@ -1,6 +1,6 @@
 """The annual summary (年度工作总结): one row per campaign, as in the office's yearly work
-report, a short generated paragraph in Chinese and English, and a map of the year's
-inspections."""
+report, a short generated paragraph and a map of the year's inspections, all in the params'
+language (words in ``catalogue/annual.yaml``)."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from typing import Any, Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from inspectlib import exports, maps, results
+from inspectlib import catalogue, exports, maps, results
 from inspectlib.archive import open_archive
-from inspectlib.campaigns import get_campaign
+from inspectlib.campaigns import agency_name, get_campaign
 from inspectlib.errors import ParamsError
 from inspectlib.geo import read_boundaries
 from inspectlib.params import (
@@ -94,6 +94,7 @@ def annual_table(
     covered, back wages recovered, fines, and when its results are due to be made public
     (:func:`inspectlib.results.publication`)."""
     windows = windows or {}
+    words = catalogue.words("annual", language)
     rows = []
     for campaign_id in CAMPAIGN_IDS:
         campaign = get_campaign(campaign_id)
@@ -105,24 +106,24 @@ def annual_table(
         due = results.publication(done["inspection_date"], publication_workdays, today=today)
         rows.append(
             {
-                "campaign": campaign.name_zh if language == "zh" else campaign.name_en,
+                "campaign": campaign.name(language),
                 "window": f"{window[0]:%m-%d} – {window[1]:%m-%d}" if window else "—",
                 "inspection dates": f"{first:%m-%d} – {last:%m-%d}" if len(done) else "—",
-                "partners": "、".join(campaign.agencies)
-                if language == "zh"
-                else ", ".join(campaign.agencies),
+                "partners": words["list_sep"].join(
+                    agency_name(agency, language) for agency in campaign.agencies
+                ),
                 "firms inspected": int(done["firm_id"].nunique()),
                 "violations found": int((done["result"] == "violation").sum()),
                 "workers covered": int(done["workers_affected"].fillna(0).sum()),
                 "back wages (yuan)": float(done["back_wages_yuan"].sum()),
                 "fines (yuan)": float(done["fine_yuan"].sum()),
                 "results public by": f"{due.deadline:%m-%d}" if due.deadline else "—",
-                "publication": _PUBLICATION[language][due.status],
+                "publication": words["publication"][due.status],
             }
         )
     table = pd.DataFrame(rows)
     total = {
-        "campaign": "合计" if language == "zh" else "total",
+        "campaign": words["total"],
         "window": "",
         "inspection dates": "",
         "partners": "",
@@ -137,28 +138,30 @@ def annual_table(
 
 
 def paragraph(table: pd.DataFrame, year: int, language: str) -> str:
-    """The year in a few sentences, generated from the table."""
+    """The year in a few sentences in ``language``, generated from the table (in the same
+    language: campaign names are taken from it)."""
     body, total = table.iloc[:-1], table.iloc[-1]
     done = body[body["firms inspected"] > 0]
-    if language == "zh":
-        parts = [
-            f"{year}年共开展{len(done)}项专项检查，检查企业{int(total['firms inspected']):,}家，"
-            f"发现违法行为{int(total['violations found']):,}起，涉及职工"
-            f"{int(total['workers covered']):,}人，追发工资{results.money(total['back wages (yuan)'])}元。"
-        ]
-        parts += [
-            f"{r['campaign']}：检查企业{r['firms inspected']}家，发现违法{r['violations found']}起。"
-            for _, r in done.iterrows()
-        ]
-        return "".join(parts)
     parts = [
-        f"In {year} the office ran {len(done)} special campaigns, inspected "
-        f"{int(total['firms inspected']):,} firms and found {int(total['violations found']):,} "
-        f"violations affecting {int(total['workers covered']):,} workers; back wages of "
-        f"{results.money(total['back wages (yuan)'])} yuan were recovered."
+        catalogue.text(
+            "annual.year",
+            language,
+            year=year,
+            campaigns=len(done),
+            firms=int(total["firms inspected"]),
+            violations=int(total["violations found"]),
+            workers=int(total["workers covered"]),
+            back=results.money(total["back wages (yuan)"]),
+        )
     ]
     parts += [
-        f" {r['campaign']}: {r['firms inspected']} firms, {r['violations found']} violations."
+        catalogue.text(
+            "annual.campaign",
+            language,
+            campaign=r["campaign"],
+            firms=r["firms inspected"],
+            violations=r["violations found"],
+        )
         for _, r in done.iterrows()
     ]
     return "".join(parts)
@@ -166,13 +169,13 @@ def paragraph(table: pd.DataFrame, year: int, language: str) -> str:
 
 @dataclass(frozen=True)
 class AnnualSummary:
-    """The year's table (in the params' language), paragraphs in both languages, the map."""
+    """The year's table, its paragraph (both in the params' language) and the map."""
 
     table: pd.DataFrame
-    text_zh: str
-    text_en: str
+    text: str
     map_html: str
     map_svg: str = ""
+    year: int = 0
     synthetic: bool = False
     language: str = "zh"
 
@@ -187,9 +190,7 @@ def annual_summary(params: AnnualParams) -> AnnualSummary:
         params.register, boundaries, coords=params.coords, firm_ids=set(findings["firm_id"])
     )
     located = results.with_firms(findings, register)
-    title = (
-        f"{params.year} 年度专项检查" if params.language == "zh" else f"{params.year} inspections"
-    )
+    title = catalogue.text("annual.map_title", params.language, year=params.year)
     results_map = maps.results_map(
         results.results_points(located),
         boundaries,
@@ -198,14 +199,13 @@ def annual_summary(params: AnnualParams) -> AnnualSummary:
         synthetic=params.synthetic,
         language=params.language,
     )
-    tables = {
-        lang: annual_table(findings, params.year, lang, windows, params.publication_workdays)
-        for lang in ("zh", "en")
-    }
+    table = annual_table(
+        findings, params.year, params.language, windows, params.publication_workdays
+    )
     return AnnualSummary(
-        table=tables[params.language],
-        text_zh=paragraph(tables["zh"], params.year, "zh"),
-        text_en=paragraph(tables["en"], params.year, "en"),
+        table=table,
+        text=paragraph(table, params.year, params.language),
+        year=params.year,
         map_html=maps.to_html(results_map),
         map_svg=maps.results_print_map(
             results.results_points(located), boundaries, title=title, language=params.language
@@ -228,42 +228,18 @@ def planned_windows(plans: pd.DataFrame, year: int) -> dict[str, tuple[dt.date, 
     return out
 
 
-_PUBLICATION = {
-    "zh": {"none": "—", "due": "待公示", "late": "已逾期", "published": "已公示"},
-    "en": {"none": "—", "due": "due", "late": "late", "published": "published"},
-}
-
-_ZH_COLUMNS = {
-    "campaign": "专项检查",
-    "window": "检查窗口",
-    "inspection dates": "检查日期",
-    "partners": "协同部门",
-    "firms inspected": "检查企业（家）",
-    "violations found": "发现违法（起）",
-    "workers covered": "涉及职工（人）",
-    "back wages (yuan)": "追发工资（元）",
-    "fines (yuan)": "罚款（元）",
-    "results public by": "结果公示期限",
-    "publication": "公示状态",
-}
-
-
 def show(summary: AnnualSummary) -> HTMLBlock:
-    """The summary as report HTML: paragraphs, the table and the map."""
+    """The summary as report HTML in its language: title, paragraph, the table and the map."""
+    words = catalogue.words("annual", summary.language)
     shown = summary.table.copy()
     for column in ("back wages (yuan)", "fines (yuan)"):
         shown[column] = shown[column].map(results.money)
-    if summary.language == "zh":
-        shown = shown.rename(columns=_ZH_COLUMNS)
-    banner = (
-        synthetic_banner(
-            "合成示例数据 / SYNTHETIC DEMO DATA: every firm, person and result here is made up."
-        )
-        if summary.synthetic
-        else ""
-    )
+    shown = shown.rename(columns=words["columns"])
+    title = words["title"].format(year=summary.year) if summary.year else ""
+    heading = f"<h2>{escape_text(title)}</h2>" if title else ""
+    banner = synthetic_banner(words["synthetic"]) if summary.synthetic else ""
     return HTMLBlock(
-        f"{banner}<p>{escape_text(summary.text_zh)}</p><p>{escape_text(summary.text_en)}</p>{html_table(shown)}"
+        f"{heading}{banner}<p>{escape_text(summary.text)}</p>{html_table(shown)}"
         + str(map_frame(summary.map_html, print_svg=summary.map_svg))
     )
 
@@ -275,9 +251,11 @@ def annual_params(namespace: dict[str, Any]) -> AnnualParams:
 
 
 def write_outputs(summary: AnnualSummary, out_dir: str | Path) -> dict[str, Path]:
-    """Write ``annual_summary.csv`` and ``annual_map.html``."""
+    """Write ``annual_summary.csv`` (headers in the summary's language) and ``annual_map.html``."""
     out = Path(out_dir)
+    columns = catalogue.words("annual", summary.language)["columns"]
+    table = summary.table.rename(columns=columns)
     return {
-        "annual_summary.csv": exports.write_csv(summary.table, out / "annual_summary.csv"),
+        "annual_summary.csv": exports.write_csv(table, out / "annual_summary.csv"),
         "annual_map.html": maps.write_html(summary.map_html, out / "annual_map.html"),
     }

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from inspectlib import catalogue
 from inspectlib.errors import ParamsError
 from inspectlib.workdays import default_window
 
@@ -125,15 +126,22 @@ class Eligibility:
     outdoor_work: bool = False
     min_employees: int = 0
 
-    def describe(self) -> str:
-        """One line in plain English."""
-        parts = [r.label_en for r in self.industries] or ["all industries"]
+    def describe(self, language: str = "en") -> str:
+        """One line in ``language`` (words in ``catalogue/campaigns.yaml``).
+
+        Examples
+        --------
+        >>> Eligibility(min_employees=10).describe()
+        'all industries; at least 10 employees (unknown size included)'
+        """
+        words = catalogue.words("campaigns", language)["eligibility"]
+        labels = [r.label_zh if language == "zh" else r.label_en for r in self.industries]
+        parts = labels or [words["all_industries"]]
         if self.outdoor_work:
-            parts.append("any firm with outdoor work")
-        text = "; ".join(parts)
+            parts.append(words["outdoor_work"])
         if self.min_employees:
-            text += f"; at least {self.min_employees} employees (unknown size included)"
-        return text
+            parts.append(words["min_employees"].format(n=self.min_employees))
+        return words["separator"].join(parts)
 
 
 @dataclass(frozen=True)
@@ -326,6 +334,10 @@ class Campaign:
     checklist: tuple[ChecklistItem, ...]
     materials: tuple[Material, ...] = ()
 
+    def name(self, language: str) -> str:
+        """The campaign's display name in ``language`` (``zh`` or ``en``)."""
+        return self.name_zh if language == "zh" else self.name_en
+
     def legal_bases(self) -> tuple[LegalBasis, ...]:
         """Every basis the checklist cites, once each, in checklist order."""
         return tuple(dict.fromkeys(b for item in self.checklist for b in item.basis))
@@ -349,14 +361,38 @@ class Campaign:
         return {f.name: f.weight for f in self.risk_factors}
 
 
+def _name(campaign_id: str, language: str) -> str:
+    """A campaign's display name from the catalogue (``campaigns.yaml``)."""
+    return catalogue.text(f"campaigns.names.{campaign_id}", language)
+
+
+def _labels(industry: str) -> tuple[str, str]:
+    """An industry rule's ``(label_en, label_zh)`` from the catalogue (``campaigns.yaml``)."""
+    return (
+        catalogue.text(f"campaigns.industries.{industry}", "en"),
+        catalogue.text(f"campaigns.industries.{industry}", "zh"),
+    )
+
+
+def agency_name(agency: str, language: str) -> str:
+    """A partner agency (canonical short name) as people read it in ``language``.
+
+    Examples
+    --------
+    >>> agency_name("公安局", "en")
+    'public security'
+    >>> agency_name("区档案馆", "en")  # not a known agency: as written
+    '区档案馆'
+    """
+    return catalogue.words("campaigns", language)["agencies"].get(agency, agency)
+
+
 def _rf(name: str, weight: float, rationale: str) -> RiskFactor:
     return RiskFactor(name, weight, rationale)
 
 
 _HOT_PROCESS = IndustryRule(
-    "hot-process manufacturing (dyeing, coking, chemicals, kilns, smelting, casting, heat "
-    "treatment, thermal power)",
-    "高温作业行业(印染、炼焦、化工、窑炉、冶炼、铸造、热处理、火电)",
+    *_labels("hot_process"),
     codes=(
         "1713",
         "1723",
@@ -375,22 +411,17 @@ _HOT_PROCESS = IndustryRule(
         "443",
     ),
 )
-_CONSTRUCTION = IndustryRule("construction (E)", "建筑业(E)", sections=("E",))
-_TRANSPORT = IndustryRule(
-    "transport, storage and post (G)", "交通运输、仓储和邮政业(G)", sections=("G",)
-)
-_CATERING = IndustryRule("catering (H62)", "餐饮业(H62)", codes=("62",))
-_ENTERTAINMENT = IndustryRule("entertainment (R90)", "娱乐业(R90)", codes=("90",))
+_CONSTRUCTION = IndustryRule(*_labels("construction"), sections=("E",))
+_TRANSPORT = IndustryRule(*_labels("transport"), sections=("G",))
+_CATERING = IndustryRule(*_labels("catering"), codes=("62",))
+_ENTERTAINMENT = IndustryRule(*_labels("entertainment"), codes=("90",))
 _SMALL_MANUFACTURING = IndustryRule(
-    "small manufacturing (C, under 50 employees)",
-    "小型制造业(C，50人以下)",
+    *_labels("small_manufacturing"),
     sections=("C",),
     max_employees=50,
 )
 _LABOUR_INTENSIVE = IndustryRule(
-    "labour-intensive manufacturing (C13–C24: food, textiles, clothing, shoes, wood, "
-    "furniture, paper, printing, toys)",
-    "劳动密集型制造业(C13–C24)",
+    *_labels("labour_intensive"),
     codes=tuple(str(c) for c in range(13, 25)),
 )
 
@@ -406,8 +437,8 @@ _COMMON = {
 CAMPAIGNS: dict[str, Campaign] = {
     "wage": Campaign(
         id="wage",
-        name_zh="企业工资专项检查",
-        name_en="Wage payment inspection",
+        name_zh=_name("wage", "zh"),
+        name_en=_name("wage", "en"),
         agencies=("人社局",),
         lead_agency="人社局",
         default_target=125,
@@ -496,8 +527,8 @@ CAMPAIGNS: dict[str, Campaign] = {
     ),
     "illegal_employment": Campaign(
         id="illegal_employment",
-        name_zh="非法用工专项检查",
-        name_en="Illegal employment inspection",
+        name_zh=_name("illegal_employment", "zh"),
+        name_en=_name("illegal_employment", "en"),
         agencies=(
             "人社局",
             "公安局",
@@ -588,8 +619,8 @@ CAMPAIGNS: dict[str, Campaign] = {
     ),
     "heat": Campaign(
         id="heat",
-        name_zh="夏季高温专项检查",
-        name_en="Summer heat protection inspection",
+        name_zh=_name("heat", "zh"),
+        name_en=_name("heat", "en"),
         agencies=("人社局", "总工会"),
         lead_agency="人社局",
         default_target=110,
@@ -672,19 +703,18 @@ CAMPAIGNS: dict[str, Campaign] = {
     ),
     "service_sector": Campaign(
         id="service_sector",
-        name_zh="服务行业用工专项检查",
-        name_en="Service-sector employment inspection",
+        name_zh=_name("service_sector", "zh"),
+        name_en=_name("service_sector", "en"),
         agencies=("总工会", "人社局"),
         lead_agency="总工会",
         default_target=120,
         eligibility=Eligibility(
             industries=(
-                IndustryRule("retail (F52)", "零售业(F52)", codes=("52",)),
-                IndustryRule("hotels (H61)", "住宿业(H61)", codes=("61",)),
+                IndustryRule(*_labels("retail"), codes=("52",)),
+                IndustryRule(*_labels("hotels"), codes=("61",)),
                 _CATERING,
                 IndustryRule(
-                    "resident services and repair (O80, O81)",
-                    "居民服务、修理业(O80、O81)",
+                    *_labels("resident_services"),
                     codes=("80", "81"),
                 ),
                 _ENTERTAINMENT,

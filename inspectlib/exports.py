@@ -24,7 +24,13 @@ import pandas as pd
 
 __all__ = ["neutralize", "neutralize_text", "write_csv", "write_xlsx"]
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+_ASCII_TRIGGERS = ("=", "+", "-", "@")
+FORMULA_TRIGGERS = (
+    *_ASCII_TRIGGERS,
+    "\t",
+    "\r",
+    *(chr(ord(c) + 0xFEE0) for c in _ASCII_TRIGGERS),  # their full-width forms (U+FF1D …)
+)
 """Characters that make a spreadsheet program read a cell as a formula (OWASP)."""
 
 MAX_CELL_CHARS = 32_767

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import binomtest
 
+from inspectlib import catalogue
 from inspectlib.industry import section_name
 
 DECIDED = ("compliant", "violation")
@@ -50,13 +51,18 @@ class Estimate:
 
     def text(self, language: str = "en") -> str:
         """The estimate in words, e.g. ``42.9% (3/7; 95% CI 15.8–75.0%)``."""
-        zh = language == "zh"
         if self.n == 0:
-            return "无数据（没有得出结论的检查）" if zh else "n/a (no decided inspections)"
-        ci = f"{100 * self.low:.1f}–{100 * self.high:.1f}%"
-        if zh:
-            return f"{100 * self.rate:.1f}%（{self.hits}/{self.n}；{100 * self.level:.0f}% 置信区间 {ci}）"
-        return f"{100 * self.rate:.1f}% ({self.hits}/{self.n}; {100 * self.level:.0f}% CI {ci})"
+            return catalogue.text("results.estimate.none", language)
+        return catalogue.text(
+            "results.estimate.value",
+            language,
+            rate=f"{100 * self.rate:.1f}",
+            hits=self.hits,
+            n=self.n,
+            level=f"{100 * self.level:.0f}",
+            low=f"{100 * self.low:.1f}",
+            high=f"{100 * self.high:.1f}",
+        )
 
     def __str__(self) -> str:
         return self.text()
@@ -238,22 +244,8 @@ def targeting_lift(done: pd.DataFrame, level: float = 0.95) -> Lift:
 
 PUBLIC_COLUMNS = ("name", "town", "industry", "inspection_date", "result", "rectification_due")
 PUBLIC_HEADERS = {
-    "zh": {
-        "name": "企业名称",
-        "town": "所属镇（区）",
-        "industry": "行业",
-        "inspection_date": "检查日期",
-        "result": "检查结果",
-        "rectification_due": "整改期限",
-    },
-    "en": {
-        "name": "firm",
-        "town": "town",
-        "industry": "industry",
-        "inspection_date": "inspection date",
-        "result": "result",
-        "rectification_due": "rectify by",
-    },
+    language: catalogue.words("results", language)["public_headers"]
+    for language in catalogue.LANGUAGES
 }
 """Headers of the public results list as people read it (results_public.csv, the report)."""
 
@@ -303,24 +295,6 @@ def publication(
     return Publication(last, deadline, published_on, status)
 
 
-_RESULT_WORDS = {
-    "zh": {
-        "compliant": "未发现违法行为",
-        "violation": "发现违法行为，责令整改",
-        "closed": "已停业",
-        "not_found": "未找到企业",
-        "refused": "拒绝检查",
-    },
-    "en": {
-        "compliant": "no violation found",
-        "violation": "violation found, rectification ordered",
-        "closed": "closed",
-        "not_found": "firm not found",
-        "refused": "refused inspection",
-    },
-}
-
-
 def public_results(done: pd.DataFrame, language: str = "zh") -> pd.DataFrame:
     """The 一公开 results list: firm name, town, industry, date, result, rectification date.
 
@@ -334,7 +308,7 @@ def public_results(done: pd.DataFrame, language: str = "zh") -> pd.DataFrame:
             .fillna("")
             .map(lambda s: section_name(s, language) or "—"),
             "inspection_date": done["inspection_date"].dt.strftime("%Y-%m-%d"),
-            "result": done["result"].map(_RESULT_WORDS[language]),
+            "result": done["result"].map(catalogue.words("results", language)["public_results"]),
             "rectification_due": done["rectification_due"].dt.strftime("%Y-%m-%d").fillna(""),
         }
     )

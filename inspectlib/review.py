@@ -12,7 +12,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from inspectlib import exports, maps, results
+from inspectlib import catalogue, exports, maps, results
 from inspectlib.archive import Archive, open_archive
 from inspectlib.campaigns import get_campaign
 from inspectlib.errors import PlanningError
@@ -20,143 +20,6 @@ from inspectlib.geo import read_boundaries
 from inspectlib.params import CampaignParams
 from inspectlib.register import load_register
 from inspectlib.report import HTMLBlock, escape_text, html_table, map_frame, synthetic_banner
-
-WORDS = {
-    "zh": {
-        "title": "{year} {name} · 检查结果",
-        "summary": (
-            "计划检查 {planned:,} 家，已检查 {inspected:,} 家（计划外 {outside:,} 家）；发现 {violating:,} 家"
-            "存在违法行为，涉及职工 {workers:,} 人，追发工资 {back} 元，罚款 {fines} 元。"
-        ),
-        "prevalence": "据纯随机层估计，符合条件企业的违法率为 {est}。",
-        "pooled": (
-            "本年随机层样本较小；合并 {years} 年的随机层检查（假定各年违法率相近），估计为 {est}。"
-        ),
-        "lift": "风险层违法发现率 {risk}，随机层 {random}：定向抽查效率是随机抽查的 {lift} 倍。",
-        "lift_pooled": (
-            "风险层违法发现率 {risk}，{years} 年随机层合计 {random}：定向抽查效率是随机"
-            "抽查的 {lift} 倍。"
-        ),
-        "lift_zero": "风险层违法发现率 {risk}；随机层未发现违法（{random}），无法计算倍数。",
-        "lift_na": "随机层或风险层没有可比较的检查结果，无法计算定向效率。",
-        "official": (
-            "本报告依据的正式抽取：运行 {run}（audit.json SHA-256 前 12 位 {sha}），"
-            "由 {by} 于 {at}（UTC）确认。"
-        ),
-        "replaced": "此前确认的抽取 {run} 已被替换，原因：{reason}。",
-        "no_draw": (
-            "本年度没有确认的正式抽取（档案中有 {drafts} 份未确认的抽取草稿）：以下按归档的检查结果汇总；"
-            "违法率只依据标明为随机抽取的检查估计。"
-        ),
-        "publication": {
-            "due": "检查结果应于 {deadline} 前公示（最后一次检查 {last} 后 {n} 个工作日）。",
-            "late": "检查结果应于 {deadline} 前公示（最后一次检查 {last} 后 {n} 个工作日），现已逾期，尚未公示。",
-            "published": "检查结果已于 {published} 公示（期限 {deadline}）。",
-            "published_late": "检查结果于 {published} 公示，晚于期限 {deadline}。",
-            "none": "尚无检查结果，暂不需公示。",
-        },
-        "summary_no_draw": (
-            "已检查 {inspected:,} 家；发现 {violating:,} 家存在违法行为，涉及职工 {workers:,} 人，"
-            "追发工资 {back} 元，罚款 {fines} 元。"
-        ),
-        "h_plan": "计划与完成",
-        "h_town": "按镇（区）",
-        "h_industry": "按行业门类",
-        "h_stratum": "按抽取层",
-        "h_team": "各检查组发现率（监督参考：标注的组与其他组差异显著）",
-        "h_map": "检查结果地图",
-        "h_public": "检查结果公示（一公开）",
-        "synthetic": "合成示例数据：本报告中的企业、人员和结果均为虚构。",
-        "columns": {
-            "stratum": "抽取层",
-            "planned": "计划",
-            "inspected": "已检查",
-            "not inspected": "未检查",
-            "town": "镇（区）",
-            "industry_section": "行业门类",
-            "decided": "有结论",
-            "violating": "违法",
-            "workers_affected": "涉及职工",
-            "back_wages_yuan": "追发工资（元）",
-            "fine_yuan": "罚款（元）",
-            "violation rate": "违法率",
-            "team": "检查组",
-            "rate": "发现率",
-            "low": "置信区间下限",
-            "high": "置信区间上限",
-            "flag": "与其他组相比",
-        },
-        "flags": {"low": "明显偏低", "high": "明显偏高"},
-        "strata": {"random": "随机层", "risk": "风险层", "outside plan": "计划外", "total": "合计"},
-    },
-    "en": {
-        "title": "{year} {name} · results",
-        "summary": (
-            "{planned:,} firms planned, {inspected:,} inspected ({outside:,} outside "
-            "the plan); {violating:,} had violations affecting {workers:,} workers; "
-            "back wages recovered {back} yuan, fines {fines} yuan."
-        ),
-        "prevalence": "Estimated from the random stratum, {est} of eligible firms violate.",
-        "pooled": (
-            "This year's random stratum is small; pooling the random strata of {years} "
-            "(assuming the rate changed little) gives {est}."
-        ),
-        "lift_pooled": (
-            "Risk stratum hit rate {risk} against {random} in the random strata of "
-            "{years}: targeting finds violations {lift}× as often as random selection."
-        ),
-        "lift_zero": (
-            "Risk stratum hit rate {risk}; the random stratum found no violation ({random}), "
-            "so the lift has no finite value."
-        ),
-        "lift": (
-            "Risk stratum hit rate {risk} against the random stratum's {random}: targeting "
-            "finds violations {lift}× as often as random selection."
-        ),
-        "lift_na": "No comparable results in the risk and random strata: lift not available.",
-        "official": (
-            "This report uses the official draw: run {run} (audit.json SHA-256 {sha}…), "
-            "adopted by {by} on {at} (UTC)."
-        ),
-        "replaced": " It replaced the draw {run}, for this reason: {reason}.",
-        "no_draw": (
-            "No draw was adopted for this year ({drafts} unadopted drafts in the archive): "
-            "the report summarises the archived findings; the violation rate is estimated from "
-            "inspections marked as randomly drawn only."
-        ),
-        "publication": {
-            "due": "The results are to be made public by {deadline} ({n} workdays after the last inspection, {last}).",
-            "late": "The results were due for publication by {deadline} ({n} workdays after the last inspection, {last}) and are late.",
-            "published": "The results were made public on {published} (due by {deadline}).",
-            "published_late": "The results were made public on {published}, after the deadline {deadline}.",
-            "none": "Nothing has been inspected yet: nothing to publish.",
-        },
-        "summary_no_draw": (
-            "{inspected:,} firms inspected; {violating:,} had violations affecting {workers:,} "
-            "workers; back wages recovered {back} yuan, fines {fines} yuan."
-        ),
-        "h_plan": "Planned and done",
-        "h_town": "By town",
-        "h_industry": "By industry section",
-        "h_stratum": "By stratum",
-        "h_team": "Detection rate by team (supervision aid: flagged teams differ clearly from the rest)",
-        "h_map": "Results map",
-        "h_public": "Public results list (一公开)",
-        "synthetic": "SYNTHETIC DEMO DATA: every firm, person and result here is made up.",
-        "columns": {
-            "industry_section": "industry section",
-            "workers_affected": "workers affected",
-            "back_wages_yuan": "back wages (yuan)",
-            "fine_yuan": "fines (yuan)",
-            "rate": "detection rate",
-            "low": "CI low",
-            "high": "CI high",
-            "flag": "against the other teams",
-        },
-        "flags": {"low": "clearly lower", "high": "clearly higher"},
-        "strata": {"risk": "risk-weighted"},
-    },
-}
 
 
 @dataclass(frozen=True)
@@ -188,14 +51,13 @@ class CampaignReview:
 
     @property
     def words(self) -> dict[str, Any]:
-        """Labels in the report's language."""
-        return WORDS[self.params.language]
+        """Labels in the report's language (``catalogue/review.yaml``)."""
+        return catalogue.words("review", self.params.language)
 
     @property
     def title(self) -> str:
         """Campaign, year, 'results'."""
-        campaign = get_campaign(self.params.campaign)
-        name = campaign.name_zh if self.params.language == "zh" else campaign.name_en
+        name = get_campaign(self.params.campaign).name(self.params.language)
         return self.words["title"].format(year=self.params.year, name=name)
 
 
@@ -430,10 +292,12 @@ def write_outputs(review: CampaignReview, out_dir: str | Path) -> dict[str, Path
     written = {name: maps.write_html(m, out / name) for name, m in results_maps(review).items()}
     public = results.public_results(review.done, review.params.language)
     written["results_public.csv"] = exports.write_csv(public, out / "results_public.csv")
-    internal = review.done.drop(
-        columns=["lon", "lat", "imported_at", "source_row"], errors="ignore"
+    internal = review.done.drop(  # ``date`` repeats ``inspection_date`` for the maps
+        columns=["lon", "lat", "imported_at", "source_row", "date"], errors="ignore"
     )
-    sheets = {"planned vs done": results.planned_vs_done(review.draw, review.done)}
+    planned = results.planned_vs_done(review.draw, review.done)
+    # a count here, not the inspections' "in the plan" flag: its own header
+    sheets = {"planned vs done": planned.rename(columns={"planned": "planned firms"})}
     sheets |= {"inspections": internal, "public list": public}
     written["results.xlsx"] = exports.write_xlsx(
         sheets, out / "results.xlsx", language=review.params.language

@@ -14,103 +14,34 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-COLUMNS: dict[str, dict[str, str]] = {
-    "zh": {
-        "firm_id": "统一社会信用代码",
-        "name": "企业名称",
-        "town": "所属镇（区）",
-        "address": "地址",
-        "lon": "经度",
-        "lat": "纬度",
-        "stratum": "抽取层",
-        "risk_score": "风险分",
-        "expert_score": "专家评分",
-        "team": "检查组",
-        "inspector_ids": "检查人员编号",
-        "members": "组员",
-        "date": "检查日期",
-        "visit_order": "路线顺序",
-        "draw_order": "抽取顺序",
-        "industry": "行业",
-        "industry_code": "行业代码",
-        "industry_section": "行业门类",
-        "industry_digits": "行业代码（数字）",
-        "distance_from_previous_m": "距上一站（米）",
-        "heat_rule": "高温规则",
-        "heat_rule_en": "高温规则（英文）",
-        "reasons": "抽取理由",
-        "complaints_12m": "近12个月投诉",
-        "employees": "从业人数",
-        "outdoor_work": "户外作业",
-        "tmax_c": "最高气温（℃）",
-        "hot_firm": "高温优先企业",
-        "seat": "组内序号",
-        "inspector_id": "人员编号",
-        "agency": "单位",
-        "home_town": "家庭所在镇（区）",
-        "credential_no": "执法证号",
-        "campaign": "专项检查",
-        "inspection_date": "检查日期",
-        "result": "检查结果",
-        "violation_codes": "违法代码",
-        "workers_affected": "涉及职工（人）",
-        "back_wages_yuan": "追发工资（元）",
-        "fine_yuan": "罚款（元）",
-        "rectification_due": "整改期限",
-        "notes": "备注",
-        "source_file": "来源文件",
-        "planned": "是否在计划内",
-        "violations": "违法项数",
-        "item": "项目",
-        "value": "内容",
-        "planned vs done": "计划与完成",
-        "inspected": "已检查",
-        "not inspected": "未检查",
-    },
-    "en": {},
-}
-"""Column headers by the frame's column name; a name not listed keeps its own."""
+from inspectlib import catalogue
 
-SHEETS: dict[str, dict[str, str]] = {
-    "zh": {
-        "selected firms": "抽中企业",
-        "schedule": "检查日程",
-        "teams": "检查组",
-        "audit": "抽取记录",
-        "planned vs done": "计划与完成",
-        "inspections": "检查记录",
-        "public list": "公示名单",
-    },
-    "en": {},
+COORDINATES = {"lon", "lat"} | {
+    catalogue.text(f"sheets.columns.{name}", language)
+    for name in ("lon", "lat")
+    for language in catalogue.LANGUAGES
 }
-"""Sheet names by their English name."""
-
-VALUES: dict[str, dict[str, dict[str, str]]] = {
-    "zh": {
-        "stratum": {"random": "随机层", "risk": "风险层", "outside plan": "计划外"},
-        "result": {
-            "compliant": "合规",
-            "violation": "违法",
-            "closed": "已停业",
-            "not_found": "未找到企业",
-            "refused": "拒绝检查",
-        },
-    },
-    "en": {},
-}
-"""Codes shown in words in a spreadsheet column (e.g. strata)."""
-
-COORDINATES = {"lon", "lat", "经度", "纬度"}
+"""Coordinate columns by their own name and their headers (written to six decimals)."""
 MIN_WIDTH, MAX_WIDTH = 6, 60
 
 
 def sheet_name(name: str, language: str) -> str:
-    """A sheet's name in ``language`` (Excel allows 31 characters)."""
-    return SHEETS.get(language, {}).get(name, name)[:31]
+    """A sheet's name in ``language`` (Excel allows 31 characters); a name the catalogue
+    (``sheets.yaml``) does not hold is kept."""
+    return catalogue.words("sheets", language)["sheets"].get(name, name)[:31]
+
+
+def _coded_values(language: str) -> dict[str, dict[str, str]]:
+    """Codes shown in words, by column: strata and results (``sheets.yaml``) and campaign ids
+    (their names, ``campaigns.yaml``)."""
+    values = catalogue.words("sheets", language)["values"]
+    values["campaign"] = catalogue.words("campaigns", language)["names"]
+    return values
 
 
 def for_people(frame: pd.DataFrame, language: str) -> pd.DataFrame:
-    """``frame`` with its headers and coded values in ``language``; coordinates rounded to six
+    """``frame`` with its headers and coded values in ``language`` (``catalogue/sheets.yaml``;
+    a column the catalogue does not name keeps its name); coordinates rounded to six
     decimals (about 0.1 m), the precision of the source.
 
     Examples
@@ -120,7 +51,7 @@ def for_people(frame: pd.DataFrame, language: str) -> pd.DataFrame:
     [{'统一社会信用代码': '9132', '抽取层': '随机层', '经度': 120.123457}]
     """
     out = frame.copy()
-    for column, words in VALUES.get(language, {}).items():
+    for column, words in _coded_values(language).items():
         if column in out:
             out[column] = out[column].map(
                 lambda v, w=words: w.get(v, v) if isinstance(v, str) else v
@@ -128,7 +59,7 @@ def for_people(frame: pd.DataFrame, language: str) -> pd.DataFrame:
     for column in ("lon", "lat"):
         if column in out:
             out[column] = pd.to_numeric(out[column], errors="coerce").round(6)
-    return out.rename(columns=COLUMNS.get(language, {}))
+    return out.rename(columns=catalogue.words("sheets", language)["columns"])
 
 
 def display_width(value: object) -> int:

@@ -52,3 +52,19 @@ def published_wage_plan(small_world):
     from inspectlib.run import run_plan
 
     return run_plan(small_world.params["wage"])
+
+
+@pytest.fixture(scope="session")
+def zh_outputs(tmp_path_factory: pytest.TempPathFactory):
+    """Issue 15: the small demo world's wage results, report and annual summary, in Chinese."""
+    from tests.results_languages import build_chinese
+
+    return build_chinese(tmp_path_factory.mktemp("languages-zh"))
+
+
+@pytest.fixture(scope="session")
+def en_outputs(tmp_path_factory: pytest.TempPathFactory):
+    """Issue 15: the second region's results, report and annual summary, in English."""
+    from tests.results_languages import build_english
+
+    return build_english(tmp_path_factory.mktemp("languages-en"))

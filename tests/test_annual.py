@@ -59,6 +59,22 @@ def test_paragraphs_and_chinese_headers():
     assert text.startswith("2027年共开展2项专项检查，检查企业3家，发现违法行为3起")
     assert "企业工资专项检查：检查企业2家，发现违法1起。" in text and "检查检查" not in text
     assert "inspected 3 firms" in paragraph(annual_table(findings(), 2027, "en"), 2027, "en")
-    html = str(show(AnnualSummary(table, text, "", "<p>map</p>", language="zh")))
+    html = str(show(AnnualSummary(table, text, "<p>map</p>", year=2027, language="zh")))
     assert "检查企业（家）" in html and "追发工资（元）" in html and "12,300" in html
-    assert "firms inspected" not in html
+    assert "2027 年度专项检查工作总结" in html
+    assert "firms inspected" not in html and "inspected 3 firms" not in html
+
+
+def test_english_summary_holds_english_words_only():
+    table = annual_table(findings(), 2027, "en")
+    text = paragraph(table, 2027, "en")
+    assert text.startswith("In 2027 the office ran 2 special campaigns, inspected 3 firms")
+    assert "Wage payment inspection: 2 firms, 1 violations." in text
+    assert table["campaign"].iloc[-1] == "total"
+    assert table.set_index("campaign").loc["Illegal employment inspection", "partners"] == (
+        "human resources and social security, public security, market regulation, "
+        "housing and construction, emergency management, health commission, tax bureau, "
+        "trade union federation"
+    )
+    html = str(show(AnnualSummary(table, text, "<p>map</p>", year=2027, language="en")))
+    assert "firms inspected" in html and "检查" not in html and "合计" not in html

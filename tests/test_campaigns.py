@@ -7,7 +7,13 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from inspectlib.campaigns import CAMPAIGNS, canonical_agency, eligible_mask, get_campaign
+from inspectlib.campaigns import (
+    CAMPAIGNS,
+    agency_name,
+    canonical_agency,
+    eligible_mask,
+    get_campaign,
+)
 from inspectlib.errors import ParamsError
 from inspectlib.risk import FACTORS, complete_register
 from inspectlib.schema import CAMPAIGN_IDS
@@ -23,6 +29,24 @@ def test_the_four_campaigns_and_their_defaults():
     assert targets == {"wage": 125, "illegal_employment": 145, "heat": 110, "service_sector": 120}
     assert get_campaign("wage").name_zh == "企业工资专项检查"
     assert get_campaign("heat").name_en == "Summer heat protection inspection"
+
+
+def test_display_words_come_from_the_catalogue_in_one_language():
+    from inspectlib.catalogue.languages import chinese_runs, english_sentences
+
+    for cid in CAMPAIGN_IDS:
+        campaign = get_campaign(cid)
+        assert campaign.name("zh") == campaign.name_zh and campaign.name("en") == campaign.name_en
+        zh, en = campaign.eligibility.describe("zh"), campaign.eligibility.describe("en")
+        assert english_sentences(zh) == [] and chinese_runs(en) == [], cid
+        for rule in campaign.priority_industries:
+            assert english_sentences(rule.label_zh) == [] and chinese_runs(rule.label_en) == []
+        for agency in campaign.agencies:
+            assert agency_name(agency, "zh") == agency and not chinese_runs(
+                agency_name(agency, "en")
+            )
+    assert get_campaign("heat").eligibility.describe("zh").endswith("有户外作业的企业（不限行业）")
+    assert agency_name("区档案馆", "en") == "区档案馆"  # an agency the catalogue does not know
 
 
 def test_unknown_campaign_is_a_clear_error():

@@ -230,5 +230,5 @@ def test_results_and_annual_exports_hold_no_live_formula(planted, tmp_path):
     table = annual_table(
         year, params.year, "zh", {"wage": (dt.date(2027, 1, 1), dt.date(2027, 2, 4))}
     )
-    written = write_annual(AnnualSummary(table, "", "", "<p>map</p>"), tmp_path)
+    written = write_annual(AnnualSummary(table, "", "<p>map</p>"), tmp_path)
     _assert_no_live_formula(written["annual_summary.csv"])

@@ -485,7 +485,8 @@ def test_bad_seed_is_reported_and_keeps_the_last_draw(planner, clock):
     summary = planner.summary
     planner.seed_w.value = "twelve"
     clock.advance(1)
-    assert "seed" in planner.status_w.value and planner.summary is summary
+    assert "随机种子必须是整数" in planner.status_w.value and planner.summary is summary
+    assert "twelve" in planner.status_w.value
     planner.seed_w.value = "20270104"
     clock.advance(1)
 

@@ -69,6 +69,16 @@ def test_display_width_counts_wide_characters_twice():
     assert display_width("甲镇") == 4 and display_width("ab") == 2 and display_width(None) == 0
 
 
-def test_english_sheets_keep_their_names():
-    frame = pd.DataFrame({"stratum": ["random"]})
-    assert for_people(frame, "en").to_dict("records") == [{"stratum": "random"}]
+def test_english_sheets_have_english_headers_and_words():
+    frame = pd.DataFrame(
+        {"firm_id": ["9132"], "stratum": ["risk"], "campaign": ["heat"], "my_column": [1]}
+    )
+    assert for_people(frame, "en").to_dict("records") == [
+        {
+            "credit code": "9132",
+            "stratum": "risk-weighted",
+            "campaign": "Summer heat protection inspection",
+            "my_column": 1,  # a column the catalogue does not name keeps its name
+        }
+    ]
+    assert for_people(frame, "zh")["专项检查"].tolist() == ["夏季高温专项检查"]

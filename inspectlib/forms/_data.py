@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from inspectlib import catalogue
 from inspectlib.forms._docx import plain
-from inspectlib.forms.words import WORDS
 
 if TYPE_CHECKING:
     from inspectlib.plan import CampaignPlan
@@ -57,10 +57,10 @@ def team_members(plan: CampaignPlan) -> dict[str, list[tuple[str, str, str]]]:
 def day_text(value: object, language: str) -> str:
     """A visit date as ``2027-01-08``, or "to be notified" for an unscheduled firm."""
     if value is None or pd.isna(value):
-        return WORDS[language]["to_be_notified"]
+        return catalogue.words("forms", language)["to_be_notified"]
     return f"{pd.Timestamp(value):%Y-%m-%d}"
 
 
 def weekday(value: dt.date | pd.Timestamp, language: str) -> str:
     """The weekday's name in the document's language."""
-    return WORDS[language]["weekdays"].split()[pd.Timestamp(value).weekday()]
+    return catalogue.words("forms", language)["weekdays"].split()[pd.Timestamp(value).weekday()]

@@ -19,8 +19,8 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 FONT = "SimSun"
-"""East Asian (and Latin) font of every document: 宋体, present on every Chinese Windows
-and in WPS; LibreOffice substitutes a CJK font where it is missing."""
+"""East Asian (and Latin) font of every document: SimSun (the Song typeface), present on
+every Chinese Windows and in WPS; LibreOffice substitutes a CJK font where it is missing."""
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 

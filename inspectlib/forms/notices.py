@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 
 from docx.document import Document
 
+from inspectlib import catalogue
 from inspectlib.campaigns import RANDOM_INSPECTION_NOTICE, RANDOM_INSPECTION_NOTICE_EN, cite
 from inspectlib.forms import _docx
 from inspectlib.forms._data import day_text, firms_in_visit_order, team_members
-from inspectlib.forms.words import WORDS
 
 if TYPE_CHECKING:
     from inspectlib.plan import CampaignPlan
@@ -18,13 +18,12 @@ if TYPE_CHECKING:
 
 def campaign_name(plan: CampaignPlan) -> str:
     """The campaign's name in the plan's language."""
-    campaign = plan.draw.campaign
-    return campaign.name_zh if plan.params.language == "zh" else campaign.name_en
+    return plan.draw.campaign.name(plan.params.language)
 
 
 def team_text(plan: CampaignPlan, team: object, members: dict) -> str:
     """``T01（张三、李四）``, or "to be notified" for a firm without a team."""
-    w = WORDS[plan.params.language]
+    w = catalogue.words("forms", plan.params.language)
     if team is None or _docx.plain(team) == "":
         return w["to_be_notified"]
     names = w["list_sep"].join(name for name, _, _ in members.get(str(team), []))
@@ -34,7 +33,7 @@ def team_text(plan: CampaignPlan, team: object, members: dict) -> str:
 def notices_document(plan: CampaignPlan) -> Document:
     """One 告知书 per drawn firm, each starting on a new page, in visit order."""
     language = plan.params.language
-    w = WORDS[language]
+    w = catalogue.words("forms", language)
     campaign = plan.draw.campaign
     output = _docx.new_document(language)
     document = _docx.new_document(language)  # one firm's page, then moved into output

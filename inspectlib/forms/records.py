@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING
 from docx.document import Document
 from docx.table import Table
 
+from inspectlib import catalogue
 from inspectlib.campaigns import cite
 from inspectlib.forms import _docx
 from inspectlib.forms._data import day_text, firms_in_visit_order, team_members
 from inspectlib.forms.notices import campaign_name, team_text
-from inspectlib.forms.words import WORDS
 
 if TYPE_CHECKING:
     from inspectlib.plan import CampaignPlan
@@ -36,7 +36,7 @@ def checklist_rows(plan: CampaignPlan) -> list[tuple[str, ...]]:
 def records_document(plan: CampaignPlan) -> Document:
     """One 检查记录表 per drawn firm, each starting on a new page, in visit order."""
     language = plan.params.language
-    w = WORDS[language]
+    w = catalogue.words("forms", language)
     output = _docx.new_document(language)
     document = _docx.new_document(language)  # one firm's page, then moved into output
     members = team_members(plan)
@@ -51,9 +51,7 @@ def records_document(plan: CampaignPlan) -> Document:
             _docx.text(document, w["synthetic"], bold=True)
         team = members.get(_docx.plain(firm.team), [])
         inspectors = w["list_sep"].join(
-            f"{name}（{credential}）"
-            if credential and language == "zh"
-            else f"{name} ({credential})"
+            w["inspector_credential"].format(name=name, credential=credential)
             if credential
             else name
             for name, _, credential in team

@@ -20,9 +20,9 @@ from docx.document import Document
 from docx.enum.section import WD_SECTION
 from docx.shared import Pt
 
+from inspectlib import catalogue
 from inspectlib.forms import _docx
 from inspectlib.forms._data import addresses, team_members, weekday
-from inspectlib.forms.words import WORDS
 
 if TYPE_CHECKING:
     from inspectlib.plan import CampaignPlan
@@ -70,7 +70,7 @@ def _header(section, line: str) -> None:
 def routes_document(plan: CampaignPlan) -> Document:
     """The route sheets of every team-day, in date then team order."""
     language = plan.params.language
-    w = WORDS[language]
+    w = catalogue.words("forms", language)
     document = _docx.new_document(language)
     visits = plan.schedule.plan.copy()
     visits["address"] = visits["firm_id"].map(addresses(plan))

@@ -28,6 +28,7 @@ from typing import Any
 
 import pandas as pd
 
+from inspectlib import catalogue
 from inspectlib.campaigns import Campaign, get_campaign
 from inspectlib.draw import (
     DrawPool,
@@ -448,8 +449,8 @@ class PlannerSession:
         result = summary.draw
         params = self.params_for(summary.choices)
         lang = params.language
-        name = result.campaign.name_zh if lang == "zh" else result.campaign.name_en
-        note = "抽取预览（未排日程）" if lang == "zh" else "draw preview, not scheduled"
+        name = result.campaign.name(lang)
+        note = catalogue.text("planner.preview", lang)
         title = (
             f"{params.year} {name} · {result.window[0]:%Y-%m-%d} – "
             f"{result.window[1]:%Y-%m-%d} · {note}"

@@ -25,11 +25,10 @@ from inspectlib.planner.export import ExportedParams
 from inspectlib.planner.state import SELECTIONS, WEIGHT_DECIMALS, PlannerChoices, PlannerSession
 from inspectlib.planner.summary import PlannerSummary
 from inspectlib.planner.view import (
-    FACTOR_WORDS,
     STYLE,
-    WORDS,
     esc,
     list_html,
+    planner_words,
     summary_html,
     tables_html,
 )
@@ -123,12 +122,12 @@ class Planner:
     # -- widgets ------------------------------------------------------------------------
 
     def _build(self, choices: PlannerChoices) -> None:
-        words = WORDS[self.language]
+        words = planner_words(self.language)
         wide = {"description_width": "110px"}
         full = w.Layout(width="100%")
         self.campaign_w = w.Dropdown(
             options=[
-                (f"{c.name_zh if self.language == 'zh' else c.name_en} ({c.id})", c.id)
+                (words["campaign_option"].format(name=c.name(self.language), id=c.id), c.id)
                 for c in CAMPAIGNS.values()
             ],
             value=choices.campaign,
@@ -179,7 +178,7 @@ class Planner:
             rows=min(10, max(3, len(self.session.towns))),
             layout=full,
         )
-        names = FACTOR_WORDS[self.language]
+        names = words["factors"]
         self.weight_w = {
             name: w.FloatSlider(
                 value=value,
@@ -279,13 +278,14 @@ class Planner:
         ParamsError
             When the seed is not a whole number ≥ 0.
         """
+        words = planner_words(self.language)
         text = self.seed_w.value.strip()
         try:
             seed = int(text)
         except ValueError:
-            raise ParamsError(f"seed: must be a whole number (got {text!r})") from None
+            raise ParamsError(words["seed_not_whole"].format(text=repr(text))) from None
         if seed < 0:
-            raise ParamsError(f"seed: must be ≥ 0 (got {seed})")
+            raise ParamsError(words["seed_negative"].format(seed=seed))
         return PlannerChoices(
             campaign=self.campaign_w.value,
             towns=tuple(self.towns_w.value),
@@ -325,7 +325,7 @@ class Planner:
                 current = self.session.initial_choices()
             self.set_choices(self.session.choices_for_campaign(current, change["new"]))
             return
-        self.status_w.value = f"<i>{esc(WORDS[self.language]['pending'])}</i>"
+        self.status_w.value = f"<i>{esc(planner_words(self.language)['pending'])}</i>"
         self._debouncer.trigger()
 
     def _new_seed(self) -> None:
@@ -340,7 +340,7 @@ class Planner:
     def update(self) -> PlannerSummary | None:
         """Draw with the widgets' choices and show the result (the map only if it changed)."""
         self._debouncer.cancel()
-        words = WORDS[self.language]
+        words = planner_words(self.language)
         try:
             choices = self.read_choices()
         except ParamsError as exc:
@@ -361,7 +361,7 @@ class Planner:
         return summary
 
     def _status(self, seconds: float) -> None:
-        text = WORDS[self.language]["status"].format(
+        text = planner_words(self.language)["status"].format(
             seconds=seconds, updates=self.updates, maps=self.map_renders
         )
         self.status_w.value = (
@@ -386,11 +386,11 @@ class Planner:
 
     def export(self) -> ExportedParams | None:
         """Write the shown draw's choices to a params file and show how to reproduce it."""
-        words = WORDS[self.language]
+        words = planner_words(self.language)
         self.flush()
         summary = self.summary
         if summary is None or summary.draw is None:
-            reason = summary.error if summary is not None else "no draw yet"
+            reason = summary.error if summary is not None else words["no_draw_yet"]
             self.export_out.value = (
                 f'<p style="color:#a40000">{esc(words["not_written"])}{esc(reason)}</p>'
             )
