@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import inspectlib
 from inspectlib.draw import DrawResult, plan_draw
 from inspectlib.errors import InspectlibError
+from inspectlib.notices import notice_records
 from inspectlib.params import validate_params
 
 if TYPE_CHECKING:
@@ -119,7 +120,7 @@ def build_audit(
             {"firm_id": f, "team": t}
             for f, t in zip(result.assignments["firm_id"], result.assignments["team"], strict=True)
         ],
-        "warnings": list(result.warnings),
+        "warnings": notice_records(result.warnings),
         "redraws": list(result.redraws),
         "input_warnings": [
             {"file": p.file, "row": p.row, "column": p.column, "code": p.code, "message": p.message}
