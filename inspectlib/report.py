@@ -218,7 +218,8 @@ def town_chart(plan: CampaignPlan) -> HTMLBlock:
         ax.set_title(w["chart"])
         ax.tick_params(axis="x", labelrotation=30)
         fig.tight_layout()
-        fig.savefig(buffer, format="svg")
+        # no creation date nor generator in the picture: the same plan gives the same report
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     font_log.setLevel(level)
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg") :]
@@ -337,7 +338,8 @@ def audit_summary(plan: CampaignPlan) -> HTMLBlock:
     notes_html = "".join(f"<li>{escape_text(n)}</li>" for n in notes)
     return HTMLBlock(
         f"<h3>{escape_text(w['h_audit'])}</h3>"
-        f"<p>{escape_text(w['seed'])}: <code>{escape_text(plan.params.seed)}</code></p>"
+        f"<p>{escape_text(w['seed'])}{escape_text(w['colon'])}"
+        f"<code>{escape_text(plan.params.seed)}</code></p>"
         f"<p>{escape_text(w['files'])}</p>{html_table(frame)}"
         f"<p>{escape_text(w['verify'])}</p><pre>inspectlib verify-draw audit.json</pre>"
         + (f"<h4>{escape_text(w['warnings'])}</h4><ul>{notes_html}</ul>" if notes else "")
