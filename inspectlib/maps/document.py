@@ -25,7 +25,7 @@ from branca.element import Element
 
 from inspectlib import catalogue
 from inspectlib.htmlcheck import external_references
-from inspectlib.maps.controls import FitView, KeepOrder, MapHandle, TitleBar
+from inspectlib.maps.controls import AttributionPrefix, FitView, KeepOrder, MapHandle, TitleBar
 from inspectlib.maps.packaged import UnknownAssetError, packaged_asset
 
 logger = logging.getLogger(__name__)
@@ -139,6 +139,7 @@ def new_map(*, title: str, tiles: str, language: str, synthetic: bool) -> Inspec
         )
     banner = catalogue.text("maps.synthetic_banner", language) if synthetic else None
     TitleBar(title, banner).add_to(m)
+    AttributionPrefix(catalogue.text("maps.leaflet_title", language)).add_to(m)
     folium.plugins.Fullscreen(
         position="topleft", title=words["fullscreen"], title_cancel=words["fullscreen_exit"]
     ).add_to(m)
