@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from inspectlib.notices import notice_text
 from inspectlib.planner.summary import PlannerSummary
 from inspectlib.risk import FACTORS
 
@@ -212,7 +213,7 @@ def summary_html(summary: PlannerSummary, language: str = "zh") -> str:
             else words["no_base"]
         )
     model = esc(draw.model_report.summary(language).split("\n")[0])
-    notes = "".join(f"<li>{esc(n)}</li>" for n in draw.warnings)
+    notes = "".join(f"<li>{esc(notice_text(n, language))}</li>" for n in draw.warnings)
     return (
         f'<div class="inspectlib-planner-result" data-draw="{esc(summary.fingerprint)}" '
         f'data-selected="{len(sel)}" data-eligible="{summary.eligible}" '
