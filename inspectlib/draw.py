@@ -178,7 +178,8 @@ class DrawResult:
     excluded : DataFrame
         Firms removed by the frequency cap, with ``reason``.
     selected : DataFrame
-        Selected firms in draw order (columns :data:`SELECTED_COLUMNS`).
+        Selected firms in draw order (columns :data:`SELECTED_COLUMNS`; ``reasons`` in
+        English, :meth:`reasons` in any language).
     teams : DataFrame
         One row per team member: ``team``, ``seat``, ``inspector_id``, ``name``, ``agency``,
         ``home_town``, ``officer`` (holds a law-enforcement credential).
@@ -194,9 +195,9 @@ class DrawResult:
         Expected violations of the draw, of a top-risk list and of a random draw of the same
         size (None when the draw has no calibrated probabilities).
     why : DrawReasons or None
-        Why each selected firm was drawn, in no language (:meth:`DrawReasons.text` words it;
-        the ``reasons`` column of ``selected`` holds those words in ``params.language``, for
-        display).
+        Why each selected firm was drawn, in no language: :meth:`reasons` words it in the
+        output's language (the ``reasons`` column of ``selected`` holds the English words, for
+        logs and developers; nothing of the draw depends on ``params.language``).
     """
 
     campaign: Campaign
@@ -472,7 +473,6 @@ def draw_from_pool(
     interactive planner passes a cached one.
     """
     campaign, window = pool.campaign, pool.window
-    lang = "zh" if params.language == "zh" else "en"
     warnings = list(pool.warnings)
     weights = resolve_weights(campaign, params.weights)
     target = params.target_firms or campaign.default_target
@@ -524,7 +524,7 @@ def draw_from_pool(
         campaign,
         None if learned is None else np.asarray(learned)[positions],
     )
-    selected = _selected_frame(pool.firms, positions, strata, risk, expert, why.text(lang))
+    selected = _selected_frame(pool.firms, positions, strata, risk, expert, why.text("en"))
     crew = draw_inspectors(
         roster,
         campaign,

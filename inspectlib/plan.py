@@ -195,8 +195,8 @@ def plan_table(draw: DrawResult, schedule: Schedule, language: str | None = None
     """Selected firms in draw order joined with their schedule (unscheduled rows kept).
 
     With ``language``, the ``reasons`` and ``heat_rule`` columns are worded in it (by default
-    they are as the draw and the schedule gave them: reasons in the params' language, the heat
-    rule in Chinese).
+    they are as the draw and the schedule gave them: reasons in English, the heat rule in
+    Chinese).
     """
     visit_columns = [
         "firm_id",

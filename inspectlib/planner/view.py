@@ -263,6 +263,7 @@ def list_html(summary: PlannerSummary, language: str = "zh") -> str:
         team=team,
         risk_score=sel["risk_score"].map("{:.3f}".format),
         stratum=sel["stratum"].map(lambda s: words.get(s, s)),
+        reasons=summary.draw.reasons(language),
     )
     frame = frame[list(LIST_COLUMNS)]
     table = html_table(
