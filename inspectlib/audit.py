@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import inspectlib
 from inspectlib.draw import DrawResult, plan_draw
 from inspectlib.errors import Detail, InspectlibError, Message, render
+from inspectlib.notices import notice_records
 from inspectlib.params import validate_params
 
 if TYPE_CHECKING:
@@ -80,7 +81,8 @@ def build_audit(
         ``format``, ``inspectlib_version``, ``campaign``, ``seed``, ``window``, ``params``
         (``params.model_dump(mode="json")``), ``files`` (path and sha256 by kind),
         ``eligible_count``, ``excluded_count``, ``risk_model``, ``selected`` (draw order,
-        firm_id, stratum, risk_score), ``teams``, ``assignments``, ``warnings``,
+        firm_id, stratum, risk_score and the reasons as codes and values,
+        :meth:`inspectlib.draw.DrawReasons.codes`), ``teams``, ``assignments``, ``warnings``,
         ``redraws`` (team re-draws forced by a rule: attempt, rule, reason and the firms or
         teams concerned).
     """
@@ -110,8 +112,14 @@ def build_audit(
         "risk_model": result.model_report.as_dict(),
         "selected": [
             {"draw_order": int(o), "firm_id": f, "stratum": s, "risk_score": float(r)}
-            for o, f, s, r in zip(
-                sel["draw_order"], sel["firm_id"], sel["stratum"], sel["risk_score"], strict=True
+            | ({"reasons": why} if why is not None else {})
+            for o, f, s, r, why in zip(
+                sel["draw_order"],
+                sel["firm_id"],
+                sel["stratum"],
+                sel["risk_score"],
+                result.why.codes() if result.why is not None else [None] * len(sel),
+                strict=True,
             )
         ],
         "teams": teams,
@@ -119,7 +127,7 @@ def build_audit(
             {"firm_id": f, "team": t}
             for f, t in zip(result.assignments["firm_id"], result.assignments["team"], strict=True)
         ],
-        "warnings": list(result.warnings),
+        "warnings": notice_records(result.warnings),
         "redraws": list(result.redraws),
         "input_warnings": [
             {"file": p.file, "row": p.row, "column": p.column, "code": p.code, "message": p.message}

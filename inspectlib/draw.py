@@ -45,10 +45,13 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from inspectlib import catalogue
 from inspectlib.campaigns import Campaign, eligible_mask, get_campaign
 from inspectlib.errors import PlanningError
+from inspectlib.notices import Notice
 from inspectlib.risk import (
     BAD_RESULTS,
+    FACTORS,
     complete_register,
     expert_points,
     explain,
@@ -84,21 +87,81 @@ SELECTED_COLUMNS = (
     "complaints_12m",
     "reasons",
 )
-_PHRASES = {
-    "en": {
-        "random": "random stratum (pure random draw)",
-        "factors": "risk factors present: ",
-        "learned": "learned model: {p:.2f} probability of a violation",
-        "capped": "inspected {d}, less than {n} days before the window start {s}; no "
-        "violation found and no complaints in the last 12 months",
-    },
-    "zh": {
-        "random": "随机层(纯随机抽取)",
-        "factors": "存在的风险因素：",
-        "learned": "学习模型：违法概率{p:.2f}",
-        "capped": "{d}已检查(距窗口开始{s}不足{n}天)，未发现违法，近12个月无投诉",
-    },
-}
+
+
+@dataclass(frozen=True)
+class DrawReasons:
+    """Why each selected firm was drawn, in no language: the words come at the edge.
+
+    Attributes
+    ----------
+    strata : tuple of str
+        ``"random"`` or ``"risk"`` per selected firm, in draw order.
+    factors : DataFrame
+        The risk-factor table rows (:func:`inspectlib.risk.factor_table`) of the selected
+        firms, in draw order.
+    weights : dict
+        The factor weights of the draw.
+    campaign : Campaign
+    learned : numpy.ndarray or None
+        The learned model's probability of a violation per selected firm (None without one).
+    """
+
+    strata: tuple[str, ...]
+    factors: pd.DataFrame
+    weights: dict[str, float]
+    campaign: Campaign
+    learned: np.ndarray | None = None
+
+    def text(self, language: str) -> list[str]:
+        """The reasons of every selected firm, in ``language``, ``"; "``-joined parts.
+
+        Risk factors are worded by :func:`inspectlib.risk.explain`; the random stratum and
+        the learned probability by the catalogue (``draw.yaml``).
+        """
+        words = catalogue.words("draw", language)["reasons"]
+        why = explain(self.factors, self.weights, self.campaign, language)
+        any_factor = (expert_points(self.factors, self.weights) > 0).any(axis=1)
+        sep = words["separator"]
+        out = []
+        for i, (stratum, part, has_factor) in enumerate(
+            zip(self.strata, why, any_factor, strict=True)
+        ):
+            if stratum == "random":
+                part = words["random"] + (sep + words["factors"] + part if has_factor else "")
+            if self.learned is not None:
+                part += sep + words["learned"].format(p=self.learned[i])
+            out.append(part)
+        return out
+
+    def codes(self) -> list[dict[str, Any]]:
+        """The reasons as codes and values, per selected firm: ``stratum``, ``factors``
+        (factor name → points, largest first) and ``learned`` (probability or None)."""
+        points = expert_points(self.factors, self.weights)
+        names = list(FACTORS)
+        out = []
+        for i, stratum in enumerate(self.strata):
+            row = points[i]
+            order = np.argsort(-row, kind="stable")
+            factors = {names[j]: round(float(row[j]), 4) for j in order if row[j] > 0}
+            p = None if self.learned is None else round(float(self.learned[i]), 6)
+            out.append({"stratum": stratum, "factors": factors, "learned": p})
+        return out
+
+
+def excluded_reasons(excluded: pd.DataFrame, language: str) -> list[str]:
+    """Why each firm of :attr:`DrawResult.excluded` was left out, in ``language``.
+
+    The frame holds the values (``last_inspected``, ``cap_days``, ``window_start``); the
+    words are ``draw.reasons.capped`` of the catalogue.
+    """
+    template = catalogue.text("draw.reasons.capped", language)
+    return [
+        template.format(d=pd.Timestamp(d).strftime("%Y-%m-%d"), n=n, s=s)
+        for d, n, s in zip(
+            excluded["last_inspected"], excluded["cap_days"], excluded["window_start"], strict=True
+        )
+    ]
 
 
 @dataclass(frozen=True)
@@ -115,19 +178,26 @@ class DrawResult:
     excluded : DataFrame
         Firms removed by the frequency cap, with ``reason``.
     selected : DataFrame
-        Selected firms in draw order (columns :data:`SELECTED_COLUMNS`).
+        Selected firms in draw order (columns :data:`SELECTED_COLUMNS`; ``reasons`` in
+        English, :meth:`reasons` in any language).
     teams : DataFrame
         One row per team member: ``team``, ``seat``, ``inspector_id``, ``name``, ``agency``,
         ``home_town``, ``officer`` (holds a law-enforcement credential).
     assignments : DataFrame
         ``firm_id``, ``town``, ``team``, ``draw_order``.
     model_report : ModelReport
-    warnings : list of str
+    warnings : list of Notice
+        What the planner should read (codes and values; words by
+        :meth:`inspectlib.notices.Notice.text`).
     redraws : list of dict
         Team re-draws forced by a rule (:attr:`inspectlib.teams.InspectorDraw.redraws`).
     expected : Expectation or None
         Expected violations of the draw, of a top-risk list and of a random draw of the same
         size (None when the draw has no calibrated probabilities).
+    why : DrawReasons or None
+        Why each selected firm was drawn, in no language: :meth:`reasons` words it in the
+        output's language (the ``reasons`` column of ``selected`` holds the English words, for
+        logs and developers; nothing of the draw depends on ``params.language``).
     """
 
     campaign: Campaign
@@ -138,9 +208,16 @@ class DrawResult:
     teams: pd.DataFrame
     assignments: pd.DataFrame
     model_report: ModelReport
-    warnings: list[str]
+    warnings: list[Notice]
     redraws: list[dict] = field(default_factory=list)
     expected: Expectation | None = None
+    why: DrawReasons | None = None
+
+    def reasons(self, language: str) -> list[str]:
+        """Why each selected firm was drawn, in ``language`` (in draw order)."""
+        if self.why is None:
+            return self.selected["reasons"].astype("str").tolist()
+        return self.why.text(language)
 
 
 @dataclass(frozen=True)
@@ -203,7 +280,6 @@ def frequency_cap(
     *,
     window_start: dt.date,
     days: int,
-    language: str = "en",
     scope: np.ndarray | None = None,
 ) -> tuple[np.ndarray, pd.DataFrame]:
     """Apply the frequency cap (see the module docstring, step 2).
@@ -217,7 +293,6 @@ def frequency_cap(
     window_start : date
     days : int
         ``exclude_inspected_within_days``; 0 switches the cap off.
-    language : {"en", "zh"}
     scope : numpy.ndarray of bool, optional
         Only these rows can be excluded (the campaign's firms); all rows when None.
 
@@ -226,10 +301,11 @@ def frequency_cap(
     keep : numpy.ndarray of bool
         Per row of ``firms``: not excluded by the cap.
     excluded : DataFrame
-        ``firm_id``, ``name``, ``town``, ``last_inspected``, ``reason`` of the excluded.
+        ``firm_id``, ``name``, ``town``, ``last_inspected``, ``cap_days``, ``window_start``
+        of the excluded (the reason in words: :func:`excluded_reasons`).
     """
     n = len(firms)
-    cols = ["firm_id", "name", "town", "last_inspected", "reason"]
+    cols = ["firm_id", "name", "town", "last_inspected", "cap_days", "window_start"]
     if days <= 0 or n == 0:
         return np.ones(n, dtype=bool), pd.DataFrame(columns=cols)
     start = pd.Timestamp(window_start)
@@ -265,22 +341,22 @@ def frequency_cap(
         hit = probe.merge(bad.drop_duplicates(), on=["firm_id", "inspection_date"])
         out[hit["row"].to_numpy()] = False
     rows = firms[out]
-    text = _PHRASES["zh" if language == "zh" else "en"]["capped"]
-    dates = pd.DatetimeIndex(last[out]).strftime("%Y-%m-%d")
     excluded = pd.DataFrame(
         {
             "firm_id": rows["firm_id"].to_numpy(),
             "name": rows["name"].to_numpy(),
             "town": rows["town"].to_numpy(),
             "last_inspected": last[out],
-            "reason": [text.format(d=d, n=days, s=window_start) for d in dates],
-        }
+            "cap_days": days,
+            "window_start": window_start,
+        },
+        columns=cols,
     )
     return ~out, excluded
 
 
 def _scope(
-    reg: pd.DataFrame, campaign: Campaign, towns: list[str] | None, warnings: list[str]
+    reg: pd.DataFrame, campaign: Campaign, towns: list[str] | None, warnings: list[Notice]
 ) -> np.ndarray:
     mask = eligible_mask(reg, campaign)
     if towns:
@@ -288,9 +364,7 @@ def _scope(
         present = set(reg["town"].unique())
         missing = [t for t in wanted if t not in present]
         if missing:
-            warnings.append(
-                f"towns in params.towns with no firm in the register: {', '.join(missing)}"
-            )
+            warnings.append(Notice("draw.towns_missing", {"towns": missing}))
         mask &= reg["town"].isin(wanted).to_numpy()
     return mask
 
@@ -361,7 +435,7 @@ class DrawPool:
     firms: pd.DataFrame
     excluded: pd.DataFrame
     table: pd.DataFrame
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Notice, ...] = ()
 
 
 def prepare_pool(
@@ -369,15 +443,13 @@ def prepare_pool(
 ) -> DrawPool:
     """Steps 1–2 of the draw: scope (campaign eligibility, towns) and frequency cap."""
     campaign = get_campaign(params.campaign)
-    lang = "zh" if params.language == "zh" else "en"
-    warnings: list[str] = []
+    warnings: list[Notice] = []
     scope = _scope(prepared.register, campaign, params.towns, warnings)
     keep, excluded = frequency_cap(
         prepared.register,
         prepared.findings,
         window_start=window[0],
         days=params.exclude_inspected_within_days,
-        language=lang,
         scope=scope,
     )
     firms = prepared.register[scope & keep].reset_index(drop=True)
@@ -401,7 +473,6 @@ def draw_from_pool(
     interactive planner passes a cached one.
     """
     campaign, window = pool.campaign, pool.window
-    lang = "zh" if params.language == "zh" else "en"
     warnings = list(pool.warnings)
     weights = resolve_weights(campaign, params.weights)
     target = params.target_firms or campaign.default_target
@@ -416,9 +487,8 @@ def draw_from_pool(
         )
     share = 1.0 if params.selection == "random" else params.random_share
     if params.selection != "random" and params.random_share < RANDOM_SHARE_RULE:
-        warnings.append(
-            f"random share {params.random_share:g} is below the usual {RANDOM_SHARE_RULE:.0%} rule"
-        )
+        share_values = {"share": f"{params.random_share:g}", "rule": f"{RANDOM_SHARE_RULE:.0%}"}
+        warnings.append(Notice("draw.low_random_share", share_values))
     expert = score_from_table(pool.table, weights)
     model, report = fit_model(
         prepared.register,
@@ -447,9 +517,14 @@ def draw_from_pool(
         rng_random=streams[0],
         rng_risk=streams[1],
     )
-    selected = _selected_frame(
-        pool.firms, pool.table, positions, strata, risk, expert, learned, weights, campaign, lang
+    why = DrawReasons(
+        tuple(str(s) for s in strata),
+        pool.table.iloc[positions].reset_index(drop=True),
+        dict(weights),
+        campaign,
+        None if learned is None else np.asarray(learned)[positions],
     )
+    selected = _selected_frame(pool.firms, positions, strata, risk, expert, why.text("en"))
     crew = draw_inspectors(
         roster,
         campaign,
@@ -460,7 +535,6 @@ def draw_from_pool(
         n_teams=params.teams,
         agencies=params.agencies,
         min_officers=params.min_officers,
-        language=lang,
         rng_teams=streams[2],
         rng_assign=streams[3],
     )
@@ -479,33 +553,19 @@ def draw_from_pool(
         warnings + crew.warnings,
         crew.redraws,
         None if probability is None else expectation(probability, positions),
+        why,
     )
 
 
 def _selected_frame(
     pool: pd.DataFrame,
-    table: pd.DataFrame,
     positions: np.ndarray,
     strata: np.ndarray,
     risk: np.ndarray,
     expert: np.ndarray,
-    learned: np.ndarray | None,
-    weights: dict[str, float],
-    campaign: Campaign,
-    lang: str,
+    reasons: list[str],
 ) -> pd.DataFrame:
-    phrases = _PHRASES[lang]
     rows = pool.iloc[positions].reset_index(drop=True)
-    drawn = table.iloc[positions].reset_index(drop=True)
-    why = explain(drawn, weights, campaign, lang)
-    any_factor = (expert_points(drawn, weights) > 0).any(axis=1)
-    reasons = []
-    for i, (stratum, text, has_factor) in enumerate(zip(strata, why, any_factor, strict=True)):
-        if stratum == "random":
-            text = phrases["random"] + ("; " + phrases["factors"] + text if has_factor else "")
-        if learned is not None:
-            text += "; " + phrases["learned"].format(p=learned[positions[i]])
-        reasons.append(text)
     out = rows.assign(
         stratum=strata,
         risk_score=risk[positions],

@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from inspectlib import exports, maps
+from inspectlib import catalogue, exports, maps
 from inspectlib.audit import (
     VerifyResult,
     build_audit,
@@ -27,6 +27,7 @@ from inspectlib.errors import Message, ParamsError, quoted_list
 from inspectlib.forms import write_forms
 from inspectlib.geo import town_centroids
 from inspectlib.inputs import CampaignInputs, load_campaign_inputs
+from inspectlib.notices import notice_records
 from inspectlib.params import CampaignParams
 from inspectlib.schedule import Schedule, plan_schedule
 from inspectlib.workdays import Window, campaign_window
@@ -78,8 +79,9 @@ class CampaignPlan:
 
     @property
     def table(self) -> pd.DataFrame:
-        """``plan.csv``: every selected firm in draw order with its team, day and stop."""
-        return plan_table(self.draw, self.schedule)
+        """``plan.csv``: every selected firm in draw order with its team, day and stop, the
+        reasons and heat rules in the plan's language."""
+        return plan_table(self.draw, self.schedule, self.params.language)
 
 
 def resolve_office(params: CampaignParams, inputs: CampaignInputs) -> tuple[float, float]:
@@ -158,12 +160,12 @@ def schedule_audit(schedule: Schedule, window: Window, office: tuple[float, floa
             )
         ],
         "unscheduled": [
-            {"firm_id": f, "reason": r}
+            {"firm_id": f, "reason": r}  # the reason's code (schedule.unscheduled_reason)
             for f, r in zip(
                 schedule.unscheduled["firm_id"], schedule.unscheduled["reason"], strict=True
             )
         ],
-        "warnings": list(schedule.warnings),  # the window's warnings come first in them
+        "warnings": notice_records(schedule.warnings),  # the window's come first in them
     }
 
 
@@ -179,8 +181,23 @@ def _without_timings(solver: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def plan_table(draw: DrawResult, schedule: Schedule) -> pd.DataFrame:
-    """Selected firms in draw order joined with their schedule (unscheduled rows kept)."""
+def schedule_in_language(visits: pd.DataFrame, language: str) -> pd.DataFrame:
+    """The schedule's rows with one ``heat_rule`` column, in ``language`` (the other
+    language's column dropped)."""
+    if "heat_rule_en" not in visits.columns:
+        return visits
+    if language == "en":
+        visits = visits.assign(heat_rule=visits["heat_rule_en"])
+    return visits.drop(columns="heat_rule_en")
+
+
+def plan_table(draw: DrawResult, schedule: Schedule, language: str | None = None) -> pd.DataFrame:
+    """Selected firms in draw order joined with their schedule (unscheduled rows kept).
+
+    With ``language``, the ``reasons`` and ``heat_rule`` columns are worded in it (by default
+    they are as the draw and the schedule gave them: reasons in English, the heat rule in
+    Chinese).
+    """
     visit_columns = [
         "firm_id",
         "team",
@@ -190,8 +207,12 @@ def plan_table(draw: DrawResult, schedule: Schedule) -> pd.DataFrame:
         "distance_from_previous_m",
         "heat_rule",
     ]
-    visits = schedule.plan[[c for c in visit_columns if c in schedule.plan.columns]]
-    table = draw.selected.merge(visits, on="firm_id", how="left", validate="one_to_one")
+    plan = schedule.plan if language is None else schedule_in_language(schedule.plan, language)
+    visits = plan[[c for c in visit_columns if c in plan.columns]]
+    selected = draw.selected
+    if language is not None:
+        selected = selected.assign(reasons=draw.reasons(language))
+    table = selected.merge(visits, on="firm_id", how="left", validate="one_to_one")
     crew = draw.teams.sort_values(["team", "seat"], kind="stable")
     ids = {str(t): ";".join(g["inspector_id"].astype(str)) for t, g in crew.groupby("team")}
     table["inspector_ids"] = table["team"].map(ids)
@@ -244,42 +265,16 @@ def write_outputs(plan: CampaignPlan, out_dir: str | Path) -> dict[str, Path]:
     return written
 
 
-_AUDIT_ITEMS = {
-    "zh": (
-        "专项检查",
-        "年度",
-        "随机种子",
-        "符合条件企业（家）",
-        "抽中企业（家）",
-        "检查窗口",
-        "inspectlib 版本",
-        "复核命令",
-        "数据",
-    ),
-    "en": (
-        "campaign",
-        "year",
-        "seed",
-        "eligible firms",
-        "selected firms",
-        "window",
-        "inspectlib version",
-        "verify with",
-        "data",
-    ),
-}
-_SYNTHETIC = {"zh": "合成示例数据", "en": "SYNTHETIC DEMO DATA"}
-
-
 def _write_xlsx(plan: CampaignPlan, table: pd.DataFrame, path: Path) -> Path:
     """``plan.xlsx`` in the plan's language: selected firms with reasons, the schedule by
     team and day, the teams and the audit summary."""
     language = plan.params.language
     campaign = plan.draw.campaign
     schedule = plan.schedule.plan.sort_values(["date", "team", "visit_order"])
+    words = catalogue.words("plan", language)
     audit = pd.DataFrame(
         {
-            "item": list(_AUDIT_ITEMS[language]),
+            "item": list(words["audit_items"].values()),
             "value": [
                 campaign.name_zh if language == "zh" else campaign.name_en,
                 str(plan.params.year),
@@ -289,10 +284,11 @@ def _write_xlsx(plan: CampaignPlan, table: pd.DataFrame, path: Path) -> Path:
                 f"{plan.window.start} – {plan.window.end}",
                 plan.audit["inspectlib_version"],
                 "inspectlib verify-draw audit.json",
-                _SYNTHETIC[language] if plan.params.synthetic else "",
+                words["synthetic"] if plan.params.synthetic else "",
             ],
         }
     )
+    schedule = schedule_in_language(schedule, language)
     sheets = {"selected firms": table, "schedule": schedule, "teams": plan.draw.teams}
     return exports.write_xlsx(sheets | {"audit": audit}, path, language=language)
 

@@ -10,154 +10,21 @@ import io
 import logging
 import re
 import warnings
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from inspectlib import catalogue
 from inspectlib.campaigns import cite
 from inspectlib.catalogue import input_warning_table
 from inspectlib.industry import section_name
 from inspectlib.maps import town_coverage
+from inspectlib.notices import Notice, notice_text
+from inspectlib.schedule import unscheduled_reason
 
 if TYPE_CHECKING:
     from inspectlib.plan import CampaignPlan
-
-WORDS = {
-    "zh": {
-        "how": {
-            "risk_weighted": "按风险加权随机抽取",
-            "top_risk": "按风险从高到低选取",
-            "random": "其余随机抽取",
-        },
-        "input_warnings": "输入数据提示",
-        "input_warnings_note": "以下行已按说明处理并用于本次抽取，请核实原始数据；逐行明细见 audit.json。",
-        "no_input_warnings": "输入文件未发现需要提示的问题。",
-        "synthetic": "合成示例数据：本报告中的企业、人员和结果均为虚构。",
-        "summary": (
-            "从 {eligible:,} 家符合条件的企业中抽取 {selected:,} 家（其中纯随机层 {random:,} 家，"
-            "占 {random_pct:.1f}%；{how} {risk:,} 家）。频次控制排除了 {excluded:,} 家"
-            "近期已检查且未发现问题的企业。{teams} 个检查组、每组 {team_size} 人，"
-            "在检查窗口（{start} 至 {end}，共 {workdays} 个工作日）中用 {days} 个工作日"
-            "（{first} 至 {last}）完成检查，路线总长约 {km:,.0f} 公里（按直线距离计）。"
-        ),
-        "expected": (
-            "按校准后的违法概率，本次抽取预计可发现违法约 {draw:.1f} 家（{rate:.0%}）；同样数量的"
-            "风险最高名单约 {top:.1f} 家，纯随机抽取约 {rnd:.1f} 家。"
-        ),
-        "unscheduled": "有 {n} 家企业无法排入日程（原因见下表）。",
-        "by_town": "按镇（区）",
-        "by_industry": "按行业门类",
-        "by_stratum": "按抽取层",
-        "town": "镇（区）",
-        "industry": "行业门类",
-        "stratum": "抽取层",
-        "eligible": "符合条件",
-        "selected": "抽中",
-        "coverage": "覆盖率",
-        "mean_risk": "平均风险分",
-        "random": "随机层",
-        "risk": "风险层",
-        "date": "日期",
-        "team": "检查组",
-        "members": "组员",
-        "visits": "检查企业（按路线顺序）",
-        "km": "直线距离（公里）",
-        "rule": "高温规则",
-        "check": "检查要点",
-        "verify": "任何人都可以用下面的命令复核本次抽取：",
-        "seed": "随机种子",
-        "files": "输入文件（SHA-256）",
-        "model": "风险模型",
-        "warnings": "提示",
-        "file_kind": "文件类型",
-        "file": "文件",
-        "kinds": {
-            "register": "企业名录",
-            "roster": "检查人员名册",
-            "findings": "检查结果",
-            "boundaries": "镇区边界",
-            "weather": "气温",
-            "warning_points": "预警点",
-        },
-        "firm": "企业",
-        "reason": "原因",
-        "chart": "各镇（区）抽中企业数",
-        "h_map": "覆盖地图",
-        "h_timetable": "检查日程",
-        "h_checklist": "抽查事项清单",
-        "c_item": "检查事项",
-        "c_basis": "依据",
-        "c_content": "检查内容",
-        "h_audit": "抽取记录与复核（全程留痕）",
-    },
-    "en": {
-        "how": {
-            "risk_weighted": "drawn at random with risk weights",
-            "top_risk": "taken in order of risk, highest first",
-            "random": "drawn at random as well",
-        },
-        "input_warnings": "Input warnings",
-        "input_warnings_note": (
-            "These rows were used as described; please check the source data. Every line is "
-            "in audit.json."
-        ),
-        "no_input_warnings": "The input files raised no warnings.",
-        "synthetic": "SYNTHETIC DEMO DATA: every firm, person and result in this report is made up.",
-        "summary": (
-            "{selected:,} firms drawn from {eligible:,} eligible ({random:,} in the purely "
-            "random stratum, {random_pct:.1f}%; {risk:,} {how}). The "
-            "frequency cap excluded {excluded:,} firms inspected recently with no "
-            "violation. {teams} teams of {team_size} visit them on {days} of the window's "
-            "{workdays} workdays ({first} to {last}; window {start} to {end}); total route "
-            "about {km:,.0f} km in straight lines."
-        ),
-        "expected": (
-            "By the calibrated violation probabilities this draw is expected to find about "
-            "{draw:.1f} violations ({rate:.0%}); a top-risk list of the same size about {top:.1f}, "
-            "a purely random draw about {rnd:.1f}."
-        ),
-        "unscheduled": "{n} firms could not be scheduled (reasons below).",
-        "by_town": "By town",
-        "by_industry": "By industry section",
-        "by_stratum": "By stratum",
-        "town": "town",
-        "industry": "industry section",
-        "stratum": "stratum",
-        "eligible": "eligible",
-        "selected": "selected",
-        "coverage": "coverage",
-        "mean_risk": "mean risk score",
-        "random": "random",
-        "risk": "risk-weighted",
-        "date": "date",
-        "team": "team",
-        "members": "members",
-        "visits": "firms (route order)",
-        "km": "straight-line km",
-        "rule": "heat rule",
-        "check": "checklist",
-        "verify": "Anyone can re-check this draw with:",
-        "seed": "seed",
-        "files": "input files (SHA-256)",
-        "model": "risk model",
-        "warnings": "notes",
-        "file_kind": "kind",
-        "file": "file",
-        "kinds": {"warning_points": "warning points"},
-        "firm": "firm",
-        "reason": "reason",
-        "chart": "Selected firms by town",
-        "h_map": "Coverage map",
-        "h_timetable": "Team timetable",
-        "h_checklist": "Inspection checklist",
-        "c_item": "item",
-        "c_basis": "legal basis",
-        "c_content": "what is checked",
-        "h_audit": "Audit and re-check",
-    },
-}
 
 
 class HTMLBlock:
@@ -226,7 +93,8 @@ def _classed_cells(row: str, numeric: list[bool]) -> str:
 
 
 def _words(plan: CampaignPlan) -> dict[str, Any]:
-    return WORDS[plan.params.language]
+    """The report's words (``report.yaml``) in the plan's language."""
+    return catalogue.words("report", plan.params.language)
 
 
 def summary(plan: CampaignPlan) -> HTMLBlock:
@@ -350,7 +218,8 @@ def town_chart(plan: CampaignPlan) -> HTMLBlock:
         ax.set_title(w["chart"])
         ax.tick_params(axis="x", labelrotation=30)
         fig.tight_layout()
-        fig.savefig(buffer, format="svg")
+        # no creation date nor generator in the picture: the same plan gives the same report
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     font_log.setLevel(level)
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg") :]
@@ -424,7 +293,15 @@ def timetable(plan: CampaignPlan) -> HTMLBlock:
     )
     parts = [f"<h3>{escape_text(w['h_timetable'])}</h3>", html_table(days)]
     if len(plan.schedule.unscheduled):
-        missing = plan.schedule.unscheduled[["firm_id", "name", "reason"]].rename(
+        lang = plan.params.language
+        missing = plan.schedule.unscheduled[["firm_id", "name", "team", "reason"]]
+        missing = missing.assign(
+            reason=[
+                unscheduled_reason(code, team, lang)
+                for code, team in zip(missing["reason"], missing["team"], strict=True)
+            ]
+        )
+        missing = missing[["firm_id", "name", "reason"]].rename(
             columns={"name": w["firm"], "reason": w["reason"]}
         )
         parts.append(html_table(missing))
@@ -457,12 +334,19 @@ def audit_summary(plan: CampaignPlan) -> HTMLBlock:
         for entry in entries
     ]
     frame = pd.DataFrame(files, columns=[w["file_kind"], w["file"], "SHA-256"])
-    notes: Sequence[str] = [*plan.draw.warnings, *plan.audit["schedule"]["warnings"]]
+    notes = [notice_text(n, plan.params.language) for n in plan_notices(plan)]
     notes_html = "".join(f"<li>{escape_text(n)}</li>" for n in notes)
     return HTMLBlock(
         f"<h3>{escape_text(w['h_audit'])}</h3>"
-        f"<p>{escape_text(w['seed'])}: <code>{escape_text(plan.params.seed)}</code></p>"
+        f"<p>{escape_text(w['seed'])}{escape_text(w['colon'])}"
+        f"<code>{escape_text(plan.params.seed)}</code></p>"
         f"<p>{escape_text(w['files'])}</p>{html_table(frame)}"
         f"<p>{escape_text(w['verify'])}</p><pre>inspectlib verify-draw audit.json</pre>"
         + (f"<h4>{escape_text(w['warnings'])}</h4><ul>{notes_html}</ul>" if notes else "")
     )
+
+
+def plan_notices(plan: CampaignPlan) -> list[Notice | str]:
+    """Everything the planner should read about the plan: the draw's notices, then the
+    calendar's and the schedule's (each once, in that order)."""
+    return list(dict.fromkeys([*plan.draw.warnings, *plan.schedule.warnings]))

@@ -35,8 +35,10 @@ import numpy as np
 import ortools
 import pandas as pd
 
+from inspectlib import catalogue
 from inspectlib.campaigns import get_campaign
 from inspectlib.errors import PlanningError
+from inspectlib.notices import Notice
 from inspectlib.routes import (
     DEFAULT_STRATEGIES,
     LARGE_TEAM,
@@ -49,7 +51,14 @@ from inspectlib.routes import (
 )
 from inspectlib.workdays import Window, team_workdays
 
-__all__ = ["HEAT_RULES", "Schedule", "heat_band", "hot_firm_mask", "plan_schedule"]
+__all__ = [
+    "HEAT_RULES",
+    "Schedule",
+    "heat_band",
+    "hot_firm_mask",
+    "plan_schedule",
+    "unscheduled_reason",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -61,26 +70,11 @@ DAY_COST_STEP_M = 10
 #: Candidate days offered to the solver beyond the minimum needed (per kind of day).
 SPARE_DAYS = 1
 
-#: (lowest °C, band label, rule in Chinese, rule in English), hottest first.
-HEAT_RULES: tuple[tuple[float, str, str, str], ...] = (
-    (
-        40.0,
-        "≥40",
-        "日最高气温40℃以上：停止当日室外露天作业；应发高温津贴",
-        "≥40 °C: outdoor open-air work stops for the day; heat allowance due",
-    ),
-    (
-        37.0,
-        "37–40",
-        "37℃至40℃：露天作业累计不超过6小时，最高气温时段3小时内不得露天作业；应发高温津贴",
-        "37–40 °C: at most 6 h of outdoor work, none in the 3 hottest hours; heat allowance due",
-    ),
-    (
-        35.0,
-        "35–37",
-        "35℃至37℃：轮换作业，缩短连续作业时间，不得安排露天作业加班；应发高温津贴",
-        "35–37 °C: rotate shifts, no outdoor overtime; heat allowance due",
-    ),
+#: (lowest °C, band label, key of the rule in ``schedule.yaml`` ``heat_rules``), hottest first.
+HEAT_RULES: tuple[tuple[float, str, str], ...] = (
+    (40.0, "≥40", "stop"),  # 防暑降温措施管理办法 art. 8: open-air work stops
+    (37.0, "37–40", "limit"),  # at most 6 h outdoors, none in the 3 hottest hours
+    (35.0, "35–37", "rotate"),  # rotate shifts, no outdoor overtime
 )
 
 _PLAN = (
@@ -109,12 +103,14 @@ class Schedule:
         when unknown), ``heat_band`` (``""``, ``35–37``, ``37–40``, ``≥40``) and the day's
         ``heat_rule`` (Chinese) / ``heat_rule_en``.
     unscheduled : DataFrame
-        ``firm_id``, ``name``, ``team``, ``draw_order``, ``reason``: drawn firms not in the plan.
+        ``firm_id``, ``name``, ``team``, ``draw_order``, ``reason``: drawn firms not in the
+        plan, the reason as a code (``no_team``, ``unknown_team``, ``no_location``,
+        ``team_full``; words by :func:`unscheduled_reason`).
     team_days : DataFrame
         One row per team and working day used: ``date``, ``team``, ``members``, ``firms``,
         ``hot_firms``, ``route_m`` (office → stops → office), ``return_m`` (last stop →
         office), ``route_km``, ``tmax_c``, ``heat_band``, ``heat_rule``.
-    warnings : list of str
+    warnings : list of Notice
         Everything the planner should read before sending the plan out.
     route_km : float
         Total route length of all team-days in km.
@@ -128,7 +124,7 @@ class Schedule:
     plan: pd.DataFrame
     unscheduled: pd.DataFrame
     team_days: pd.DataFrame
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Notice] = field(default_factory=list)
     route_km: float = 0.0
     solver: dict = field(default_factory=dict)
 
@@ -147,10 +143,22 @@ def heat_band(tmax_c: float | None) -> tuple[str, str, str]:
     """
     if tmax_c is None or not np.isfinite(tmax_c):
         return "", "", ""
-    for lowest, band, zh, en in HEAT_RULES:
+    for lowest, band, rule in HEAT_RULES:
         if tmax_c >= lowest:
-            return band, zh, en
+            key = f"schedule.heat_rules.{rule}"
+            return band, catalogue.text(key, "zh"), catalogue.text(key, "en")
     return "", "", ""
+
+
+def unscheduled_reason(code: str, team: str, language: str) -> str:
+    """Why a drawn firm is not scheduled (a code of :attr:`Schedule.unscheduled`), in words.
+
+    Examples
+    --------
+    >>> unscheduled_reason("team_full", "T02", "en")
+    'team T02 is full: its available workdays hold no more visits'
+    """
+    return catalogue.text(f"schedule.unscheduled.{code}", language, team=team)
 
 
 def hot_firm_mask(firms: pd.DataFrame) -> np.ndarray:
@@ -226,8 +234,8 @@ def _capacity_error(
     )
 
 
-def _unscheduled(rows: pd.DataFrame, reason: str | pd.Series) -> list[dict]:
-    reasons = reason if isinstance(reason, pd.Series) else pd.Series(reason, rows.index)
+def _unscheduled(rows: pd.DataFrame, reason: str) -> list[dict]:
+    reasons = pd.Series(reason, rows.index)
     teams = rows["team"].where(rows["team"].notna(), "")
     names = rows["name"] if "name" in rows else pd.Series("", rows.index)
     return [
@@ -258,11 +266,9 @@ def _usable_firms(
     lat = pd.to_numeric(firms["lat"], errors="coerce")
     no_xy = ~no_team & ~unknown & ~(np.isfinite(lon) & np.isfinite(lat))
     dropped = (
-        _unscheduled(firms[no_team], "no team assigned by the inspector draw")
-        + _unscheduled(
-            firms[unknown], "team " + firms.loc[unknown, "team"] + " is not in the teams table"
-        )
-        + _unscheduled(firms[no_xy], "no location (lon/lat missing)")
+        _unscheduled(firms[no_team], "no_team")
+        + _unscheduled(firms[unknown], "unknown_team")
+        + _unscheduled(firms[no_xy], "no_location")
     )
     firms = firms[~(no_team | unknown | no_xy)].sort_values("draw_order", kind="stable")
     firms["lon"], firms["lat"] = lon[firms.index].astype(float), lat[firms.index].astype(float)
@@ -275,21 +281,18 @@ def _members(teams: pd.DataFrame) -> dict[str, str]:
     return {str(t): ", ".join(g["name"].astype(str)) for t, g in ordered.groupby("team")}
 
 
-def _weather_warnings(campaign_id: str, tmax: Mapping[dt.date, float], window: Window) -> list[str]:
+def _weather_warnings(
+    campaign_id: str, tmax: Mapping[dt.date, float], window: Window
+) -> list[Notice]:
     if campaign_id != "heat":
         return []
     if not tmax:
-        return [
-            "heat campaign without a weather forecast: visits are not matched to hot days "
-            "and no heat rule is shown"
-        ]
+        return [Notice("schedule.no_weather")]
     missing = [d for d in window.workdays if d not in tmax]
     if not missing:
         return []
-    return [
-        f"no forecast for {len(missing)} of the {len(window.workdays)} workdays "
-        f"({missing[0]}…{missing[-1]}); they count as cool days"
-    ]
+    values = {"n": len(missing), "total": len(window.workdays)}
+    return [Notice("schedule.no_forecast", values | {"first": missing[0], "last": missing[-1]})]
 
 
 def plan_schedule(
@@ -386,13 +389,10 @@ def plan_schedule(
     for team, group in firms.groupby("team", sort=True):
         places = len(days_of[team]) * cap
         if len(group) > places:
-            why = (
-                f"team {team} is full: {len(days_of[team])} available workdays × {cap} firms = "
-                f"{places} visits for {len(group)} firms; the last-drawn firms do not fit "
-                "(extend the window, raise firms_per_team_day or check members' availability)"
-            )
-            unscheduled += _unscheduled(group.iloc[places:], why)
-            warnings.append(f"{len(group) - places} firms of team {team} are not scheduled: {why}")
+            unscheduled += _unscheduled(group.iloc[places:], "team_full")
+            full = {"n": len(group) - places, "team": team, "days": len(days_of[team])}
+            full |= {"cap": cap, "places": places, "firms": len(group)}
+            warnings.append(Notice("schedule.team_full", full))
             group = group.iloc[:places]
         if group.empty:
             continue
@@ -405,10 +405,7 @@ def plan_schedule(
             "days": len(chosen),
         }
         if heat and result.mismatches:
-            warnings.append(
-                f"team {team}: {result.mismatches} visits could not be matched to hot/cool "
-                "days (not enough days of the right kind)"
-            )
+            warnings.append(Notice("schedule.unmatched", {"team": team, "n": result.mismatches}))
         _emit(team, group, chosen, result, office, members[team], tmax, plan_rows, day_rows)
     for message in warnings:
         logger.warning("%s", message)

@@ -13,7 +13,7 @@ Rules
 * **Credentials**: every team has at least ``min_officers`` members holding a law-enforcement
   credential (roster ``credential_no`` / 执法证号 filled in); union and other staff join on
   top, ``team_size`` counts everyone. A roster without credential numbers cannot show who
-  holds one: the rule is skipped with a warning in the plan's language.
+  holds one: the rule is skipped with a warning (a :class:`~inspectlib.notices.Notice`).
 * **Number of teams**: ``params.teams`` when given; otherwise as many as the pool and the
   agency rules allow, at most :data:`MAX_AUTO_TEAMS` and at most the number of firms.
 * **Draw**: one seeded permutation of the pool; each rule's seat is filled from the first
@@ -31,7 +31,8 @@ Rules
   under 回避/rotation, or a team is short of credential holders, the team draw is repeated
   with the same random stream (at most :data:`MAX_ATTEMPTS` times); every such re-draw is
   logged (:attr:`InspectorDraw.redraws`, audit.json ``redraws``) with the rule that forced
-  it, the firms or teams concerned and the reason in the plan's language. If every attempt
+  it, the firms or teams concerned and the reason (in English for developers; the words of
+  a rule in any language: :func:`redraw_reason`). If every attempt
   fails, a :class:`PlanningError` lists the firms.
 """
 
@@ -44,40 +45,16 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from inspectlib import catalogue
 from inspectlib.campaigns import Campaign, canonical_agency
 from inspectlib.errors import PlanningError
+from inspectlib.notices import Notice
 from inspectlib.register import normalize_firm_ids
 
 MAX_AUTO_TEAMS = 8
 MAX_ATTEMPTS = 20
 #: Rules that can force a re-draw of the teams, as logged in ``redraws``.
 REDRAW_RULES = ("home_town", "conflict", "rotation", "credentials")
-
-_WORDS: dict[str, dict[str, str]] = {
-    "zh": {
-        "home_town": "回避：检查组成员户籍/居住在企业所在镇（区），没有其他检查组可接手这些企业",
-        "conflict": "回避：检查组成员名列这些企业的回避企业名单，没有其他检查组可接手",
-        "rotation": "轮换：这些企业上次由完全相同的检查组检查，没有其他检查组可接手",
-        "credentials": "检查组持执法证人员少于 {n} 人",
-        "redrawn": "检查组共抽取 {k} 次：前几次抽取违反回避/轮换/持证规则，已重新抽取（原因见 audit.json 的 redraws）",
-        "no_credentials": "执法人员名单没有“执法证号”列或该列全部为空，"
-        "无法核对“每个检查组至少 {n} 名持执法证人员”的规定，本次未检查",
-    },
-    "en": {
-        "home_town": "回避: a member's home town is the firm's town, and no other team could "
-        "take these firms",
-        "conflict": "回避: a member lists these firms among their conflicts (回避企业), and no "
-        "other team could take them",
-        "rotation": "rotation: the same team inspected these firms last time, and no other "
-        "team could take them",
-        "credentials": "fewer than {n} members hold a law-enforcement credential",
-        "redrawn": "teams drawn {k} times: earlier draws broke the 回避/rotation/credential "
-        "rules (see redraws in audit.json)",
-        "no_credentials": "the roster has no credential_no (执法证号) column, or it is empty: "
-        "the rule 'every team has at least {n} members holding a law-enforcement credential' "
-        "is not checked",
-    },
-}
 
 
 @dataclass(frozen=True)
@@ -88,7 +65,7 @@ class InspectorDraw:
 
     teams: pd.DataFrame
     assignments: pd.DataFrame
-    warnings: list[str]
+    warnings: list[Notice]
     redraws: list[dict] = field(default_factory=list)
 
 
@@ -98,7 +75,7 @@ def prepare_roster(
     *,
     window: tuple[dt.date, dt.date],
     agencies: list[str] | None = None,
-) -> tuple[pd.DataFrame, tuple[str, ...], list[str]]:
+) -> tuple[pd.DataFrame, tuple[str, ...], list[Notice]]:
     """The inspectors who may be drawn, the team rules that apply, and warnings.
 
     Returns
@@ -108,9 +85,9 @@ def prepare_roster(
         credential) and ``conflicts`` (frozenset of normalised firm ids).
     rules : tuple of str
         Agencies every team must include.
-    warnings : list of str
+    warnings : list of Notice
     """
-    warnings: list[str] = []
+    warnings: list[Notice] = []
     r = roster.copy()
     for col in (
         "inspector_id",
@@ -128,10 +105,8 @@ def prepare_roster(
     r = r.sort_values("inspector_id", kind="stable")
     dup = r["inspector_id"].duplicated()
     if dup.any():
-        warnings.append(
-            "roster: inspector_id repeated, first row used: "
-            + ", ".join(sorted(set(r.loc[dup, "inspector_id"])))
-        )
+        ids = sorted(set(r.loc[dup, "inspector_id"]))
+        warnings.append(Notice("teams.roster_duplicates", {"ids": ids}))
         r = r[~dup]
     r["agency"] = [canonical_agency(a) for a in r["agency"]]
     allowed = [canonical_agency(a) for a in agencies] if agencies else list(campaign.agencies)
@@ -143,17 +118,12 @@ def prepare_roster(
             f"{row.inspector_id} ({_span(row.available_from, row.available_to)})"
             for row in pool[away].itertuples()
         ]
-        warnings.append(
-            f"{len(shown)} inspectors are not available for the whole window "
-            f"{window[0]}–{window[1]} and are not drawn: {', '.join(shown)}"
-        )
+        span = {"start": window[0], "end": window[1], "who": shown}
+        warnings.append(Notice("teams.unavailable", {"n": len(shown)} | span))
     pool = pool[~away].reset_index(drop=True)
     rules = tuple(a for a in campaign.team_rules if a in allowed)
     for dropped in (a for a in campaign.team_rules if a not in allowed):
-        warnings.append(
-            f"team rule 'every team includes a {dropped} inspector' dropped: "
-            f"{dropped} is not in params.agencies"
-        )
+        warnings.append(Notice("teams.rule_dropped", {"agency": dropped}))
     return pool, rules, warnings
 
 
@@ -172,9 +142,9 @@ def conflict_ids(text: str) -> frozenset[str]:
 
 
 def _span(start: pd.Timestamp, end: pd.Timestamp) -> str:
-    a = "" if pd.isna(start) else f"from {start.date()}"
-    b = "" if pd.isna(end) else f"to {end.date()}"
-    return " ".join(x for x in (a, b) if x)
+    a = "…" if pd.isna(start) else f"{start.date()}"
+    b = "…" if pd.isna(end) else f"{end.date()}"
+    return f"{a}–{b}"
 
 
 def team_count(
@@ -329,7 +299,7 @@ def draw_teams(
 
 def last_teams(
     findings: pd.DataFrame | None, firm_ids: pd.Series, roster_ids: set[str], *, before: dt.date
-) -> tuple[dict[str, frozenset[str]], list[str]]:
+) -> tuple[dict[str, frozenset[str]], list[Notice]]:
     """Composition of the team that last inspected each firm (when the label is parseable)."""
     if findings is None or findings.empty or "team" not in findings:
         return {}, []
@@ -351,10 +321,7 @@ def last_teams(
             bad.append(label)
     warnings = []
     if bad:
-        warnings.append(
-            f"rotation not checked for {len(bad)} selected firms: their last team "
-            f"label (e.g. {bad[0]!r}) is not inspector ids joined by '+'"
-        )
+        warnings.append(Notice("teams.rotation_unchecked", {"n": len(bad), "label": bad[0]}))
     return out, warnings
 
 
@@ -389,7 +356,7 @@ def assign_firms(
     last: dict[str, frozenset[str]],
     rng: np.random.Generator,
     conflicts: dict[str, frozenset[str]] | None = None,
-) -> tuple[pd.DataFrame | None, list[str], pd.DataFrame]:
+) -> tuple[pd.DataFrame | None, list[Notice], pd.DataFrame]:
     """Give every selected firm to a team, honouring 回避 and rotation, balancing load.
 
     Parameters
@@ -455,10 +422,7 @@ def assign_firms(
         level += 1
     warnings = []
     if level > even:
-        warnings.append(
-            f"回避/rotation rules prevent an even split: up to {level} firms per "
-            f"team instead of {even}"
-        )
+        warnings.append(Notice("teams.uneven", {"level": level, "even": even}))
     team_of = np.empty(n, dtype=object)
     order = rng.permutation(n)
     order_class = firm_class[order]
@@ -499,7 +463,6 @@ def draw_inspectors(
     n_teams: int | None = None,
     agencies: list[str] | None = None,
     min_officers: int = 0,
-    language: str = "en",
     rng_teams: np.random.Generator,
     rng_assign: np.random.Generator,
 ) -> InspectorDraw:
@@ -524,8 +487,6 @@ def draw_inspectors(
     min_officers : int
         Members per team holding a law-enforcement credential (``params.min_officers``);
         skipped, with a warning, when the roster has no credential numbers.
-    language : {"en", "zh"}
-        Language of the new warnings and of the re-draw reasons.
     rng_teams, rng_assign : numpy.random.Generator
         Seeded streams for the team draw and for splitting firms among allowed teams.
 
@@ -535,11 +496,10 @@ def draw_inspectors(
         When the roster cannot satisfy the agency or credential rules, or some firms cannot
         be given to any team under 回避/rotation after :data:`MAX_ATTEMPTS` team draws.
     """
-    words = _WORDS["zh" if language == "zh" else "en"]
     pool, rules, warnings = prepare_roster(roster, campaign, window=window, agencies=agencies)
     officers = min_officers
     if officers > 0 and not _has_credentials(roster):
-        warnings.append(words["no_credentials"].format(n=officers))
+        warnings.append(Notice("teams.no_credentials", {"n": officers}))
         officers = 0
     away = len(roster) - len(pool)
     note = f" ({away} roster entries are of other agencies or unavailable)" if away else ""
@@ -572,7 +532,7 @@ def draw_inspectors(
                     "attempt": attempt,
                     "rule": "credentials",
                     "teams": short,
-                    "reason": words["credentials"].format(n=officers),
+                    "reason": redraw_reason("credentials", "en", n=officers),
                 }
             )
             continue
@@ -581,9 +541,9 @@ def draw_inspectors(
         )
         if assignments is not None:
             if attempt > 1:
-                warnings.append(words["redrawn"].format(k=attempt))
+                warnings.append(Notice("teams.redrawn", {"k": attempt}))
             return InspectorDraw(teams, assignments, warnings + more, redraws)
-        redraws += _stuck_log(attempt, stuck, words)
+        redraws += _stuck_log(attempt, stuck)
     if not len(stuck):
         raise PlanningError(
             f"no draw of {count} teams in {MAX_ATTEMPTS} attempts gave every team "
@@ -593,9 +553,9 @@ def draw_inspectors(
     listed = ", ".join(f"{r.firm_id} ({r.town})" for r in stuck.head(20).itertuples())
     more_n = f" and {len(stuck) - 20} more" if len(stuck) > 20 else ""
     raise PlanningError(
-        f"{len(stuck)} firms cannot be given to any team without breaking 回避 (no inspector "
-        f"inspects firms in their own home town, nor the firms listed as their conflicts) or "
-        f"rotation, in {MAX_ATTEMPTS} team draws: {listed}{more_n}. Add inspectors from other "
+        f"{len(stuck)} firms cannot be given to any team without breaking the "
+        "conflict-of-interest rules (no inspector inspects firms in their own home town, nor "
+        f"the firms listed as their conflicts) or rotation, in {MAX_ATTEMPTS} team draws: {listed}{more_n}. Add inspectors from other "
         "towns to the roster, or change team_size or teams."
     )
 
@@ -607,7 +567,18 @@ def _has_credentials(roster: pd.DataFrame) -> bool:
     return bool(roster["credential_no"].fillna("").astype("str").str.strip().ne("").any())
 
 
-def _stuck_log(attempt: int, stuck: pd.DataFrame, words: dict[str, str]) -> list[dict]:
+def redraw_reason(rule: str, language: str, **values: object) -> str:
+    """Why a team draw was redone, for one of :data:`REDRAW_RULES`, in ``language``.
+
+    Examples
+    --------
+    >>> redraw_reason("credentials", "zh", n=2)
+    '检查组持执法证人员少于 2 人'
+    """
+    return catalogue.text(f"teams.redraw.{rule}", language, **values)
+
+
+def _stuck_log(attempt: int, stuck: pd.DataFrame) -> list[dict]:
     """One re-draw entry per rule that left firms without a team in this attempt."""
     entries = []
     for rule in REDRAW_RULES:
@@ -618,7 +589,7 @@ def _stuck_log(attempt: int, stuck: pd.DataFrame, words: dict[str, str]) -> list
                     "attempt": attempt,
                     "rule": rule,
                     "firm_ids": hit["firm_id"].astype("str").tolist(),
-                    "reason": words[rule],
+                    "reason": redraw_reason(rule, "en"),
                 }
             )
     return entries

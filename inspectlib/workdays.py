@@ -34,6 +34,7 @@ import holidays
 import pandas as pd
 
 from inspectlib.errors import Message, ParamsError, PlanningError
+from inspectlib.notices import Notice
 
 __all__ = [
     "CAMPAIGN_MONTHS",
@@ -74,7 +75,7 @@ class Window:
     workdays : list of datetime.date
         Chinese workdays from ``start`` to ``end``: weekdays that are not statutory holidays,
         plus make-up workdays (调休) that fall on a weekend.
-    warnings : list of str
+    warnings : list of Notice
         Things the planner must see: years whose official holiday arrangement is not known,
         so holidays are estimated and make-up workdays are missing.
     calendar : str
@@ -85,7 +86,7 @@ class Window:
     start: dt.date
     end: dt.date
     workdays: list[dt.date] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Notice] = field(default_factory=list)
     calendar: str = ""
 
 
@@ -148,13 +149,14 @@ def _describe_source(year: int) -> str:
     return f"{year}: holidays {holidays.__version__} (estimated, no make-up workdays)"
 
 
-def _unknown_year_warning(year: int) -> str:
-    return (
-        f"{year}: the official holiday arrangement (国务院办公厅 notice) is not known to "
-        f"chinesecalendar {chinese_calendar.__version__} or holidays {holidays.__version__}; "
-        "statutory holidays are estimated (a holiday on a weekend moves to the next workday) "
-        "and make-up workdays (调休) are missing. Check the notice, then update the packages "
-        "or set window_start/window_end."
+def _unknown_year_warning(year: int) -> Notice:
+    return Notice(
+        "workdays.unknown_year",
+        {
+            "year": year,
+            "chinesecalendar": chinese_calendar.__version__,
+            "holidays": holidays.__version__,
+        },
     )
 
 
@@ -190,7 +192,9 @@ def is_workday(day: dt.date | dt.datetime | str) -> bool:
 _LOGGED_YEARS: set[int] = set()
 
 
-def workdays_between(start: dt.date | str, end: dt.date | str) -> tuple[list[dt.date], list[str]]:
+def workdays_between(
+    start: dt.date | str, end: dt.date | str
+) -> tuple[list[dt.date], list[Notice]]:
     """Workdays from ``start`` to ``end`` inclusive, with warnings for estimated years.
 
     Parameters
@@ -202,8 +206,9 @@ def workdays_between(start: dt.date | str, end: dt.date | str) -> tuple[list[dt.
     -------
     workdays : list of datetime.date
         In date order.
-    warnings : list of str
-        One per year in the range without the official arrangement; each is also logged.
+    warnings : list of Notice
+        One per year in the range without the official arrangement (``workdays.unknown_year``);
+        each is also logged.
 
     Examples
     --------
@@ -213,7 +218,7 @@ def workdays_between(start: dt.date | str, end: dt.date | str) -> tuple[list[dt.
     """
     start, end = _as_date(start), _as_date(end)
     days: list[dt.date] = []
-    warnings: list[str] = []
+    warnings: list[Notice] = []
     if end < start:
         return days, warnings
     for year in range(start.year, end.year + 1):
@@ -412,7 +417,7 @@ def _optional_day(value: object) -> dt.date | None:
 
 def team_workdays(
     teams: pd.DataFrame, roster: pd.DataFrame | None, workdays: list[dt.date]
-) -> tuple[dict[str, list[dt.date]], list[str]]:
+) -> tuple[dict[str, list[dt.date]], list[Notice]]:
     """The workdays on which every member of each team is available (the team's capacity).
 
     Parameters
@@ -428,7 +433,7 @@ def team_workdays(
     -------
     days : dict
         Team → its workdays in date order.
-    warnings : list of str
+    warnings : list of Notice
         Members not found in the roster (taken as always available).
 
     Examples
@@ -446,16 +451,13 @@ def team_workdays(
         to = roster["available_to"] if "available_to" in roster else [None] * len(roster)
         for pid, a, b in zip(roster["inspector_id"].astype(str), frm, to, strict=True):
             limits[pid] = (_optional_day(a), _optional_day(b))
-    warnings: list[str] = []
+    warnings: list[Notice] = []
     days: dict[str, list[dt.date]] = {}
     for team, members in teams.groupby("team", sort=True):
         first, last = dt.date.min, dt.date.max
         for pid in members["inspector_id"].astype(str):
             if roster is not None and pid not in limits:
-                warnings.append(
-                    f"team {team}: inspector {pid} is not in the roster; "
-                    "taken as available every day"
-                )
+                warnings.append(Notice("workdays.not_in_roster", {"team": team, "inspector": pid}))
             a, b = limits.get(pid, (None, None))
             first, last = max(first, a or dt.date.min), min(last, b or dt.date.max)
         days[str(team)] = [d for d in workdays if first <= d <= last]

@@ -140,6 +140,7 @@ def test_tampering_is_caught_by_verify_draw_and_the_report(region, tmp_path, cap
     for change, needle in (
         (lambda a: a.update(seed=a["seed"] + 1), "- seed: recorded"),
         (lambda a: a["selected"][3].update(risk_score=0.123), "- selected[3].risk_score"),
+        (lambda a: a["selected"][3]["reasons"].update(factors={}), "- selected[3].reasons"),
     ):
         doc = json.loads(pristine)
         change(doc)

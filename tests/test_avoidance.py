@@ -10,7 +10,8 @@ import pytest
 
 from inspectlib.audit import build_audit
 from inspectlib.errors import PlanningError
-from inspectlib.teams import conflict_ids
+from inspectlib.notices import Notice, codes
+from inspectlib.teams import conflict_ids, redraw_reason
 from tests.drawdata import FakeInputs, empty_findings, make_params
 from tests.drawdata import draw_with as run
 
@@ -87,14 +88,16 @@ def test_redraws_forced_by_conflicts_are_logged_in_the_audit(synth_inputs):
     result = first_seed_with_redraws(inputs, min_officers=0, teams=2)
     entry = next(e for e in result.redraws if e["rule"] == "conflict")
     assert entry["firm_ids"] and set(entry["firm_ids"]) <= set(barred_firms)
-    assert "回避企业" in entry["reason"]
+    assert entry["reason"] == redraw_reason("conflict", "en")
+    assert "回避企业" in redraw_reason("conflict", "zh")
     barred = set(roster.loc[roster["conflict_firm_ids"] != "", "inspector_id"])
     members = members_of(result)
     for firm, team in zip(result.assignments["firm_id"], result.assignments["team"], strict=True):
         if firm in set(barred_firms):
             assert not barred & members[team]
     attempts = result.redraws[-1]["attempt"] + 1
-    assert any(f"teams drawn {attempts} times" in w for w in result.warnings)
+    assert Notice("teams.redrawn", {"k": attempts}) in result.warnings
+    assert f"teams drawn {attempts} times" in str(Notice("teams.redrawn", {"k": attempts}))
     audit = build_audit(make_params(seed=1), inputs, result)
     assert audit["redraws"] == result.redraws
 
@@ -106,7 +109,8 @@ def test_redraws_forced_by_home_towns_are_logged(synth_inputs):
     result = first_seed_with_redraws(inputs, min_officers=0, teams=2)
     rules = {e["rule"] for e in result.redraws}
     assert rules == {"home_town"}
-    assert all(e["reason"].startswith("回避") for e in result.redraws)
+    assert all(e["reason"] == redraw_reason("home_town", "en") for e in result.redraws)
+    assert redraw_reason("home_town", "zh").startswith("回避")
     for team, town in result.assignments[["team", "town"]].itertuples(index=False):
         homes = set(
             roster.set_index("inspector_id").loc[list(members_of(result)[team]), "home_town"]
@@ -118,8 +122,10 @@ def test_redraw_reasons_in_the_plan_language(synth_inputs):
     roster = hrss_roster(synth_inputs)
     roster["home_town"] = ["城东镇" if i % 2 else "湖滨镇" for i in range(8)]
     inputs = with_roster(synth_inputs, roster)
-    result = first_seed_with_redraws(inputs, "zh", min_officers=0, teams=2)
-    assert not re.search(r"[A-Za-z]{3,}", result.redraws[0]["reason"])
+    zh = first_seed_with_redraws(inputs, "zh", min_officers=0, teams=2)
+    en = first_seed_with_redraws(inputs, "en", min_officers=0, teams=2)
+    assert zh.redraws == en.redraws  # the draw does not depend on the language
+    assert not re.search(r"[A-Za-z]{3,}", redraw_reason(zh.redraws[0]["rule"], "zh"))
 
 
 @pytest.mark.parametrize("min_officers", [1, 2])
@@ -163,7 +169,8 @@ def test_union_staff_join_on_top_of_the_officers(synth_inputs):
 @pytest.mark.parametrize("language", ["zh", "en"])
 def test_without_credential_numbers_the_rule_is_skipped_and_said(synth_inputs, language):
     result = draw_in(synth_inputs, language, min_officers=2)
-    (warning,) = [w for w in result.warnings if "执法证" in w]
+    (notice,) = [w for w in result.warnings if w.code == "teams.no_credentials"]
+    warning = notice.text(language)
     if language == "zh":
         assert not re.search(r"[A-Za-z]{3,}", warning)
         assert "每个检查组至少 2 名持执法证人员" in warning
@@ -171,4 +178,4 @@ def test_without_credential_numbers_the_rule_is_skipped_and_said(synth_inputs, l
         assert "is not checked" in warning
     assert len(members_of(result)) == 4
     quiet = draw_in(synth_inputs, language, min_officers=0)
-    assert not [w for w in quiet.warnings if "执法证" in w]
+    assert "teams.no_credentials" not in codes(quiet.warnings)

@@ -8,8 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from inspectlib.draw import SELECTED_COLUMNS
+from inspectlib.draw import SELECTED_COLUMNS, excluded_reasons
 from inspectlib.errors import PlanningError
+from inspectlib.notices import Notice, codes
 from inspectlib.sampling import band_size, draw_firms, random_count
 from tests.drawdata import FakeInputs, empty_findings, make_findings
 from tests.drawdata import draw_with as run
@@ -73,7 +74,7 @@ def test_random_share_default_and_explicit(synth_inputs):
     result = run(synth_inputs)
     n_random = int((result.selected["stratum"] == "random").sum())
     assert n_random == math.ceil(0.05 * 125) == 7
-    assert not any("random share" in w for w in result.warnings)
+    assert "draw.low_random_share" not in codes(result.warnings)
     result = run(synth_inputs, random_share=0.2, target_firms=100)
     assert int((result.selected["stratum"] == "random").sum()) == 20
 
@@ -81,13 +82,15 @@ def test_random_share_default_and_explicit(synth_inputs):
 def test_random_share_below_5_percent_is_accepted_with_a_warning(synth_inputs):
     result = run(synth_inputs, random_share=0.03, target_firms=100)
     assert int((result.selected["stratum"] == "random").sum()) == 3
-    assert "random share 0.03 is below the usual 5% rule" in result.warnings
+    (warning,) = [w for w in result.warnings if w.code == "draw.low_random_share"]
+    assert str(warning) == "random share 0.03 is below the usual 5% rule"
+    assert warning.text("zh") == "随机抽取比例 0.03 低于通常的 5% 规定"
 
 
 def test_selection_random_draws_everything_at_random(synth_inputs):
     result = run(synth_inputs, selection="random")
     assert set(result.selected["stratum"]) == {"random"}
-    assert not any("random share" in w for w in result.warnings)
+    assert "draw.low_random_share" not in codes(result.warnings)
 
 
 def cap_register(base: pd.DataFrame) -> pd.DataFrame:
@@ -144,7 +147,9 @@ def test_frequency_cap_with_the_new_complaints_exception(synth_register, synth_r
     assert {"CAPPED", "FINDONLY", "NORECORD"} <= excluded
     assert {"VIOL", "COMPLAINT", "OLD", "LATER"} <= eligible
     assert not excluded & eligible
-    reason = result.excluded.set_index("firm_id").at["CAPPED", "reason"]
+    words = excluded_reasons(result.excluded, "en")
+    reasons = dict(zip(result.excluded["firm_id"], words, strict=True))
+    reason = reasons["CAPPED"]
     assert reason == (
         "inspected 2024-06-01, less than 365 days before the window start "
         "2025-01-01; no violation found and no complaints in the last 12 months"
@@ -253,7 +258,7 @@ def test_town_subset_and_unknown_town_warning(synth_inputs):
     result = run(synth_inputs, towns=["城东镇", "城西镇", "不存在镇"], target_firms=60)
     assert set(result.selected["town"]) <= {"城东镇", "城西镇"}
     assert set(result.eligible["town"]) == {"城东镇", "城西镇"}
-    assert any("不存在镇" in w for w in result.warnings)
+    assert Notice("draw.towns_missing", {"towns": ["不存在镇"]}) in result.warnings
 
 
 def test_town_minimum(synth_inputs):

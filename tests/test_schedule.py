@@ -10,7 +10,15 @@ import pytest
 
 from inspectlib.errors import PlanningError
 from inspectlib.industry import code_digits
-from inspectlib.schedule import Schedule, heat_band, hot_firm_mask, plan_schedule, team_workdays
+from inspectlib.notices import Notice, codes
+from inspectlib.schedule import (
+    Schedule,
+    heat_band,
+    hot_firm_mask,
+    plan_schedule,
+    team_workdays,
+    unscheduled_reason,
+)
 from inspectlib.workdays import campaign_window
 
 OFFICE = (120.30, 31.50)
@@ -215,8 +223,11 @@ def test_full_team_lists_its_last_drawn_firms() -> None:
     assert len(s.unscheduled) == 2
     assert (s.unscheduled["team"] == "T01").all()
     assert s.unscheduled["draw_order"].tolist() == [25, 28]  # the last two drawn of T01
-    assert "team T01 is full" in s.unscheduled["reason"].iloc[0]
-    assert any("not scheduled" in w for w in s.warnings)
+    assert (s.unscheduled["reason"] == "team_full").all()
+    assert unscheduled_reason("team_full", "T01", "en").startswith("team T01 is full")
+    (full,) = [w for w in s.warnings if w.code == "schedule.team_full"]
+    assert full.values == {"n": 2, "team": "T01", "days": 2, "cap": 4, "places": 8, "firms": 10}
+    assert full.text("zh").startswith("T01 组有 2 家企业未排入日程")
     assert len(s.plan) == 28
 
 
@@ -228,17 +239,20 @@ def test_firms_without_team_or_location_are_listed() -> None:
     assignments.loc[assignments["firm_id"] == selected.loc[7, "firm_id"], "team"] = "T99"
     s = plan(selected, assignments=assignments)
     reasons = dict(zip(s.unscheduled["firm_id"], s.unscheduled["reason"], strict=True))
-    assert "no location" in reasons[selected.loc[3, "firm_id"]]
-    assert "no team" in reasons[selected.loc[5, "firm_id"]]
-    assert "T99" in reasons[selected.loc[7, "firm_id"]]
+    assert reasons[selected.loc[3, "firm_id"]] == "no_location"
+    assert reasons[selected.loc[5, "firm_id"]] == "no_team"
+    assert reasons[selected.loc[7, "firm_id"]] == "unknown_team"
+    assert "T99" in unscheduled_reason("unknown_team", "T99", "zh")
     assert len(s.plan) == 9
 
 
 def test_window_warnings_are_repeated() -> None:
     window = campaign_window("heat", 2099, D(2099, 8, 3), D(2099, 8, 28))
     s = plan(window=window, campaign_id="heat")
-    assert any("2099" in w for w in s.warnings)
-    assert any("without a weather forecast" in w for w in s.warnings)
+    assert s.warnings[0] == Notice("workdays.unknown_year", s.warnings[0].values)
+    assert s.warnings[0].values["year"] == 2099
+    assert Notice("schedule.no_weather") in s.warnings
+    assert "without a weather forecast" in str(Notice("schedule.no_weather"))
 
 
 # --- hot days -------------------------------------------------------------------------------
@@ -264,7 +278,7 @@ def test_outdoor_firms_land_on_hot_days_when_capacity_allows() -> None:
     assert len(hot_visits) == 12
     assert (hot_visits["tmax_c"] >= 35).all()
     assert (cool_visits["tmax_c"] < 35).all()
-    assert not any("could not be matched" in w for w in s.warnings)
+    assert "schedule.unmatched" not in codes(s.warnings)
 
 
 def test_heat_rule_of_the_day() -> None:
@@ -291,7 +305,8 @@ def test_hottest_days_fill_first_when_hot_firms_exceed_hot_capacity() -> None:
     on_hot = s.plan[s.plan["tmax_c"] >= 35]
     assert len(on_hot) == 12 and on_hot["hot_firm"].all()
     assert s.plan["hot_firm"].sum() == 18
-    assert any("could not be matched" in w for w in s.warnings)
+    assert "schedule.unmatched" in codes(s.warnings)
+    assert "could not be matched" in str(s.warnings[codes(s.warnings).index("schedule.unmatched")])
 
 
 def test_hot_firm_mask() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from inspectlib.notices import codes
 from inspectlib.params import load_params
 from inspectlib.plan import make_plan
 from tests.second_region import build_second_region, roster_frame
@@ -14,7 +15,7 @@ def test_conflicts_and_credentials_on_the_second_region(tmp_path):
     region = build_second_region(tmp_path / "region")
     params = load_params(region.params["wage"])
     first = make_plan(params)
-    assert any("执法证号" in w for w in first.draw.warnings)  # default roster: rule skipped
+    assert "teams.no_credentials" in codes(first.draw.warnings)  # default roster: rule skipped
     # every member of a team lists the first firms that team was given, in a new roster
     team_of = first.draw.assignments.set_index("firm_id")["team"]
     conflicts: dict[str, list[str]] = {}
@@ -27,7 +28,7 @@ def test_conflicts_and_credentials_on_the_second_region(tmp_path):
 
     plan = make_plan(load_params(region.params["wage"]))
     teams, table = plan.draw.teams, plan.table
-    assert not any("执法证号" in w for w in plan.draw.warnings)
+    assert "teams.no_credentials" not in codes(plan.draw.warnings)
     assert teams["inspector_id"].str.startswith("SG").all()  # 编号, not 执法证号
     assert teams.groupby("team")["officer"].sum().min() >= 2
     members = {t: set(g["inspector_id"]) for t, g in teams.groupby("team")}

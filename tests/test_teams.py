@@ -8,6 +8,7 @@ import pytest
 
 from inspectlib.campaigns import get_campaign
 from inspectlib.errors import PlanningError
+from inspectlib.notices import Notice
 from inspectlib.teams import assign_firms, team_count
 from tests.drawdata import FakeInputs, empty_findings
 from tests.drawdata import draw_with as run
@@ -78,7 +79,7 @@ def test_firms_no_team_can_take_are_listed(synth_inputs):
     with pytest.raises(
         PlanningError,
         match=r"firms cannot be given to any team without "
-        r"breaking 回避.*\(城东镇\)",
+        r"breaking the conflict-of-interest rules.*\(城东镇\)",
     ):
         run(inputs)
 
@@ -88,7 +89,10 @@ def test_params_teams_and_agencies(synth_inputs):
     assert result.teams["team"].unique().tolist() == ["T01", "T02"]
     result = run(synth_inputs, campaign="illegal_employment", agencies=["人社局", "总工会"])
     assert set(result.teams["agency"]) <= {"人社局", "总工会"}
-    assert any("'every team includes a 公安局 inspector' dropped" in w for w in result.warnings)
+    assert Notice("teams.rule_dropped", {"agency": "公安局"}) in result.warnings
+    assert '"every team includes a 公安局 inspector" dropped' in str(
+        Notice("teams.rule_dropped", {"agency": "公安局"})
+    )
 
 
 def test_unavailable_inspectors_are_not_drawn(synth_inputs):
@@ -98,8 +102,9 @@ def test_unavailable_inspectors_are_not_drawn(synth_inputs):
     inputs = FakeInputs(synth_inputs.register, roster, empty_findings())
     result = run(inputs)
     assert not result.teams["inspector_id"].isin(["I001", "I002"]).any()
-    warning = next(w for w in result.warnings if "not available" in w)
-    assert "I001 (to 2025-01-10)" in warning and "I002 (from 2025-01-06)" in warning
+    warning = next(w for w in result.warnings if w.code == "teams.unavailable")
+    assert warning.values["who"] == ["I001 (…–2025-01-10)", "I002 (2025-01-06–…)"]
+    assert "I001 (…–2025-01-10)、I002 (2025-01-06–…)" in warning.text("zh")
 
 
 def test_rotation_unit():
@@ -172,6 +177,6 @@ def test_unreadable_team_labels_give_a_warning(synth_inputs):
         }
     )
     result = run(FakeInputs(synth_inputs.register, synth_inputs.roster, history))
-    assert any(
-        w.startswith("rotation not checked for") and "'第一组'" in w for w in result.warnings
-    )
+    (warning,) = [w for w in result.warnings if w.code == "teams.rotation_unchecked"]
+    assert warning.values["label"] == "第一组"
+    assert str(warning).startswith("rotation not checked for")

@@ -147,7 +147,9 @@ def test_unknown_year_gives_a_visible_warning(
         days, warnings = workdays_between(D(FAR_YEAR, 3, 1), D(FAR_YEAR, 3, 31))
         again, warnings_again = workdays_between(D(FAR_YEAR, 4, 1), D(FAR_YEAR, 4, 30))
     assert days and len(warnings) == 1 and warnings_again == warnings  # every call records it
-    assert str(FAR_YEAR) in warnings[0] and "调休" in warnings[0]
+    assert warnings[0].code == "workdays.unknown_year" and warnings[0].values["year"] == FAR_YEAR
+    assert str(FAR_YEAR) in warnings[0].text("zh") and "调休" in warnings[0].text("zh")
+    assert "make-up workdays" in warnings[0].text("en") and "调休" not in str(warnings[0])
     logged = [r for r in caplog.records if str(FAR_YEAR) in r.getMessage()]
     assert len(logged) == 1  # …and the log says it once
     window = campaign_window("heat", FAR_YEAR)
@@ -158,7 +160,7 @@ def test_window_across_years_warns_only_for_the_unknown_year() -> None:
     _, warnings = workdays_between(D(2025, 12, 20), D(2026, 1, 10))
     assert warnings == []
     _, warnings = workdays_between(D(FAR_YEAR - 1, 12, 20), D(FAR_YEAR, 1, 10))
-    assert [w[:4] for w in warnings] == [str(FAR_YEAR - 1), str(FAR_YEAR)]
+    assert [w.values["year"] for w in warnings] == [FAR_YEAR - 1, FAR_YEAR]
 
 
 # --- campaign windows -----------------------------------------------------------------------
@@ -177,7 +179,7 @@ def test_wage_window_ends_on_last_workday_before_spring_festival_2027() -> None:
     assert window.workdays[-1] == window.end
     assert window.start == D(2027, 1, 1) and window.workdays[0] == D(2027, 1, 4)
     if calendar_source(2027) == "estimated":
-        assert window.warnings and "2027" in window.warnings[0]
+        assert window.warnings and window.warnings[0].values["year"] == 2027
     else:
         assert not window.warnings
 

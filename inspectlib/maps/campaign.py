@@ -13,10 +13,10 @@ import pandas as pd
 from inspectlib.maps import layers as L
 from inspectlib.maps.controls import FirmSearch, Legend
 from inspectlib.maps.document import (
-    LABELS,
     InspectionMap,
     check_options,
     finish_map,
+    labels,
     new_map,
     to_html,  # noqa: F401  (used in the example)
 )
@@ -310,7 +310,7 @@ def campaign_map(
     check_options(tiles, language)
     if not isinstance(title, str):
         raise TypeError(f"title must be a str, got {title!r}")
-    words = LABELS[language]
+    words = labels(language)
     L.require_columns(plan, PUBLIC_PLAN_COLUMNS if public else PLAN_COLUMNS, "plan")
     L.require_columns(eligible, ["town", "lon", "lat"], "eligible")
     if public:  # no draw order, no planned dates before the visits, no exact location

@@ -157,6 +157,31 @@ class TitleBar(_WithToolkit, MacroElement):
         self.data = {"title": title, "banner": banner}
 
 
+class AttributionPrefix(MacroElement):
+    """The attribution's "Leaflet" link with its tooltip in the map's language (Leaflet's own
+    says "A JavaScript library for interactive maps" on every map)."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function (map, title) {
+  if (!map.attributionControl) { return; }
+  var link = document.createElement("a");
+  link.href = "https://leafletjs.com";
+  link.title = title;
+  link.textContent = "Leaflet";
+  map.attributionControl.setPrefix(link.outerHTML);
+})({{ this._parent.get_name() }}, {{ this.title|script_json }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self._name = "AttributionPrefix"
+        self.title = title
+
+
 class FitView(MacroElement):
     """Fit the view to ``bounds`` (``[[south, west], [north, east]]``), once the map has a size.
 

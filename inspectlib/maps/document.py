@@ -23,8 +23,9 @@ import folium
 import folium.plugins
 from branca.element import Element
 
+from inspectlib import catalogue
 from inspectlib.htmlcheck import external_references
-from inspectlib.maps.controls import FitView, KeepOrder, MapHandle, TitleBar
+from inspectlib.maps.controls import AttributionPrefix, FitView, KeepOrder, MapHandle, TitleBar
 from inspectlib.maps.packaged import UnknownAssetError, packaged_asset
 
 logger = logging.getLogger(__name__)
@@ -33,12 +34,10 @@ Tiles = Literal["none", "osm", "gaode"]
 Language = Literal["zh", "en"]
 TILES: tuple[str, ...] = ("none", "osm", "gaode")
 LANGUAGES: tuple[str, ...] = ("zh", "en")
-SYNTHETIC_BANNER = "合成示例数据 / synthetic demo data"
 
 _TILE_LAYERS: dict[str, dict[str, Any]] = {
     "osm": {
         "tiles": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-        "attr": "© OpenStreetMap contributors",
         "subdomains": "abc",
         "max_zoom": 19,
     },
@@ -47,7 +46,6 @@ _TILE_LAYERS: dict[str, dict[str, Any]] = {
             "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1"
             "&style=8&x={x}&y={y}&z={z}"
         ),
-        "attr": "© 高德地图 AutoNavi",
         "subdomains": "1234",
         "max_zoom": 18,
     },
@@ -60,94 +58,11 @@ _JQUERY = ("jquery", _FOLIUM_JS["jquery"])
 _USES_JQUERY = re.compile(r"(?<![\w$.])(?:\$|jQuery)\(")
 _LINK = re.compile(r'<script src="([^"]+)"></script>|<link rel="stylesheet" href="([^"]+)"/>')
 
-LABELS: dict[str, dict[str, str]] = {
-    "zh": {
-        "coverage": "抽查覆盖率（抽中÷符合条件）",
-        "coverage_tip": "{town}：抽中 {selected} / 符合条件 {eligible}（{share}）",
-        "coverage_none": "无符合条件企业",
-        "town_names": "镇区名称",
-        "selected": "抽中企业",
-        "eligible": "全部符合条件企业",
-        "warning": "劳动关系预警点",
-        "office": "出发地点",
-        "routes": "检查组路线",
-        "team_layer": "{team}（{days} 天，{firms} 家）",
-        "route_tip": "{team} · {date} · {firms} 家",
-        "firm_id": "统一社会信用代码",
-        "town": "镇区",
-        "industry": "行业",
-        "stratum": "抽取方式",
-        "risk_score": "风险分",
-        "complaints_12m": "近12个月投诉",
-        "date": "检查日期",
-        "team": "检查组",
-        "visit_order": "当日顺序",
-        "reasons": "抽取理由",
-        "stratum_random": "随机层",
-        "stratum_risk": "风险层",
-        "strata": "抽取方式",
-        "result": "检查结果",
-        "violations": "违法问题数",
-        "violations_by_town": "各镇区违法问题数",
-        "violations_tip": "{town}：检查 {inspected} 家，有违法 {violating} 家，违法问题 {violations} 个",
-        "results": "检查企业（按结果）",
-        "result_compliant": "合规",
-        "result_violation": "违法违规",
-        "result_closed": "已停业/注销",
-        "result_not_found": "查无此企业",
-        "result_refused": "拒绝检查",
-        "unscheduled": "未排期",
-        "placeholder": "按企业名称查找",
-        "not_found": "未找到该企业",
-        "cancel": "取消",
-        "fullscreen": "全屏",
-        "fullscreen_exit": "退出全屏",
-    },
-    "en": {
-        "coverage": "Coverage (selected ÷ eligible)",
-        "coverage_tip": "{town}: {selected} selected / {eligible} eligible ({share})",
-        "coverage_none": "no eligible firms",
-        "town_names": "Town names",
-        "selected": "Selected firms",
-        "eligible": "All eligible firms",
-        "warning": "Early-warning points",
-        "office": "Office",
-        "routes": "Team routes",
-        "team_layer": "{team} ({days} days, {firms} firms)",
-        "route_tip": "{team} · {date} · {firms} firms",
-        "firm_id": "Credit code",
-        "town": "Town",
-        "industry": "Industry",
-        "stratum": "Stratum",
-        "risk_score": "Risk score",
-        "complaints_12m": "Complaints (12 months)",
-        "date": "Date",
-        "team": "Team",
-        "visit_order": "Visit order",
-        "reasons": "Reasons",
-        "stratum_random": "random stratum",
-        "stratum_risk": "risk stratum",
-        "strata": "Stratum",
-        "result": "Result",
-        "violations": "Violations",
-        "violations_by_town": "Violations by town",
-        "violations_tip": (
-            "{town}: {inspected} inspected, {violating} with violations, {violations} violations"
-        ),
-        "results": "Inspected firms (by result)",
-        "result_compliant": "compliant",
-        "result_violation": "violation",
-        "result_closed": "closed",
-        "result_not_found": "not found",
-        "result_refused": "refused",
-        "unscheduled": "not scheduled",
-        "placeholder": "Find a firm by name",
-        "not_found": "No firm of that name",
-        "cancel": "Cancel",
-        "fullscreen": "Full screen",
-        "fullscreen_exit": "Exit full screen",
-    },
-}
+
+def labels(language: str) -> dict[str, str]:
+    """The words of a map (layers, legends, popups, controls) in ``language``, from the
+    catalogue's ``maps.yaml``."""
+    return catalogue.words("maps", language)["labels"]
 
 
 def check_options(tiles: str, language: str) -> None:
@@ -209,7 +124,7 @@ def new_map(*, title: str, tiles: str, language: str, synthetic: bool) -> Inspec
     check_options(tiles, language)
     if not isinstance(title, str):
         raise TypeError(f"title must be a str, got {title!r}")
-    words = LABELS[language]
+    words = labels(language)
     m = InspectionMap(
         language=language,
         location=None,
@@ -218,8 +133,13 @@ def new_map(*, title: str, tiles: str, language: str, synthetic: bool) -> Inspec
         zoom_snap=0.25,
     )
     if tiles != "none":
-        folium.TileLayer(**_TILE_LAYERS[tiles], name=tiles, control=False).add_to(m)
-    TitleBar(title, SYNTHETIC_BANNER if synthetic else None).add_to(m)
+        attribution = catalogue.text(f"maps.attribution.{tiles}", language)
+        folium.TileLayer(**_TILE_LAYERS[tiles], attr=attribution, name=tiles, control=False).add_to(
+            m
+        )
+    banner = catalogue.text("maps.synthetic_banner", language) if synthetic else None
+    TitleBar(title, banner).add_to(m)
+    AttributionPrefix(catalogue.text("maps.leaflet_title", language)).add_to(m)
     folium.plugins.Fullscreen(
         position="topleft", title=words["fullscreen"], title_cancel=words["fullscreen_exit"]
     ).add_to(m)

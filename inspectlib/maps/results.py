@@ -11,7 +11,7 @@ import pandas as pd
 
 from inspectlib.maps import layers as L
 from inspectlib.maps.controls import Legend
-from inspectlib.maps.document import LABELS, InspectionMap, check_options, finish_map, new_map
+from inspectlib.maps.document import InspectionMap, check_options, finish_map, labels, new_map
 from inspectlib.maps.encode import Classes, Grid, date_strings, int_strings, whole
 
 RESULTS_COLUMNS = ("firm_id", "name", "town", "lon", "lat", "result", "violations", "date")
@@ -108,7 +108,7 @@ def results_map(
     check_options(tiles, language)
     if not isinstance(title, str):
         raise TypeError(f"title must be a str, got {title!r}")
-    words = LABELS[language]
+    words = labels(language)
     needed = [c for c in RESULTS_COLUMNS if not (public and c == "firm_id")]
     L.require_columns(results, needed, "results")
     unknown = sorted(set(results["result"].dropna().astype(str)) - set(RESULT_COLOURS))

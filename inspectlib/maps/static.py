@@ -87,7 +87,7 @@ def static_map_svg(
             if title:
                 ax.set_title(title, fontsize=10)
             fig.tight_layout()
-            fig.savefig(buffer, format="svg")
+            fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     finally:
         font_log.setLevel(level)
     svg = buffer.getvalue()
@@ -124,9 +124,9 @@ def _print_map(
     title: str,
     language: str,
 ) -> str:
-    from inspectlib.maps.document import LABELS
+    from inspectlib.maps.document import labels as map_labels
 
-    words = LABELS[language]
+    words = map_labels(language)
     labels = {value: words.get(f"{column}_{value}", value) for value in colours}
     return static_map_svg(
         boundaries, points, colour_by=column, colours=colours, labels=labels, title=title

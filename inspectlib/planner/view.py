@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from inspectlib import catalogue
+from inspectlib.notices import notice_text
 from inspectlib.planner.summary import PlannerSummary
 
 LIST_COLUMNS = (
@@ -101,7 +102,7 @@ def summary_html(summary: PlannerSummary, language: str = "zh") -> str:
             else words["no_base"]
         )
     model = esc(draw.model_report.summary(language).split("\n")[0])
-    notes = "".join(f"<li>{esc(n)}</li>" for n in draw.warnings)
+    notes = "".join(f"<li>{esc(notice_text(n, language))}</li>" for n in draw.warnings)
     return (
         f'<div class="inspectlib-planner-result" data-draw="{esc(summary.fingerprint)}" '
         f'data-selected="{len(sel)}" data-eligible="{summary.eligible}" '
@@ -151,6 +152,7 @@ def list_html(summary: PlannerSummary, language: str = "zh") -> str:
         team=team,
         risk_score=sel["risk_score"].map("{:.3f}".format),
         stratum=sel["stratum"].map(lambda s: words.get(s, s)),
+        reasons=summary.draw.reasons(language),
     )
     frame = frame[list(LIST_COLUMNS)]
     table = html_table(
