@@ -189,7 +189,7 @@ def print_table(rows: list[Row]) -> bool:
         cells = "".join(f"{draw[m]:>7.1f}/{top[m]:<6.1f}" for m in METHODS)
         ratio = draw["auto"] / top["complaints"]
         top_ok = top["auto"] >= max(top["complaints"], top["logistic"]) - 1e-9
-        choice_ok = auto == "expert" or top["learned"] >= top["expert"] - 1e-9
+        choice_ok = auto == "expert" or top["auto"] >= top["expert"] - 1e-9
         met &= ratio >= DRAW_VS_COMPLAINTS and top_ok and choice_ok
         print(
             f"{world:<18}{campaign:<19}{n:>4}{cells}{auto:>11}{ratio:>13.2f}"
