@@ -108,15 +108,16 @@ def history_features(keys: pd.DataFrame, findings: pd.DataFrame | None) -> pd.Da
         values = findings[col] if col in findings else pd.Series(np.nan, index=findings.index)
         hist[col] = pd.to_numeric(values, errors="coerce").astype(float).fillna(0.0).clip(0)
     hist = hist[hist["inspection_date"].notna()]
+    # only the keys of firms with some history (few of a register's million) go further
+    seen = np.flatnonzero(keys["firm_id"].isin(hist["firm_id"].unique()).to_numpy(dtype=bool))
     k = pd.DataFrame(
         {
-            "row": np.arange(n),
-            "firm_id": keys["firm_id"].to_numpy(),
-            "as_of": pd.to_datetime(keys["as_of"]).to_numpy("datetime64[ns]"),
-            "key_campaign": keys["campaign"].to_numpy(),
+            "row": seen,
+            "firm_id": keys["firm_id"].to_numpy()[seen],
+            "as_of": pd.to_datetime(keys["as_of"]).to_numpy("datetime64[ns]")[seen],
+            "key_campaign": keys["campaign"].to_numpy()[seen],
         }
     )
-    k = k[k["firm_id"].isin(hist["firm_id"].unique())]
     pairs = k.merge(hist, on="firm_id", how="inner")
     pairs = pairs[pairs["inspection_date"] < pairs["as_of"]]  # strictly before: no look-ahead
     if pairs.empty:
@@ -178,7 +179,7 @@ def register_features(
             campaign = get_campaign(str(cid))
         except ParamsError:  # an unknown campaign has no priority industries
             continue
-        sub = rows[mask]
+        sub = rows if mask.all() else rows[mask]
         hit = np.zeros(int(mask.sum()), dtype=bool)
         for rule in campaign.priority_industries:
             hit |= np.asarray(rule.matches(sub), dtype=bool)

@@ -106,6 +106,45 @@ def _auc_rows(score: np.ndarray, y: np.ndarray) -> np.ndarray:
         return ((ranks * y).sum(axis=1) - pos * (pos + 1) / 2) / (pos * neg)
 
 
+def _resample_counts(idx: np.ndarray, n: int) -> np.ndarray:
+    """How often each of ``n`` rows occurs in each resample (rows of ``idx``)."""
+    b = idx.shape[0]
+    flat = (idx + (np.arange(b) * n)[:, None]).ravel()
+    return np.bincount(flat, minlength=b * n).reshape(b, n).astype(float)
+
+
+def _resampled_hits_and_auc(
+    score: np.ndarray, y: np.ndarray, counts: np.ndarray, k: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Hits in the top ``k`` and AUC of each resample, given as row counts (ties count as
+    :func:`hits_at_k` and :func:`_auc_rows` count them, without sorting every resample).
+
+    The rows are sorted once and grouped by equal score; per resample, the positives and
+    negatives of each group give the Mann–Whitney count (AUC) and the top-``k`` cut.
+    """
+    order = np.argsort(score, kind="stable")
+    sorted_score = score[order]
+    starts = np.flatnonzero(np.r_[True, sorted_score[1:] != sorted_score[:-1]])
+    c = counts[:, order]
+    yo = y[order].astype(float)
+    pos = np.add.reduceat(c * yo, starts, axis=1)
+    neg = np.add.reduceat(c * (1.0 - yo), starts, axis=1)
+    below = np.cumsum(neg, axis=1) - neg  # negatives with a lower score, per group
+    n_pos, n_neg = pos.sum(axis=1), neg.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        auc_b = (pos * (below + 0.5 * neg)).sum(axis=1) / (n_pos * n_neg)
+    # top k: groups from the highest score down until k rows are reached
+    pos_d, all_d = pos[:, ::-1], (pos + neg)[:, ::-1]
+    cum_all, cum_pos = np.cumsum(all_d, axis=1), np.cumsum(pos_d, axis=1)
+    k = int(min(k, counts.shape[1]))
+    rows = np.arange(len(counts))
+    cut = np.argmax(cum_all >= k, axis=1)
+    above = cum_all[rows, cut] - all_d[rows, cut]
+    hits = cum_pos[rows, cut] - pos_d[rows, cut]
+    hits += (k - above) * pos_d[rows, cut] / all_d[rows, cut]
+    return hits, auc_b
+
+
 def _boot_stats(
     folds: list[Fold], scorers: tuple[str, ...]
 ) -> tuple[dict[str, float], dict[str, float], dict[str, np.ndarray], dict[str, np.ndarray]]:
@@ -120,15 +159,15 @@ def _boot_stats(
     weight = 1.0 / max(len(folds), 1)
     for fold in folds:
         n = len(fold.y)
-        idx = rng.integers(0, n, size=(BOOTSTRAP, n))
-        yb = fold.y[idx].astype(float)
+        counts = _resample_counts(rng.integers(0, n, size=(BOOTSTRAP, n)), n)
         y1 = fold.y[None, :].astype(float)
         for s in scorers:
-            score = fold.scores[s]
+            score = np.asarray(fold.scores[s], dtype=float)
             hits[s] += float(hits_at_k(score, fold.y, fold.k)[0])
-            boot_hits[s] += hits_at_k(score[idx], yb, fold.k)
             aucs[s] += weight * float(np.nan_to_num(_auc_rows(score[None, :], y1)[0]))
-            boot_aucs[s] += weight * np.nan_to_num(_auc_rows(score[idx], yb))
+            h, a = _resampled_hits_and_auc(score, fold.y, counts, fold.k)
+            boot_hits[s] += h
+            boot_aucs[s] += weight * np.nan_to_num(a)
     return hits, aucs, boot_hits, boot_aucs
 
 
