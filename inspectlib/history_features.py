@@ -196,8 +196,9 @@ def register_features(
         }
     )
     out.loc[~present, list(REGISTER_COLUMNS)] = np.nan
-    out["section"] = np.where(present, rows["industry_section"].fillna("").astype(str), "")
-    out["ownership"] = np.where(present, rows["ownership"].fillna("").astype(str), "")
+    for name, col in (("section", "industry_section"), ("ownership", "ownership")):
+        values = rows[col].fillna("").astype("str")
+        out[name] = values.array if present.all() else np.where(present, values, "")
     return out
 
 
@@ -244,8 +245,9 @@ def feature_rows(
     :data:`HISTORY_COLUMNS` and ``campaign``, positional.
     """
     keys = keys.reset_index(drop=True)
-    campaigns = keys["campaign"].astype(str).to_numpy()
+    campaign = keys["campaign"].astype("str")
+    campaigns = campaign.to_numpy()
     out = register_features(rows.reset_index(drop=True), present, campaigns)
     out = pd.concat([out, history_features(keys, findings)], axis=1)
-    out["campaign"] = campaigns
+    out["campaign"] = campaign.array
     return out

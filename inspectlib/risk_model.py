@@ -122,9 +122,9 @@ def pool_features(
     """The learned model's features of the eligible firms as of the window start."""
     keys = pd.DataFrame(
         {
-            "firm_id": firms["firm_id"].to_numpy(),
+            "firm_id": firms["firm_id"].array,
             "as_of": np.full(len(firms), np.datetime64(pd.Timestamp(today), "ns")),
-            "campaign": np.full(len(firms), campaign, dtype=object),
+            "campaign": pd.Series(campaign, index=range(len(firms)), dtype="str").array,
         }
     )
     return feature_rows(firms, np.ones(len(firms), dtype=bool), keys, findings)

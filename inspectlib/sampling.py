@@ -147,7 +147,7 @@ def _risk_band_keys(
     candidates = np.flatnonzero(free)
     rounded = np.round(risk[candidates], 6)
     widest = max(m, math.ceil(round(max_factor * m, 9)))
-    if 0 < m and widest < len(candidates):
+    if m > 0 and widest < len(candidates):
         # only the widest band is ranked: every firm whose rounded risk reaches the
         # widest-th highest (ties included), so the order of the first `widest` is unchanged
         kth = -np.partition(-rounded, widest - 1)[widest - 1]
