@@ -257,23 +257,24 @@ def frequency_cap(
     if bad is not None and len(candidates) and len(bad):
         probe = pd.DataFrame(
             {
-                "firm_id": firms["firm_id"].to_numpy()[candidates],
+                "firm_id": firms["firm_id"].iloc[candidates].to_numpy(),
                 "inspection_date": last[candidates],
                 "row": candidates,
             }
         )
         hit = probe.merge(bad.drop_duplicates(), on=["firm_id", "inspection_date"])
         out[hit["row"].to_numpy()] = False
-    rows = firms[out]
+    rows = firms.loc[out, ["firm_id", "name", "town"]]
     text = _PHRASES["zh" if language == "zh" else "en"]["capped"]
-    dates = pd.DatetimeIndex(last[out]).strftime("%Y-%m-%d")
+    dates = pd.Series(pd.DatetimeIndex(last[out]).strftime("%Y-%m-%d"))
+    reason = {d: text.format(d=d, n=days, s=window_start) for d in dates.unique()}
     excluded = pd.DataFrame(
         {
             "firm_id": rows["firm_id"].to_numpy(),
             "name": rows["name"].to_numpy(),
             "town": rows["town"].to_numpy(),
             "last_inspected": last[out],
-            "reason": [text.format(d=d, n=days, s=window_start) for d in dates],
+            "reason": dates.map(reason).to_numpy(dtype=object),
         }
     )
     return ~out, excluded
