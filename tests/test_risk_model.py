@@ -118,8 +118,9 @@ def test_training_features_do_not_change_when_the_future_changes(wrong_world):
 
 
 def test_findings_of_firms_no_longer_registered_still_teach(wrong_world):
+    # the training sample is the same whichever scorer is then chosen: no learner is fitted
     model, report = fit(
-        wrong_world.register, wrong_world.findings, today=dt.date(2026, 1, 5), mode="learned"
+        wrong_world.register, wrong_world.findings, today=dt.date(2026, 1, 5), mode="expert"
     )
     gone = ~wrong_world.findings["firm_id"].isin(wrong_world.register["firm_id"])
     labelled = wrong_world.findings["result"].isin(["violation", "compliant", "refused"])
@@ -143,10 +144,25 @@ def test_findings_of_firms_no_longer_registered_still_teach(wrong_world):
 # ----- honest model choice -----
 
 
-def test_noise_never_wins(reg_small):
+@pytest.fixture(scope="session")
+def noise_fits(reg_small):
+    """Fits on histories where nothing predicts a violation, by seed (built once)."""
+    out = {}
     for seed in (1, 2, 3):
-        findings = make_findings(reg_small, per_year=150, signal="none", seed=seed)
-        model, report = fit(reg_small, findings)
+        out[seed] = fit(reg_small, make_findings(reg_small, per_year=150, signal="none", seed=seed))
+    return out
+
+
+@pytest.fixture(scope="session")
+def outdoor_fit(reg_small):
+    """Findings where outdoor work drives violations (the expert weights miss it) and the
+    fit on them (built once)."""
+    findings = make_findings(reg_small, per_year=150, signal="outdoor", years=range(2019, 2025))
+    return findings, *fit(reg_small, findings)
+
+
+def test_noise_never_wins(noise_fits):
+    for model, report in noise_fits.values():
         assert model is None and report.method == "expert", report.reason
         assert report.test_years == [2022, 2023, 2024]
         assert "better than the expert score beyond chance" in report.reason
@@ -172,9 +188,8 @@ def test_the_choice_rule_rarely_lets_noise_through():
     assert wins / trials <= ALPHA
 
 
-def test_a_real_gain_is_chosen_and_explained(reg_small):
-    findings = make_findings(reg_small, per_year=150, signal="outdoor", years=range(2019, 2025))
-    model, report = fit(reg_small, findings)
+def test_a_real_gain_is_chosen_and_explained(reg_small, outdoor_fit):
+    findings, model, report = outdoor_fit
     assert model is not None and report.method == "learned"
     best = report.candidate
     assert report.gain_low[best] > 0 and report.gains[best] > 0
@@ -298,9 +313,10 @@ def test_an_unproven_learner_that_ranks_better_than_chance_is_blended(biased_wor
 # ----- expected hit rate -----
 
 
-def test_expected_hit_rate_is_the_held_out_precision_with_its_interval(reg_small):
-    findings = make_findings(reg_small, per_year=150, signal="outdoor", years=range(2019, 2025))
-    _, learned = fit(reg_small, findings)
+def test_expected_hit_rate_is_the_held_out_precision_with_its_interval(
+    reg_small, outdoor_fit, noise_fits
+):
+    _, _, learned = outdoor_fit
     assert learned.method == "learned" and learned.candidate in ("logistic", "boosting")
     rate, low, high = expected_hit_rate(learned)
     assert rate == pytest.approx(learned.hits[learned.candidate] / learned.k, abs=1e-6)
@@ -308,7 +324,7 @@ def test_expected_hit_rate_is_the_held_out_precision_with_its_interval(reg_small
     # with k inspections the 95 % interval is about ±2 standard errors wide
     se = np.sqrt(rate * (1 - rate) / learned.k)
     assert 3 * se < high - low < 5 * se
-    _, expert = fit(reg_small, make_findings(reg_small, per_year=150, signal="none", seed=1))
+    _, expert = noise_fits[1]
     assert expert.method == "expert"
     assert expected_hit_rate(expert)[0] == expert.precision_expert
     # no held-out year: no honest rate
