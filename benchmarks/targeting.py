@@ -255,11 +255,16 @@ def main() -> None:
         register = draw_benchmark.build_register(1_000_000)
         roster = draw_benchmark.build_roster()
         score_s, draw_s, method, cpu_s = draw_benchmark.time_draw(register, roster)
-        verdict = "MET" if draw_s < TARGET_MILLION_S else "NOT MET"
+
+        def verdict(seconds: float) -> str:
+            return "MET" if seconds < TARGET_MILLION_S else "NOT MET"
+
         print(
             f"\n1,000,000-firm register: score {score_s:.2f} s, whole draw {draw_s:.2f} s "
             f"({cpu_s:.2f} CPU s; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} "
-            f"cores; {method} model); target draw < {TARGET_MILLION_S:g} s: {verdict}"
+            f"cores; {method} model); target draw < {TARGET_MILLION_S:g} s: "
+            f"{verdict(draw_s)} by the clock, {verdict(cpu_s)} in CPU time (the clock runs "
+            "slower than the CPU when other work shares the machine)"
         )
 
 
