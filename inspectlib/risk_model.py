@@ -361,8 +361,8 @@ def fit_risk_model(
     if mode == "learned" and chosen == "expert":
         chosen = max(CANDIDATES, key=lambda c: (verdict.auc_gains[c], c))
     evaluation = _evaluation(folds, verdict, chosen)
-    blend = _blend(h, folds, verdict, campaign.id, weights) if mode == "auto" else None
-    if chosen == "expert" and blend is not None:
+    blend = _blend(h, folds, verdict, campaign.id) if chosen == "expert" else None
+    if mode == "auto" and blend is not None:
         final, calib, expert_calib = blend
         why, why_zh = blend_reason(verdict, CANDIDATES[0])
         report = ModelReport(
@@ -402,7 +402,7 @@ def fit_risk_model(
 
 
 def _blend(
-    h: _History, folds: list[Fold], verdict: Choice, campaign: str, weights: Mapping[str, float]
+    h: _History, folds: list[Fold], verdict: Choice, campaign: str
 ) -> tuple[LearnerFit, Calibration, Calibration] | None:
     """The simplest candidate fitted on all of the history and the calibrations of it and of
     the expert score, for a blend of the two, when that candidate ranks the held-out years
