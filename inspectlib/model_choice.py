@@ -107,10 +107,11 @@ def _auc_rows(score: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 def _resample_counts(idx: np.ndarray, n: int) -> np.ndarray:
-    """How often each of ``n`` rows occurs in each resample (rows of ``idx``)."""
+    """How often each of ``n`` rows occurs in each resample (rows of ``idx``), as an
+    ``n × resamples`` array (rows first: the sums below run down contiguous columns)."""
     b = idx.shape[0]
     flat = (idx + (np.arange(b) * n)[:, None]).ravel()
-    return np.bincount(flat, minlength=b * n).reshape(b, n).astype(float)
+    return np.ascontiguousarray(np.bincount(flat, minlength=b * n).reshape(b, n).T, dtype=float)
 
 
 def _resampled_hits_and_auc(
@@ -125,23 +126,23 @@ def _resampled_hits_and_auc(
     order = np.argsort(score, kind="stable")
     sorted_score = score[order]
     starts = np.flatnonzero(np.r_[True, sorted_score[1:] != sorted_score[:-1]])
-    c = counts[:, order]
-    yo = y[order].astype(float)
-    pos = np.add.reduceat(c * yo, starts, axis=1)
-    neg = np.add.reduceat(c * (1.0 - yo), starts, axis=1)
-    below = np.cumsum(neg, axis=1) - neg  # negatives with a lower score, per group
-    n_pos, n_neg = pos.sum(axis=1), neg.sum(axis=1)
+    c = counts[order]
+    yo = y[order].astype(float)[:, None]
+    pos = np.add.reduceat(c * yo, starts, axis=0)
+    neg = np.add.reduceat(c * (1.0 - yo), starts, axis=0)
+    below = np.cumsum(neg, axis=0) - neg  # negatives with a lower score, per group
+    n_pos, n_neg = pos.sum(axis=0), neg.sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        auc_b = (pos * (below + 0.5 * neg)).sum(axis=1) / (n_pos * n_neg)
+        auc_b = (pos * (below + 0.5 * neg)).sum(axis=0) / (n_pos * n_neg)
     # top k: groups from the highest score down until k rows are reached
-    pos_d, all_d = pos[:, ::-1], (pos + neg)[:, ::-1]
-    cum_all, cum_pos = np.cumsum(all_d, axis=1), np.cumsum(pos_d, axis=1)
-    k = int(min(k, counts.shape[1]))
-    rows = np.arange(len(counts))
-    cut = np.argmax(cum_all >= k, axis=1)
-    above = cum_all[rows, cut] - all_d[rows, cut]
-    hits = cum_pos[rows, cut] - pos_d[rows, cut]
-    hits += (k - above) * pos_d[rows, cut] / all_d[rows, cut]
+    pos_d, all_d = pos[::-1], (pos + neg)[::-1]
+    cum_all, cum_pos = np.cumsum(all_d, axis=0), np.cumsum(pos_d, axis=0)
+    k = int(min(k, counts.shape[0]))
+    cols = np.arange(counts.shape[1])
+    cut = np.argmax(cum_all >= k, axis=0)
+    above = cum_all[cut, cols] - all_d[cut, cols]
+    hits = cum_pos[cut, cols] - pos_d[cut, cols]
+    hits += (k - above) * pos_d[cut, cols] / all_d[cut, cols]
     return hits, auc_b
 
 
