@@ -7,6 +7,7 @@ campaign with 2,000 inspections each, so the learned-model path (fit + time spli
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import time
@@ -162,6 +163,7 @@ def time_draw(register: pd.DataFrame, roster: pd.DataFrame) -> tuple[float, floa
 
 
 def main() -> int:
+    logging.getLogger("inspectlib").setLevel(logging.ERROR)  # roster notes repeat per size
     full = build_register(max(SIZES))
     roster = build_roster()
     print(
