@@ -19,8 +19,10 @@ same 5 % random stratum, the rest is filled by:
 each for the default draw (``selection=risk_weighted``) and for a top-k list
 (``selection=top_risk``). Targets, on every world and campaign: the default draw with
 ``auto`` ≥ 0.95 × the complaints list; the ``auto`` top-k list ≥ the better of the
-complaints list and the plain logistic regression; and ``auto`` picks the learned model only
-where its top-k list truly (by the hidden truth) finds at least as much as the expert's.
+complaints list and the plain logistic regression; and where ``auto`` uses something other
+than the expert score (a learned model, or the blend of the expert score and the logistic
+regression), its top-k list truly (by the hidden truth) finds at least as much as the
+expert's.
 
 Worlds (``tests/drawdata.py::make_world``): ``expert_wrong`` (violations follow factors the
 expert weights miss), ``biased_no_stratum`` (past inspections chosen by hand towards
@@ -34,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import tempfile
 import time
@@ -189,7 +192,7 @@ def print_table(rows: list[Row]) -> bool:
         cells = "".join(f"{draw[m]:>7.1f}/{top[m]:<6.1f}" for m in METHODS)
         ratio = draw["auto"] / top["complaints"]
         top_ok = top["auto"] >= max(top["complaints"], top["logistic"]) - 1e-9
-        choice_ok = auto == "expert" or top["learned"] >= top["expert"] - 1e-9
+        choice_ok = auto == "expert" or top["auto"] >= top["expert"] - 1e-9
         met &= ratio >= DRAW_VS_COMPLAINTS and top_ok and choice_ok
         print(
             f"{world:<18}{campaign:<19}{n:>4}{cells}{auto:>11}{ratio:>13.2f}"
@@ -250,11 +253,18 @@ def main() -> None:
     )
     if not args.no_million:
         register = draw_benchmark.build_register(1_000_000)
-        score_s, draw_s, method = draw_benchmark.time_draw(register, draw_benchmark.build_roster())
-        verdict = "MET" if draw_s < TARGET_MILLION_S else "NOT MET"
+        roster = draw_benchmark.build_roster()
+        score_s, draw_s, method, cpu_s = draw_benchmark.time_draw(register, roster)
+
+        def verdict(seconds: float) -> str:
+            return "MET" if seconds < TARGET_MILLION_S else "NOT MET"
+
         print(
             f"\n1,000,000-firm register: score {score_s:.2f} s, whole draw {draw_s:.2f} s "
-            f"({method} model); target draw < {TARGET_MILLION_S:g} s: {verdict}"
+            f"({cpu_s:.2f} CPU s; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} "
+            f"cores; {method} model); target draw < {TARGET_MILLION_S:g} s: "
+            f"{verdict(draw_s)} by the clock, {verdict(cpu_s)} in CPU time (the clock runs "
+            "slower than the CPU when other work shares the machine)"
         )
 
 

@@ -333,14 +333,14 @@ def frequency_cap(
     if bad is not None and len(candidates) and len(bad):
         probe = pd.DataFrame(
             {
-                "firm_id": firms["firm_id"].to_numpy()[candidates],
+                "firm_id": firms["firm_id"].iloc[candidates].to_numpy(),
                 "inspection_date": last[candidates],
                 "row": candidates,
             }
         )
         hit = probe.merge(bad.drop_duplicates(), on=["firm_id", "inspection_date"])
         out[hit["row"].to_numpy()] = False
-    rows = firms[out]
+    rows = firms.loc[out, ["firm_id", "name", "town"]]
     excluded = pd.DataFrame(
         {
             "firm_id": rows["firm_id"].to_numpy(),

@@ -108,15 +108,16 @@ def history_features(keys: pd.DataFrame, findings: pd.DataFrame | None) -> pd.Da
         values = findings[col] if col in findings else pd.Series(np.nan, index=findings.index)
         hist[col] = pd.to_numeric(values, errors="coerce").astype(float).fillna(0.0).clip(0)
     hist = hist[hist["inspection_date"].notna()]
+    # only the keys of firms with some history (few of a register's million) go further
+    seen = np.flatnonzero(keys["firm_id"].isin(hist["firm_id"].unique()).to_numpy(dtype=bool))
     k = pd.DataFrame(
         {
-            "row": np.arange(n),
-            "firm_id": keys["firm_id"].to_numpy(),
-            "as_of": pd.to_datetime(keys["as_of"]).to_numpy("datetime64[ns]"),
-            "key_campaign": keys["campaign"].to_numpy(),
+            "row": seen,
+            "firm_id": keys["firm_id"].to_numpy()[seen],
+            "as_of": pd.to_datetime(keys["as_of"]).to_numpy("datetime64[ns]")[seen],
+            "key_campaign": keys["campaign"].to_numpy()[seen],
         }
     )
-    k = k[k["firm_id"].isin(hist["firm_id"].unique())]
     pairs = k.merge(hist, on="firm_id", how="inner")
     pairs = pairs[pairs["inspection_date"] < pairs["as_of"]]  # strictly before: no look-ahead
     if pairs.empty:
@@ -178,7 +179,7 @@ def register_features(
             campaign = get_campaign(str(cid))
         except ParamsError:  # an unknown campaign has no priority industries
             continue
-        sub = rows[mask]
+        sub = rows if mask.all() else rows[mask]
         hit = np.zeros(int(mask.sum()), dtype=bool)
         for rule in campaign.priority_industries:
             hit |= np.asarray(rule.matches(sub), dtype=bool)
@@ -195,8 +196,9 @@ def register_features(
         }
     )
     out.loc[~present, list(REGISTER_COLUMNS)] = np.nan
-    out["section"] = np.where(present, rows["industry_section"].fillna("").astype(str), "")
-    out["ownership"] = np.where(present, rows["ownership"].fillna("").astype(str), "")
+    for name, col in (("section", "industry_section"), ("ownership", "ownership")):
+        values = rows[col].fillna("").astype("str")
+        out[name] = values.array if present.all() else np.where(present, values, "")
     return out
 
 
@@ -243,8 +245,9 @@ def feature_rows(
     :data:`HISTORY_COLUMNS` and ``campaign``, positional.
     """
     keys = keys.reset_index(drop=True)
-    campaigns = keys["campaign"].astype(str).to_numpy()
+    campaign = keys["campaign"].astype("str")
+    campaigns = campaign.to_numpy()
     out = register_features(rows.reset_index(drop=True), present, campaigns)
     out = pd.concat([out, history_features(keys, findings)], axis=1)
-    out["campaign"] = campaigns
+    out["campaign"] = campaign.array
     return out

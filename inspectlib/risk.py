@@ -157,10 +157,10 @@ def _history(keys: pd.DataFrame, findings: pd.DataFrame | None, campaign_id: str
     n = len(keys)
     out = pd.DataFrame(
         {
-            "bad_kind": np.array([""] * n, dtype=object),
+            "bad_kind": pd.Series("", index=range(n), dtype="str"),
             "bad_same": np.zeros(n, dtype=bool),
             "bad_year": np.zeros(n, dtype=int),
-            "bad_campaign": np.array([""] * n, dtype=object),
+            "bad_campaign": pd.Series("", index=range(n), dtype="str"),
             "last_seen": pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns]"),
         }
     )
@@ -249,7 +249,9 @@ def factor_table(
     keys = pd.DataFrame({"firm_id": reg["firm_id"].reset_index(drop=True), "as_of": as_of})
     hist = _history(keys, findings, campaign.id)
     t["past_violation"] = np.where(
-        hist["bad_kind"].to_numpy() == "", 0.0, np.where(hist["bad_same"].to_numpy(), 1.0, 0.6)
+        hist["bad_kind"].eq("").to_numpy(dtype=bool),
+        0.0,
+        np.where(hist["bad_same"].to_numpy(), 1.0, 0.6),
     )
     reg_last = pd.to_datetime(reg["last_inspected"]).to_numpy(dtype="datetime64[ns]")
     reg_last = np.where(reg_last < as_of, reg_last, np.datetime64("NaT"))
@@ -261,9 +263,9 @@ def factor_table(
     table["_grade"] = grade_code
     table["_employees"] = np.nan_to_num(emp, nan=0).astype(np.int64)
     table["_label"] = label
-    table["_bad_kind"] = hist["bad_kind"].to_numpy()
+    table["_bad_kind"] = hist["bad_kind"].array  # str columns kept as they are (no copy)
     table["_bad_year"] = hist["bad_year"].to_numpy()
-    table["_bad_campaign"] = hist["bad_campaign"].to_numpy()
+    table["_bad_campaign"] = hist["bad_campaign"].array
     table["_last_year"] = pd.DatetimeIndex(last).year.fillna(0).to_numpy(dtype=int)
     return table
 

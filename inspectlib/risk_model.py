@@ -17,12 +17,17 @@ inspecting team is a nuisance effect, predictions are for an average team
 How the model is chosen
 -----------------------
 Candidates: regularised logistic regression and HistGradientBoosting, evaluated against the
-expert score on rolling-origin time splits with a bootstrap interval of the gain
-(:mod:`inspectlib.model_choice`). ``risk_model="auto"`` uses a candidate only when that
-interval is above zero; otherwise the expert score ranks the firms, with the reason stated.
-Whichever scorer is used, its held-out-year scores calibrate it (Platt scaling), so the
-expected violations quoted for a draw are probabilities checked against years the scorer
-did not see.
+expert score on rolling-origin time splits with bootstrap intervals of the gain
+(:mod:`inspectlib.model_choice`: a fixed-sequence test, simplest first). ``risk_model="auto"``
+uses a candidate only when it proved better than the expert score (and than every simpler
+candidate). When none did, but the logistic regression ranks the held-out years better than
+chance (lower end of its AUC interval above 0.5) and is not provably worse than the expert
+score, the two are **blended**: the mean of their calibrated probabilities, so each weighs
+in as much as its held-out calibration shows it discriminates (a learner with a held-out
+AUC of 0.47 never enters). Otherwise the expert score ranks the firms, with the reason
+stated. Whichever scorer is used, its held-out-year scores calibrate it (Platt scaling), so
+the expected violations quoted for a draw are probabilities checked against years the scorer
+did not see, and :func:`expected_hit_rate` gives its held-out precision with an interval.
 """
 
 from __future__ import annotations
@@ -39,7 +44,7 @@ import pandas as pd
 from inspectlib.campaigns import Campaign, get_campaign
 from inspectlib.errors import ParamsError
 from inspectlib.history_features import feature_rows, register_rows
-from inspectlib.model_choice import MAX_FOLDS, MIN_TEST, Choice, Fold, auc, choose
+from inspectlib.model_choice import MAX_FOLDS, MIN_TEST, Choice, Fold, auc, choose, hits_at_k
 from inspectlib.risk import (
     BAD_RESULTS,
     SCORE_DECIMALS,
@@ -54,7 +59,13 @@ from inspectlib.risk_learners import (
     fit_learner,
     stratum_flags,
 )
-from inspectlib.risk_report import CANDIDATES, ModelReport, expert_reason, learned_reason
+from inspectlib.risk_report import (
+    CANDIDATES,
+    ModelReport,
+    blend_reason,
+    expert_reason,
+    learned_reason,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +81,9 @@ class LearnedModel:
     fit: LearnerFit
     calibration: Calibration | None = None
     weights: dict[str, float] = field(default_factory=dict)
+    expert_calibration: Calibration | None = None
+    """Set for a blend: the probability is then the mean of the learner's calibrated
+    probability and the expert score's (both calibrated on the held-out years)."""
 
     def predict(self, table: pd.DataFrame) -> np.ndarray:
         """Calibrated probability of a violation per row of a pool table (a factor table
@@ -81,7 +95,11 @@ class LearnedModel:
         raw = self.fit.raw(table)
         if self.calibration is None:
             return np.round(raw, SCORE_DECIMALS)
-        return self.calibration(raw)
+        p = self.calibration(raw)
+        if self.expert_calibration is None:
+            return p
+        expert = self.expert_calibration(table["expert_score"].to_numpy(dtype=float))
+        return np.round((p + expert) / 2, SCORE_DECIMALS)
 
 
 def precision_at_k(score: np.ndarray, y: np.ndarray, k: int) -> float:
@@ -92,8 +110,6 @@ def precision_at_k(score: np.ndarray, y: np.ndarray, k: int) -> float:
     >>> precision_at_k(np.array([0.9, 0.5, 0.5, 0.1]), np.array([1, 1, 0, 0]), 2)
     0.75
     """
-    from inspectlib.model_choice import hits_at_k
-
     k = int(min(k, len(score)))
     if k <= 0:
         return float("nan")
@@ -106,9 +122,9 @@ def pool_features(
     """The learned model's features of the eligible firms as of the window start."""
     keys = pd.DataFrame(
         {
-            "firm_id": firms["firm_id"].to_numpy(),
+            "firm_id": firms["firm_id"].array,
             "as_of": np.full(len(firms), np.datetime64(pd.Timestamp(today), "ns")),
-            "campaign": np.full(len(firms), campaign, dtype=object),
+            "campaign": pd.Series(campaign, index=range(len(firms)), dtype="str").array,
         }
     )
     return feature_rows(firms, np.ones(len(firms), dtype=bool), keys, findings)
@@ -297,7 +313,10 @@ def fit_risk_model(
     if h.planned.any():
         table = factor_table(plan_rows, campaign, today=as_of, findings=findings)
         expert_all[h.planned] = score_from_table(table, weights)
-    h.features["expert_score"] = _expert_feature(h, campaign, weights, findings, expert_all)
+    expert_feature = _expert_feature(h, campaign, weights, findings, expert_all)
+    # a firm no longer registered has no register facts: its expert score (from a blank
+    # row, no complaints, no grade) is unknown, not low (hand-picked firms look safe else)
+    h.features["expert_score"] = np.where(h.present, expert_feature, np.nan)
     y_plan = h.y[h.planned]
     n, nv = int(h.planned.sum()), int(y_plan.sum())
     training, training_zh = _training_text(h, campaign)
@@ -342,6 +361,22 @@ def fit_risk_model(
     if mode == "learned" and chosen == "expert":
         chosen = max(CANDIDATES, key=lambda c: (verdict.auc_gains[c], c))
     evaluation = _evaluation(folds, verdict, chosen)
+    blend = _blend(h, folds, verdict, campaign.id) if chosen == "expert" else None
+    if mode == "auto" and blend is not None:
+        final, calib, expert_calib = blend
+        why, why_zh = blend_reason(verdict, CANDIDATES[0])
+        report = ModelReport(
+            "learned",
+            why,
+            why_zh,
+            candidate="blend",
+            calibration=calib.as_dict(),
+            coefficients=final.coefficients(),
+            team_effects=final.team_effects(),
+            **_evaluation(folds, verdict, CANDIDATES[0], _blend_hits(folds, calib, expert_calib)),
+            **base,
+        )
+        return LearnedModel(final, calib, dict(weights), expert_calib), report
     if chosen == "expert":
         calib = _fold_calibration(folds, "expert", h)
         why, why_zh = expert_reason(verdict)
@@ -364,6 +399,43 @@ def fit_risk_model(
         **base,
     )
     return LearnedModel(final, calib, dict(weights)), report
+
+
+def _blend(
+    h: _History, folds: list[Fold], verdict: Choice, campaign: str
+) -> tuple[LearnerFit, Calibration, Calibration] | None:
+    """The simplest candidate fitted on all of the history and the calibrations of it and of
+    the expert score, for a blend of the two, when that candidate ranks the held-out years
+    better than chance (lower end of its AUC interval above 0.5) and is not provably worse
+    than the expert score (upper end of its gain interval in violations above zero); None
+    otherwise.
+
+    Used when no candidate proved better than the expert score: a learner that ranks
+    held-out years well but not provably better than the expert shares the ranking with it.
+    The calibrations weight the two by what they showed on the held-out years (a flat,
+    uninformative calibration adds nothing to the ranking).
+    """
+    first = CANDIDATES[0]
+    if verdict.auc_floors.get(first, 0.0) <= 0.5:
+        return None
+    if verdict.highs[first] <= 0:  # provably worse than the expert score in the top k
+        return None
+    calib = _fold_calibration(folds, first, h)
+    expert_calib = _fold_calibration(folds, "expert", h)
+    if calib is None or expert_calib is None:
+        return None
+    return _fit(h, first, np.ones(len(h.y), dtype=bool), campaign), calib, expert_calib
+
+
+def _blend_hits(folds: list[Fold], calib: Calibration, expert_calib: Calibration) -> float:
+    """Violations the blend finds in the top ``k`` of the held-out years."""
+    first = CANDIDATES[0]
+    return float(
+        sum(
+            hits_at_k((calib(f.scores[first]) + expert_calib(f.scores["expert"])) / 2, f.y, f.k)[0]
+            for f in folds
+        )
+    )
 
 
 def _expert_feature(
@@ -409,7 +481,56 @@ def _fold_calibration(folds: list[Fold], method: str, h: _History) -> Calibratio
     return fit_calibration(score, y, None, on_logit=method != "expert")
 
 
-def _evaluation(folds: list[Fold], verdict: Choice, chosen: str) -> dict[str, Any]:
+def expected_hit_rate(report: ModelReport) -> tuple[float, float, float] | None:
+    """The expected hit rate of a draw ranked by the report's scorer, with its 95 % interval.
+
+    This is the held-out precision: the share of violations among the inspections the scorer
+    in use ranked highest in the years it was not fitted on (the top ``k`` of each test year,
+    see :mod:`inspectlib.model_choice`), not the mean of the model's own probabilities.
+
+    Parameters
+    ----------
+    report : ModelReport
+        From :func:`fit_risk_model`.
+
+    Returns
+    -------
+    (rate, low, high) or None
+        Share and Wilson interval, or None when no held-out year could be tested (no or too
+        little history).
+
+    Examples
+    --------
+    >>> expected_hit_rate(ModelReport("expert", "no history")) is None
+    True
+    >>> expected_hit_rate(ModelReport("expert", "", hit_rate=0.4, hit_rate_low=0.3,
+    ...     hit_rate_high=0.5))
+    (0.4, 0.3, 0.5)
+    """
+    if report.hit_rate is None or report.hit_rate_low is None or report.hit_rate_high is None:
+        return None
+    return report.hit_rate, report.hit_rate_low, report.hit_rate_high
+
+
+def _held_out_rate(hits: float, k: int) -> dict[str, float]:
+    """Held-out precision ``hits / k`` and its 95 % Wilson interval (ties at the cut count
+    fractionally, the interval takes the rounded count)."""
+    from scipy.stats import binomtest
+
+    found = min(int(round(hits)), k)
+    ci = binomtest(found, k).proportion_ci(confidence_level=0.95, method="wilson")
+    return dict(
+        hit_rate=round(hits / k, 6),
+        hit_rate_low=round(float(ci.low), 6),
+        hit_rate_high=round(float(ci.high), 6),
+    )
+
+
+def _evaluation(
+    folds: list[Fold], verdict: Choice, chosen: str, used_hits: float | None = None
+) -> dict[str, Any]:
+    """The report's held-out figures; ``used_hits``: the hits of the scorer in use when it
+    is not one of the verdict's (a blend)."""
     y = np.concatenate([f.y for f in folds])
     learned = chosen if chosen != "expert" else max(CANDIDATES, key=lambda c: verdict.auc_gains[c])
     rnd = [f.y[f.random] for f in folds if f.random is not None]
@@ -434,4 +555,5 @@ def _evaluation(folds: list[Fold], verdict: Choice, chosen: str) -> dict[str, An
         base_rate_test=round(float(y.mean()), 6),
         auc_learned=auc(y, np.concatenate([f.scores[learned] for f in folds])),
         auc_expert=auc(y, np.concatenate([f.scores["expert"] for f in folds])),
+        **_held_out_rate(verdict.hits[chosen] if used_hits is None else used_hits, k),
     )

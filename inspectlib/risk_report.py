@@ -31,6 +31,14 @@ _WORDS: dict[str, dict[str, str]] = {
         "calibrated": "Probabilities calibrated on held-out years (Platt scaling).",
         "uncalibrated": "No calibration possible: expected violations are not shown as probabilities.",
         "training": "Training sample: {training}",
+        "blend": "mean of the expert score and the logistic regression",
+        "blend_reason": (
+            "No learned model ranked the held-out years better than the expert score beyond "
+            "chance (AUC gain {auc:+.3f}, interval lower end {auc_low:+.3f}; {hits:+.1f} "
+            "violations in the top {k}), but the {name} ranked them better than chance (AUC "
+            "interval lower end {floor:.3f} > 0.5): the calibrated probabilities of the two "
+            "are averaged."
+        ),
     },
     "zh": {
         "learned": "学习模型（{kind}）",
@@ -49,6 +57,12 @@ _WORDS: dict[str, dict[str, str]] = {
         "calibrated": "概率已用未参与训练的年份校准（Platt 校准）。",
         "uncalibrated": "无法校准，预计发现违法数不以概率显示。",
         "training": "训练样本：{training}",
+        "blend": "专家评分与逻辑回归的平均",
+        "blend_reason": (
+            "在未参与训练的年份中，学习模型的排序没有显著胜过专家评分（AUC 提高 {auc:+.3f}，区间下限 "
+            "{auc_low:+.3f}；风险最高的 {k} 家中多发现 {hits:+.1f} 家），但{name}的排序显著优于随机"
+            "（AUC 区间下限 {floor:.3f}，高于 0.5）：取两者校准后概率的平均值。"
+        ),
     },
 }
 
@@ -85,6 +99,12 @@ class ModelReport:
     base_rate_test: float | None = None
     auc_learned: float | None = None
     auc_expert: float | None = None
+    hit_rate: float | None = None
+    """Held-out precision of the scorer in use: share of violations among its top ``k``
+    inspections of the held-out years (the expected hit rate of a draw it ranks)."""
+    hit_rate_low: float | None = None
+    hit_rate_high: float | None = None
+    """95 % Wilson interval of :attr:`hit_rate` (``k`` inspections)."""
     calibration: dict[str, Any] | None = None
     coefficients: dict[str, float] = field(default_factory=dict)
     team_effects: dict[str, float] = field(default_factory=dict)
@@ -166,6 +186,21 @@ def expert_reason(verdict: Choice) -> tuple[str, str]:
         "使用专家评分。"
     )
     return en, zh
+
+
+def blend_reason(verdict: Choice, candidate: str) -> tuple[str, str]:
+    """Why the expert score and ``candidate`` are averaged (English, Chinese)."""
+    values = dict(
+        auc=verdict.auc_gains[candidate],
+        auc_low=verdict.auc_lows[candidate],
+        hits=verdict.gains[candidate],
+        k=verdict.k_total,
+        floor=verdict.auc_floors[candidate],
+    )
+    return tuple(  # type: ignore[return-value]
+        _WORDS[lang]["blend_reason"].format(name=_WORDS[lang][candidate], **values)
+        for lang in ("en", "zh")
+    )
 
 
 def learned_reason(verdict: Choice, chosen: str, *, forced: bool) -> tuple[str, str]:

@@ -145,7 +145,15 @@ def _risk_band_keys(
     """Keys of the risk-weighted design: uniform inside the band, risk-weighted below it."""
     key = np.log(u) / (RISK_FLOOR + np.clip(risk, 0.0, None)) - OUTSIDE_BAND
     candidates = np.flatnonzero(free)
-    order = candidates[np.lexsort((-u[candidates], -np.round(risk[candidates], 6)))]
+    rounded = np.round(risk[candidates], 6)
+    widest = max(m, math.ceil(round(max_factor * m, 9)))
+    if m > 0 and widest < len(candidates):
+        # only the widest band is ranked: every firm whose rounded risk reaches the
+        # widest-th highest (ties included), so the order of the first `widest` is unchanged
+        kth = -np.partition(-rounded, widest - 1)[widest - 1]
+        near = rounded >= kth
+        candidates, rounded = candidates[near], rounded[near]
+    order = candidates[np.lexsort((-u[candidates], -rounded))]
     band = band_size(p[order], m, max_factor=max_factor, max_loss=max_loss)
     inside = order[:band]
     key[inside] = u[inside]

@@ -425,6 +425,7 @@ def make_world(kind: str, *, n_firms: int = 6000, seed: int = 2026) -> World:
     else:
         detection = dict.fromkeys(sorted(set(team_of)), 0.95)
     per_year = 30 if kind == "short_history" else 150
+    firm_ids = firms["firm_id"].to_numpy()
     rows = []
     for year in WORLD_YEARS:
         for campaign in WORLD_CAMPAIGNS:
@@ -454,7 +455,7 @@ def make_world(kind: str, *, n_firms: int = 6000, seed: int = 2026) -> World:
                     viol = result == "violation"
                     rows.append(
                         {
-                            "firm_id": firms["firm_id"].iloc[i],
+                            "firm_id": firm_ids[i],
                             "campaign": campaign,
                             "inspection_date": date,
                             "team": team,

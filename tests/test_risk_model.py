@@ -14,7 +14,7 @@ from inspectlib.history_features import HISTORY_COLUMNS, feature_rows, history_f
 from inspectlib.model_choice import ALPHA, Fold, choose, hits_at_k
 from inspectlib.results import Estimate
 from inspectlib.risk import resolve_weights
-from inspectlib.risk_model import fit_risk_model, pool_features
+from inspectlib.risk_model import expected_hit_rate, fit_risk_model, pool_features
 from tests.drawdata import make_findings, make_params, make_register, make_world
 
 
@@ -47,6 +47,11 @@ def team_world():
 @pytest.fixture(scope="session")
 def wrong_world():
     return make_world("expert_wrong")
+
+
+@pytest.fixture(scope="session")
+def biased_world():
+    return make_world("biased_no_stratum")
 
 
 # ----- no look-ahead -----
@@ -113,8 +118,9 @@ def test_training_features_do_not_change_when_the_future_changes(wrong_world):
 
 
 def test_findings_of_firms_no_longer_registered_still_teach(wrong_world):
+    # the training sample is the same whichever scorer is then chosen: no learner is fitted
     model, report = fit(
-        wrong_world.register, wrong_world.findings, today=dt.date(2026, 1, 5), mode="learned"
+        wrong_world.register, wrong_world.findings, today=dt.date(2026, 1, 5), mode="expert"
     )
     gone = ~wrong_world.findings["firm_id"].isin(wrong_world.register["firm_id"])
     labelled = wrong_world.findings["result"].isin(["violation", "compliant", "refused"])
@@ -138,10 +144,25 @@ def test_findings_of_firms_no_longer_registered_still_teach(wrong_world):
 # ----- honest model choice -----
 
 
-def test_noise_never_wins(reg_small):
+@pytest.fixture(scope="session")
+def noise_fits(reg_small):
+    """Fits on histories where nothing predicts a violation, by seed (built once)."""
+    out = {}
     for seed in (1, 2, 3):
-        findings = make_findings(reg_small, per_year=150, signal="none", seed=seed)
-        model, report = fit(reg_small, findings)
+        out[seed] = fit(reg_small, make_findings(reg_small, per_year=150, signal="none", seed=seed))
+    return out
+
+
+@pytest.fixture(scope="session")
+def outdoor_fit(reg_small):
+    """Findings where outdoor work drives violations (the expert weights miss it) and the
+    fit on them (built once)."""
+    findings = make_findings(reg_small, per_year=150, signal="outdoor", years=range(2019, 2025))
+    return findings, *fit(reg_small, findings)
+
+
+def test_noise_never_wins(noise_fits):
+    for model, report in noise_fits.values():
         assert model is None and report.method == "expert", report.reason
         assert report.test_years == [2022, 2023, 2024]
         assert "better than the expert score beyond chance" in report.reason
@@ -167,9 +188,8 @@ def test_the_choice_rule_rarely_lets_noise_through():
     assert wins / trials <= ALPHA
 
 
-def test_a_real_gain_is_chosen_and_explained(reg_small):
-    findings = make_findings(reg_small, per_year=150, signal="outdoor", years=range(2019, 2025))
-    model, report = fit(reg_small, findings)
+def test_a_real_gain_is_chosen_and_explained(reg_small, outdoor_fit):
+    findings, model, report = outdoor_fit
     assert model is not None and report.method == "learned"
     best = report.candidate
     assert report.gain_low[best] > 0 and report.gains[best] > 0
@@ -180,6 +200,63 @@ def test_a_real_gain_is_chosen_and_explained(reg_small):
     assert again == report  # deterministic
     table, _ = scoring_table(reg_small, prepare_findings(findings), "wage", dt.date(2025, 1, 2))
     assert np.array_equal(model.predict(table), again_model.predict(table))
+
+
+def _folds(scores_of, n: int = 300, seed: int = 11) -> list[Fold]:
+    """Three folds whose scores are made from the labels by ``scores_of(y, rng)``."""
+    rng = np.random.default_rng(seed)
+    folds = []
+    for year in (2022, 2023, 2024):
+        y = (rng.random(n) < 0.3).astype(int)
+        folds.append(Fold(year, y, n // 2, scores_of(y, rng)))
+    return folds
+
+
+def test_a_complex_candidate_must_beat_the_simpler_one_not_only_the_expert():
+    def same_as_logistic(y, rng):
+        strong = y + rng.normal(0, 0.8, len(y))
+        return {"expert": rng.random(len(y)), "logistic": strong, "boosting": strong.copy()}
+
+    verdict = choose(_folds(same_as_logistic), ("logistic", "boosting"))
+    # boosting beats the expert score as much as the logistic regression, but not it
+    assert verdict.method == "logistic"
+    assert verdict.lows["boosting"] > 0 and verdict.gains["boosting"] == verdict.gains["logistic"]
+
+    def only_boosting(y, rng):
+        return {
+            "expert": rng.random(len(y)),
+            "logistic": rng.random(len(y)),
+            "boosting": y + rng.normal(0, 0.8, len(y)),
+        }
+
+    # fixed sequence: the simplest candidate failed, so the search stops there
+    verdict = choose(_folds(only_boosting), ("logistic", "boosting"))
+    assert verdict.method == "expert" and verdict.auc_lows["boosting"] > 0
+
+
+def test_either_interval_above_zero_is_enough_but_a_worse_ranking_never_wins():
+    def more_hits(y, rng):
+        expert = y + rng.normal(0, 1.5, len(y))
+        return {"expert": expert, "logistic": y + rng.normal(0, 0.7, len(y))}
+
+    verdict = choose(_folds(more_hits), ("logistic",))
+    assert verdict.method == "logistic" and verdict.lows["logistic"] > 0
+    assert verdict.auc_floors["logistic"] > 0.5
+
+    def top_only(y, rng):
+        # the expert's ranking, but the violators near the cut moved into the top k and the
+        # rest ranked backwards: more violations in the top k, a worse ranking (AUC)
+        expert = y + rng.normal(0, 1.0, len(y))
+        rank = np.argsort(np.argsort(-expert))
+        near_cut = (rank >= 135) & (rank < 165)
+        return {
+            "expert": expert,
+            "logistic": np.where(rank < 135, 10 + expert, np.where(near_cut, 5 + y, -expert)),
+        }
+
+    verdict = choose(_folds(top_only), ("logistic",))
+    assert verdict.lows["logistic"] > 0 and verdict.auc_gains["logistic"] < 0
+    assert verdict.method == "expert"
 
 
 def test_hits_at_k_counts_ties_at_their_average():
@@ -207,6 +284,52 @@ def test_expected_hit_rate_holds_on_a_held_out_year():
         assert observed.low <= hits.draw / hits.n <= observed.high, (campaign, hits, observed)
         assert abs(hits.draw - p.sum()) / hits.n < 0.06
         assert hits.random < hits.draw <= hits.top_list + 1e-9
+
+
+def test_an_unproven_learner_that_ranks_better_than_chance_is_blended(biased_world):
+    # hand-picked history without a stratum: the logistic regression ranks held-out years
+    # well, but not provably better than the expert score
+    model, report = fit(
+        biased_world.register, biased_world.findings, today=dt.date(2026, 1, 5), mode="auto"
+    )
+    assert report.method == "learned" and report.candidate == "blend", report.reason
+    assert report.auc_gain_low["logistic"] <= 0 < report.gain_high["logistic"]
+    assert "averaged" in report.reason and "平均" in report.reason_zh
+    table, _ = scoring_table(
+        biased_world.register, prepare_findings(biased_world.findings), "wage", dt.date(2026, 1, 5)
+    )
+    from inspectlib.risk import score_from_table
+
+    table["expert_score"] = score_from_table(table, resolve_weights("wage"))
+    expert = model.expert_calibration(table["expert_score"].to_numpy())
+    learned = model.calibration(model.fit.raw(table))
+    assert np.allclose(model.predict(table), (expert + learned) / 2, atol=2e-6)
+    assert report.probability(model.predict(table)) is not None
+    # the held-out hit rate is the blend's own
+    rate, low, high = expected_hit_rate(report)
+    assert low < rate < high and rate != report.precision_learned
+
+
+# ----- expected hit rate -----
+
+
+def test_expected_hit_rate_is_the_held_out_precision_with_its_interval(
+    reg_small, outdoor_fit, noise_fits
+):
+    _, _, learned = outdoor_fit
+    assert learned.method == "learned" and learned.candidate in ("logistic", "boosting")
+    rate, low, high = expected_hit_rate(learned)
+    assert rate == pytest.approx(learned.hits[learned.candidate] / learned.k, abs=1e-6)
+    assert rate == learned.precision_learned and low < rate < high < 1
+    # with k inspections the 95 % interval is about ±2 standard errors wide
+    se = np.sqrt(rate * (1 - rate) / learned.k)
+    assert 3 * se < high - low < 5 * se
+    _, expert = noise_fits[1]
+    assert expert.method == "expert"
+    assert expected_hit_rate(expert)[0] == expert.precision_expert
+    # no held-out year: no honest rate
+    assert expected_hit_rate(fit(reg_small, pd.DataFrame())[1]) is None
+    assert expected_hit_rate(fit(reg_small, make_findings(reg_small, per_year=30))[1]) is None
 
 
 # ----- team effect -----
