@@ -26,6 +26,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from inspectlib import catalogue
 from inspectlib.campaigns import Campaign, get_campaign
 from inspectlib.errors import ParamsError
 from inspectlib.industry import code_digits, section_of
@@ -44,35 +45,6 @@ BAD_RESULTS: tuple[str, ...] = ("violation", "refused")
 VIOLATION_HORIZON_YEARS = 5
 LONG_UNINSPECTED_YEARS = 3
 SCORE_DECIMALS = 6
-
-_TEXT = {
-    "en": {
-        "complaints": "{n} complaint{s} in 12 months",
-        "credit_grade": "credit grade {g}",
-        "no_union": "no trade union",
-        "large_workforce": "large workforce ({e:,} employees)",
-        "priority_industry": "priority industry: {label}",
-        "outdoor_work": "outdoor work",
-        "violation": "violation found in {year} {campaign}",
-        "refused": "refused inspection in {year} {campaign}",
-        "never": "never inspected",
-        "since": "not inspected since {year}",
-        "none": "no risk factor recorded",
-    },
-    "zh": {
-        "complaints": "近12个月投诉{n}件",
-        "credit_grade": "劳动保障信用等级{g}",
-        "no_union": "未建工会",
-        "large_workforce": "职工人数较多({e}人)",
-        "priority_industry": "重点行业：{label}",
-        "outdoor_work": "有户外作业",
-        "violation": "{year}年{campaign}发现违法",
-        "refused": "{year}年{campaign}拒绝检查",
-        "never": "从未检查",
-        "since": "{year}年以来未检查",
-        "none": "无风险因素记录",
-    },
-}
 
 
 def complete_register(register: pd.DataFrame) -> pd.DataFrame:
@@ -304,7 +276,7 @@ def explain(
     Vectorised by factor, so it stays usable on a whole register.
     """
     campaign = get_campaign(campaign)
-    text = _TEXT["zh" if language == "zh" else "en"]
+    text = catalogue.words("risk", language)["factors"]
     pts = expert_points(table, weights)
     n = len(table)
     out = np.empty(n, dtype=object)
@@ -374,7 +346,7 @@ def _factor_texts(
 ) -> list[str]:
     if name == "complaints":
         return [
-            text[name].format(n=c, s="" if c == 1 else "s")
+            text["complaint" if c == 1 else "complaints"].format(n=c)
             for c in table["_complaints"].to_numpy()[rows]
         ]
     if name == "credit_grade":

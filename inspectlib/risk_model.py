@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from inspectlib.campaigns import Campaign, get_campaign
-from inspectlib.errors import ParamsError
+from inspectlib.errors import Message, ParamsError
 from inspectlib.history_features import feature_rows, register_rows
 from inspectlib.model_choice import MAX_FOLDS, MIN_TEST, Choice, Fold, auc, choose, hits_at_k
 from inspectlib.risk import (
@@ -232,34 +232,21 @@ def _folds(
     return folds, {}
 
 
-def _training_text(h: _History, campaign: Campaign) -> tuple[str, str]:
-    n, n_plan = len(h.y), int(h.planned.sum())
-    out = int((~h.present).sum())
-    teams = len(set(h.team) - {""})
+def _training_text(h: _History, campaign: Campaign) -> Message:
+    """What the model learned from, for the report."""
     if h.stratum is None:
-        bias = (
-            "no finding says how the firm was drawn (no stratum), so selection bias is not corrected",
-            "检查结果未注明抽取方式，未校正选择偏差",
-        )
+        bias = Message("risk.training.no_stratum")
     else:
-        n_r = int((h.stratum == "random").sum())
-        bias = (
-            f"{n_r} in the random stratum; the draw stratum is a feature and firms are scored "
-            "as if drawn at random (selection-bias correction)",
-            f"随机层 {n_r} 次；抽取层作为特征，按随机抽取的企业评分（校正选择偏差）",
-        )
-    en = (
-        f"all {n} labelled findings of every campaign ({n_plan} of {campaign.id}; other "
-        f"campaigns weighted half), {out} of firms no longer in the register; {bias[0]}; "
-        f"{teams} inspection teams modelled as a nuisance effect, firms scored for an "
-        "average team. Register features are today's snapshot"
+        bias = Message("risk.training.stratum", n_random=int((h.stratum == "random").sum()))
+    return Message(
+        "risk.training.sample",
+        n=len(h.y),
+        n_plan=int(h.planned.sum()),
+        campaign=Message(f"campaigns.names.{campaign.id}"),
+        out=int((~h.present).sum()),
+        bias=bias,
+        teams=len(set(h.team) - {""}),
     )
-    zh = (
-        f"全部 {n} 条有结论的检查记录（本专项 {n_plan} 条，其他专项按一半权重），其中 {out} 条的"
-        f"企业已不在名录中；{bias[1]}；{teams} 个检查组的差异作为干扰效应处理，按平均检查组评分。"
-        "名录特征取自当前名录"
-    )
-    return en, zh
 
 
 def fit_risk_model(
@@ -301,11 +288,7 @@ def fit_risk_model(
     """
     campaign = get_campaign(campaign)
     if findings is None or findings.empty:
-        return None, ModelReport(
-            "expert",
-            "No findings history: the expert score is used.",
-            "没有历史检查结果，使用专家评分。",
-        )
+        return None, ModelReport("expert", Message("risk.reasons.no_history"))
     h = _history(register, findings, campaign, pd.Timestamp(today))
     plan_rows = h.register_rows[h.planned].reset_index(drop=True)
     as_of = h.rows.loc[h.planned, "inspection_date"].reset_index(drop=True)
@@ -319,42 +302,37 @@ def fit_risk_model(
     h.features["expert_score"] = np.where(h.present, expert_feature, np.nan)
     y_plan = h.y[h.planned]
     n, nv = int(h.planned.sum()), int(y_plan.sum())
-    training, training_zh = _training_text(h, campaign)
+    training = _training_text(h, campaign)
     base: dict[str, Any] = dict(
         n_labelled=n,
         n_violations=nv,
         n_history=len(h.y),
         n_outside_register=int((~h.present).sum()),
         training=training,
-        training_zh=training_zh,
     )
     if mode == "expert" or n < MIN_LABELLED or nv < MIN_VIOLATIONS:
         calib = _expert_calibration(h, expert_all)
         if mode == "expert":
-            why, why_zh = "params.risk_model is 'expert'.", "参数 risk_model 设为 expert。"
+            why = Message("risk.reasons.expert_chosen")
         else:
-            why = (
-                f"Too few labelled {campaign.id} inspections to learn from: {n} with {nv} "
-                f"violations (need ≥{MIN_LABELLED} with ≥{MIN_VIOLATIONS}); the expert score "
-                "is used."
+            why = Message(
+                "risk.reasons.too_few",
+                campaign=Message(f"campaigns.names.{campaign.id}"),
+                n=n,
+                nv=nv,
+                min_n=MIN_LABELLED,
+                min_v=MIN_VIOLATIONS,
             )
-            why_zh = (
-                f"可供学习的{campaign.name_zh}记录太少：{n} 次，其中违法 {nv} 次（至少需要 "
-                f"{MIN_LABELLED} 次且违法 {MIN_VIOLATIONS} 次），使用专家评分。"
-            )
-        return None, ModelReport("expert", why, why_zh, calibration=calib, **base)
+        return None, ModelReport("expert", why, calibration=calib, **base)
     folds, _ = _folds(h, campaign, expert_all, capacity, CANDIDATES)
     if not folds:
-        why = (
-            f"Cannot make a time split: no year of {campaign.id} inspections with ≥{MIN_TEST} "
-            "inspections and earlier history with both outcomes; the expert score is used."
-        )
-        why_zh = (
-            f"无法做时间切分：没有一年的{campaign.name_zh}检查达到 {MIN_TEST} 次且此前有违法和"
-            "合规两种记录，使用专家评分。"
+        why = Message(
+            "risk.reasons.no_split",
+            campaign=Message(f"campaigns.names.{campaign.id}"),
+            min_test=MIN_TEST,
         )
         return None, ModelReport(
-            "expert", why, why_zh, calibration=_expert_calibration(h, expert_all), **base
+            "expert", why, calibration=_expert_calibration(h, expert_all), **base
         )
     verdict = choose(folds, CANDIDATES)
     chosen = verdict.method
@@ -364,11 +342,10 @@ def fit_risk_model(
     blend = _blend(h, folds, verdict, campaign.id) if chosen == "expert" else None
     if mode == "auto" and blend is not None:
         final, calib, expert_calib = blend
-        why, why_zh = blend_reason(verdict, CANDIDATES[0])
+        why = blend_reason(verdict, CANDIDATES[0])
         report = ModelReport(
             "learned",
             why,
-            why_zh,
             candidate="blend",
             calibration=calib.as_dict(),
             coefficients=final.coefficients(),
@@ -379,18 +356,17 @@ def fit_risk_model(
         return LearnedModel(final, calib, dict(weights), expert_calib), report
     if chosen == "expert":
         calib = _fold_calibration(folds, "expert", h)
-        why, why_zh = expert_reason(verdict)
+        why = expert_reason(verdict)
         return None, ModelReport(
-            "expert", why, why_zh, calibration=calib and calib.as_dict(), **evaluation, **base
+            "expert", why, calibration=calib and calib.as_dict(), **evaluation, **base
         )
     final = _fit(h, chosen, np.ones(len(h.y), dtype=bool), campaign.id)
     calib = _fold_calibration(folds, chosen, h)
-    why, why_zh = learned_reason(verdict, chosen, forced=verdict.method == "expert")
+    why = learned_reason(verdict, chosen, forced=verdict.method == "expert")
     logger.info("learned risk model used for %s: %s", campaign.id, why)
     report = ModelReport(
         "learned",
         why,
-        why_zh,
         candidate=chosen,
         calibration=calib and calib.as_dict(),
         coefficients=final.coefficients() if chosen == "logistic" else {},

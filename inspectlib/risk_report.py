@@ -8,63 +8,12 @@ from typing import Any
 
 import numpy as np
 
+from inspectlib import catalogue
+from inspectlib.errors import Message, render
 from inspectlib.model_choice import Choice
 from inspectlib.risk_learners import Calibration
 
 CANDIDATES: tuple[str, ...] = ("logistic", "boosting")
-
-_WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "learned": "learned model ({kind})",
-        "expert": "expert score",
-        "logistic": "logistic regression",
-        "boosting": "gradient boosting",
-        "used": "Risk model used: {method}. {reason}",
-        "folds": (
-            "Rolling-origin test on {years} ({n} inspections; top half of each year, {k} in "
-            "all): violations found — expert {expert:.0f}, {detail}."
-        ),
-        "candidate": (
-            "{name} {hits:.0f} (gain {gain:+.1f}, interval {low:+.1f} to {high:+.1f}; "
-            "AUC gain {auc:+.3f}, lower end {auc_low:+.3f})"
-        ),
-        "calibrated": "Probabilities calibrated on held-out years (Platt scaling).",
-        "uncalibrated": "No calibration possible: expected violations are not shown as probabilities.",
-        "training": "Training sample: {training}",
-        "blend": "mean of the expert score and the logistic regression",
-        "blend_reason": (
-            "No learned model ranked the held-out years better than the expert score beyond "
-            "chance (AUC gain {auc:+.3f}, interval lower end {auc_low:+.3f}; {hits:+.1f} "
-            "violations in the top {k}), but the {name} ranked them better than chance (AUC "
-            "interval lower end {floor:.3f} > 0.5): the calibrated probabilities of the two "
-            "are averaged."
-        ),
-    },
-    "zh": {
-        "learned": "学习模型（{kind}）",
-        "expert": "专家评分",
-        "logistic": "逻辑回归",
-        "boosting": "梯度提升树",
-        "used": "使用的风险模型：{method}。{reason}",
-        "folds": (
-            "滚动时间切分检验（{years} 年，共 {n} 次检查，每年取风险最高的一半，合计 {k} 家）中发现"
-            "违法：专家评分 {expert:.0f} 家，{detail}。"
-        ),
-        "candidate": (
-            "{name} {hits:.0f} 家（多 {gain:+.1f}，区间 {low:+.1f} 至 {high:+.1f}；排序 AUC 提高 "
-            "{auc:+.3f}，下限 {auc_low:+.3f}）"
-        ),
-        "calibrated": "概率已用未参与训练的年份校准（Platt 校准）。",
-        "uncalibrated": "无法校准，预计发现违法数不以概率显示。",
-        "training": "训练样本：{training}",
-        "blend": "专家评分与逻辑回归的平均",
-        "blend_reason": (
-            "在未参与训练的年份中，学习模型的排序没有显著胜过专家评分（AUC 提高 {auc:+.3f}，区间下限 "
-            "{auc_low:+.3f}；风险最高的 {k} 家中多发现 {hits:+.1f} 家），但{name}的排序显著优于随机"
-            "（AUC 区间下限 {floor:.3f}，高于 0.5）：取两者校准后概率的平均值。"
-        ),
-    },
-}
 
 
 @dataclass(frozen=True)
@@ -73,14 +22,12 @@ class ModelReport:
 
     method: str
     reason: str
-    reason_zh: str = ""
     candidate: str = ""
     n_labelled: int = 0
     n_violations: int = 0
     n_history: int = 0
     n_outside_register: int = 0
     training: str = ""
-    training_zh: str = ""
     test_year: int | None = None
     test_years: list[int] = field(default_factory=list)
     n_train: int = 0
@@ -127,12 +74,12 @@ class ModelReport:
     def summary(self, language: str = "en") -> str:
         """A few lines in plain words for the plan and the report (``en`` or ``zh``)."""
         zh = language == "zh"
-        w = _WORDS["zh" if zh else "en"]
+        w = catalogue.words("risk", language)["report"]
         kind = w.get(self.candidate, self.candidate)
         method = w["learned"].format(kind=kind) if self.method == "learned" else w["expert"]
         if self.method not in ("learned", "expert"):
             method = self.method
-        lines = [w["used"].format(method=method, reason=self.reason_zh if zh else self.reason)]
+        lines = [w["used"].format(method=method, reason=render(self.reason, language))]
         if self.test_years:
             detail = "；".join if zh else "; ".join
             parts = [
@@ -161,7 +108,7 @@ class ModelReport:
                 )
             )
         lines.append(w["calibrated"] if self.calibration else w["uncalibrated"])
-        training = self.training_zh if zh else self.training
+        training = render(self.training, language)
         if training:
             lines.append(w["training"].format(training=training))
         return "\n".join(lines)
@@ -170,53 +117,42 @@ class ModelReport:
         return self.summary()
 
 
-def expert_reason(verdict: Choice) -> tuple[str, str]:
+def expert_reason(verdict: Choice) -> Message:
+    """Why the expert score ranks the draw: no learned model beat it beyond chance."""
     best = max(CANDIDATES, key=lambda c: (verdict.auc_gains[c], c))
-    g, lo = verdict.auc_gains[best], verdict.auc_lows[best]
-    hits = verdict.gains[best]
-    en = (
-        f"No learned model ranked the held-out years better than the expert score beyond "
-        f"chance (best: {best}, AUC gain {g:+.3f} with interval lower end {lo:+.3f}, "
-        f"{hits:+.1f} violations in the top {verdict.k_total}); the expert score is used."
+    return Message(
+        "risk.reasons.expert",
+        best=Message(f"risk.report.{best}"),
+        auc=verdict.auc_gains[best],
+        auc_low=verdict.auc_lows[best],
+        hits=verdict.gains[best],
+        k=verdict.k_total,
     )
-    name = _WORDS["zh"][best]
-    zh = (
-        f"在未参与训练的年份中，学习模型的排序没有显著胜过专家评分（最好的{name} AUC 提高 "
-        f"{g:+.3f}，区间下限 {lo:+.3f}；风险最高的 {verdict.k_total} 家中多发现 {hits:+.1f} 家），"
-        "使用专家评分。"
-    )
-    return en, zh
 
 
-def blend_reason(verdict: Choice, candidate: str) -> tuple[str, str]:
-    """Why the expert score and ``candidate`` are averaged (English, Chinese)."""
-    values = dict(
+def blend_reason(verdict: Choice, candidate: str) -> Message:
+    """Why the expert score and ``candidate`` are averaged."""
+    return Message(
+        "risk.reasons.blend",
+        name=Message(f"risk.report.{candidate}"),
         auc=verdict.auc_gains[candidate],
         auc_low=verdict.auc_lows[candidate],
         hits=verdict.gains[candidate],
         k=verdict.k_total,
         floor=verdict.auc_floors[candidate],
     )
-    return tuple(  # type: ignore[return-value]
-        _WORDS[lang]["blend_reason"].format(name=_WORDS[lang][candidate], **values)
-        for lang in ("en", "zh")
-    )
 
 
-def learned_reason(verdict: Choice, chosen: str, *, forced: bool) -> tuple[str, str]:
-    g, lo, hi = verdict.gains[chosen], verdict.lows[chosen], verdict.highs[chosen]
-    a, a_lo = verdict.auc_gains[chosen], verdict.auc_lows[chosen]
-    en = (
-        f"On the held-out years the {_WORDS['en'][chosen]} ranked better than the expert score "
-        f"(AUC gain {a:+.3f}, bootstrap interval lower end {a_lo:+.3f}) and found {g:+.1f} "
-        f"violations more in the top {verdict.k_total} (interval {lo:+.1f} to {hi:+.1f})."
+def learned_reason(verdict: Choice, chosen: str, *, forced: bool) -> Message:
+    """Why the learned ``chosen`` model ranks the draw (``forced``: by params, unproven)."""
+    said = Message(
+        "risk.reasons.learned",
+        name=Message(f"risk.report.{chosen}"),
+        auc=verdict.auc_gains[chosen],
+        auc_low=verdict.auc_lows[chosen],
+        gain=verdict.gains[chosen],
+        low=verdict.lows[chosen],
+        high=verdict.highs[chosen],
+        k=verdict.k_total,
     )
-    zh = (
-        f"在未参与训练的年份中，{_WORDS['zh'][chosen]}的排序胜过专家评分（AUC 提高 {a:+.3f}，"
-        f"自助法区间下限 {a_lo:+.3f}），在风险最高的 {verdict.k_total} 家中多发现 {g:+.1f} 家违法"
-        f"（区间 {lo:+.1f} 至 {hi:+.1f}）。"
-    )
-    if forced:
-        en = "params.risk_model is 'learned' although it did not beat the expert score: " + en
-        zh = "参数 risk_model 设为 learned（学习模型未显著胜过专家评分）：" + zh
-    return en, zh
+    return Message("risk.reasons.forced", reason=said) if forced else said

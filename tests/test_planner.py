@@ -4,6 +4,7 @@ notebook runs unchanged under papermill."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -26,9 +27,10 @@ from inspectlib.planner import (
     find_params_file,
 )
 from inspectlib.planner.export import rebase_paths
+from inspectlib.planner.summary import expected_hit_rate as planner_expected_hit_rate
 from inspectlib.planner.summary import random_base_rate
 from inspectlib.planner.view import html_table, summary_html
-from inspectlib.risk_model import fit_risk_model
+from inspectlib.risk_model import ModelReport, expected_hit_rate, fit_risk_model
 from tests.planner_demo import ROOT, copy_params, ensure_demo_inputs
 
 NOTEBOOK = ROOT / "inspectlib" / "notebooks" / "planner.ipynb"
@@ -211,8 +213,12 @@ def test_summary_counts_and_hit_rate(session):
     assert (summary.by_town["random"] + summary.by_town["risk"]).equals(summary.by_town["selected"])
     assert summary.by_industry["selected"].sum() == 125
     hit = summary.hit_rate
-    assert summary.draw.model_report.method == "learned" and hit.kind == "learned"
-    assert hit.value == pytest.approx(summary.selected["risk_score"].mean())
+    report = summary.draw.model_report
+    # the held-out precision of the scorer, not the mean of its own probabilities
+    assert report.method == "learned" and hit.kind == "held_out"
+    assert (hit.value, hit.low, hit.high) == expected_hit_rate(report)
+    assert hit.low < hit.value < hit.high
+    assert hit.draw_share == pytest.approx(summary.draw.expected.draw / 125, abs=1e-3)
     f = session.findings
     rnd = f[
         (f["campaign"] == "wage")
@@ -222,18 +228,31 @@ def test_summary_counts_and_hit_rate(session):
     assert hit.base_n == len(rnd) > 0
     assert hit.base_rate == pytest.approx(rnd["result"].isin(["violation", "refused"]).mean())
     html = summary_html(summary, "en")
-    assert "mean violation probability predicted by the learned model" in html
+    assert "years it was not fitted on" in html and f"{hit.value:.1%}" in html
     assert 'data-selected="125"' in html and summary.fingerprint in html
 
 
-def test_expert_proxy_is_labelled_as_not_a_probability(session):
+def test_expert_score_hit_rate_is_its_calibrated_probability(session):
     session = session_with(session, risk_model="expert")
     summary = session.summarize(session.choices_for_campaign(session.initial_choices(), "heat"))
-    assert summary.draw.model_report.method == "expert"
-    assert summary.hit_rate.kind == "expert_proxy"
-    assert summary.hit_rate.value == pytest.approx(summary.selected["expert_score"].mean())
-    assert "不是概率" in summary_html(summary, "zh")
-    assert "not a probability" in summary_html(summary, "en")
+    draw, hit = summary.draw, summary.hit_rate
+    assert draw.model_report.method == "expert" and hit.kind == "calibrated"
+    assert hit.value == pytest.approx(draw.expected.draw / draw.expected.n, abs=1e-3)
+    assert hit.low < hit.value < hit.high
+    assert "校准后的违法概率" in summary_html(summary, "zh")
+
+
+def test_expert_proxy_is_labelled_as_not_a_probability(session):
+    summary = session.summarize(session.initial_choices())
+    uncalibrated = dataclasses.replace(
+        summary.draw, expected=None, model_report=ModelReport("expert", "no history")
+    )
+    hit = planner_expected_hit_rate(uncalibrated)
+    assert hit.kind == "expert_proxy" and hit.low is None
+    assert hit.value == pytest.approx(summary.selected["expert_score"].mean())
+    shown = dataclasses.replace(summary, draw=uncalibrated, hit_rate=hit)
+    assert "不是概率" in summary_html(shown, "zh")
+    assert "not a probability" in summary_html(shown, "en")
 
 
 def test_base_rate_without_strata_is_unknown():

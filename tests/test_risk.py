@@ -169,8 +169,8 @@ def fit(reg: pd.DataFrame, findings: pd.DataFrame, mode: str = "auto", campaign:
 def test_learned_model_falls_back_when_too_few_findings(reg):
     model, report = fit(reg, make_findings(reg, per_year=30))
     assert model is None and report.method == "expert"
-    assert "Too few labelled wage inspections" in report.reason
-    assert f"need ≥{MIN_LABELLED}" in report.reason
+    assert "Too few labelled inspections to learn from (Wage payment" in report.reason
+    assert f"need at least {MIN_LABELLED}" in report.reason
     assert report.n_labelled == 120 and report.test_year is None
     model, report = fit(reg, make_findings(reg, per_year=300, years=(2024,)))
     assert model is None and "Cannot make a time split" in report.reason

@@ -127,7 +127,7 @@ def test_findings_of_firms_no_longer_registered_still_teach(wrong_world):
     assert report.n_history == int(labelled.sum())  # every campaign, every firm
     assert report.n_outside_register == int((gone & labelled).sum()) > 100
     assert "no longer in the register" in report.training
-    assert "不在名录中" in report.training_zh
+    assert "不在名录中" in report.training.render("zh")
     # their register features are missing, their history is not
     rows = wrong_world.findings[gone].head(3)
     keys = rows[["firm_id", "inspection_date", "campaign"]].rename(
@@ -166,7 +166,7 @@ def test_noise_never_wins(noise_fits):
         assert model is None and report.method == "expert", report.reason
         assert report.test_years == [2022, 2023, 2024]
         assert "better than the expert score beyond chance" in report.reason
-        assert "没有显著胜过专家评分" in report.reason_zh
+        assert "没有显著胜过专家评分" in report.reason.render("zh")
 
 
 @pytest.fixture(scope="session")
@@ -195,7 +195,7 @@ def test_a_real_gain_is_chosen_and_explained(reg_small, outdoor_fit):
     assert report.gain_low[best] > 0 and report.gains[best] > 0
     assert report.precision_learned > report.precision_expert
     assert report.auc_learned > 0.5
-    assert "bootstrap interval" in report.reason and "自助法区间" in report.reason_zh
+    assert "bootstrap interval" in report.reason and "自助法区间" in report.reason.render("zh")
     again_model, again = fit(reg_small, findings)
     assert again == report  # deterministic
     table, _ = scoring_table(reg_small, prepare_findings(findings), "wage", dt.date(2025, 1, 2))
@@ -294,7 +294,7 @@ def test_an_unproven_learner_that_ranks_better_than_chance_is_blended(biased_wor
     )
     assert report.method == "learned" and report.candidate == "blend", report.reason
     assert report.auc_gain_low["logistic"] <= 0 < report.gain_high["logistic"]
-    assert "averaged" in report.reason and "平均" in report.reason_zh
+    assert "averaged" in report.reason and "平均" in report.reason.render("zh")
     table, _ = scoring_table(
         biased_world.register, prepare_findings(biased_world.findings), "wage", dt.date(2026, 1, 5)
     )
@@ -354,4 +354,4 @@ def test_lenient_teams_do_not_make_their_firms_look_safe(team_world):
     assert blind < corrected and abs(corrected - true_ratio) < abs(blind - true_ratio)
     effects = report.team_effects
     assert effects["建筑组一"] < 0 < effects["制造组一"]
-    assert "nuisance effect" in report.training and "平均检查组" in report.training_zh
+    assert "nuisance effect" in report.training and "平均检查组" in report.training.render("zh")

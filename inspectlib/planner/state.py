@@ -47,6 +47,7 @@ from inspectlib.planner.summary import (
     counts_by_industry,
     counts_by_town,
     draw_fingerprint,
+    expected_hit_rate,
     random_base_rate,
 )
 from inspectlib.risk import FACTORS, resolve_weights
@@ -417,13 +418,8 @@ class PlannerSession:
 
     def hit_rate(self, result: DrawResult) -> HitRate:
         """Expected hit rate of a draw (see :class:`HitRate`)."""
-        selected = result.selected
-        if result.model_report.method == "learned":
-            kind, value = "learned", float(selected["risk_score"].mean())
-        else:
-            kind, value = "expert_proxy", float(selected["expert_score"].mean())
         rate, n, years = random_base_rate(self.findings, result.campaign.id, result.window[0])
-        return HitRate(kind, value, rate, n, years)
+        return replace(expected_hit_rate(result), base_rate=rate, base_n=n, base_years=years)
 
     # -- map and export -----------------------------------------------------------------
 

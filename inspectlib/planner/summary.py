@@ -8,12 +8,14 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from inspectlib.draw import DrawResult
 from inspectlib.industry import section_name
 from inspectlib.risk import BAD_RESULTS
 from inspectlib.risk_model import LABELLED_RESULTS
+from inspectlib.risk_model import expected_hit_rate as held_out_hit_rate
 
 if TYPE_CHECKING:
     from inspectlib.planner.state import PlannerChoices
@@ -25,11 +27,20 @@ class HitRate:
 
     Attributes
     ----------
-    kind : {"learned", "expert_proxy"}
-        ``learned``: mean predicted violation probability of the drawn firms (the learned
-        model scores the draw). ``expert_proxy``: mean expert score (0–1), **not** a
-        probability; shown only as a proxy when no learned model is in use.
+    kind : {"held_out", "calibrated", "expert_proxy"}
+        ``held_out``: the scorer's held-out precision — the share of violations among the
+        inspections it ranked highest in years it was not fitted on
+        (:func:`inspectlib.risk_model.expected_hit_rate`), with its 95 % interval.
+        ``calibrated`` (no year could be held out, but the scores are calibrated): the drawn
+        firms' mean calibrated probability, with the 90 % range of what the draw would find.
+        ``expert_proxy``: mean expert score (0–1), **not** a probability; shown only when
+        the history allows neither.
     value : float
+    low, high : float or None
+        The interval of ``value`` (see ``kind``).
+    draw_share : float or None
+        This draw's share by the calibrated probabilities (its random stratum included), as
+        the plan report states it, next to a ``held_out`` rate.
     base_rate : float or None
         Violation rate of past random-stratum inspections of this campaign (what inspecting
         at random found), when the findings say which inspections were random.
@@ -41,6 +52,9 @@ class HitRate:
 
     kind: str
     value: float
+    low: float | None = None
+    high: float | None = None
+    draw_share: float | None = None
     base_rate: float | None = None
     base_n: int = 0
     base_years: str = ""
@@ -124,6 +138,44 @@ def counts_by_industry(result: DrawResult, language: str = "zh") -> pd.DataFrame
     by = by[by["selected"] > 0].rename_axis("section").reset_index()
     by.insert(1, "industry", [section_name(s, language) or "—" for s in by["section"]])
     return by.sort_values(["selected", "section"], ascending=[False, True], ignore_index=True)
+
+
+def expected_hit_rate(result: DrawResult) -> HitRate:
+    """Expected share of a draw's firms with a violation, as honestly as the history allows.
+
+    First the scorer's held-out precision (:func:`inspectlib.risk_model.expected_hit_rate`);
+    failing that, the drawn firms' mean calibrated probability with the 90 % range of the
+    number of violating firms (a sum of independent Bernoulli outcomes); failing that, the
+    mean expert score as a proxy that is not a probability. The base rate is left to the
+    caller.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> round(_share_range(np.array([0.5] * 100))[0], 3)
+    0.418
+    """
+    selected = result.selected
+    probability = None
+    if result.expected is not None and len(selected):
+        probability = result.model_report.probability(selected["risk_score"].to_numpy(float))
+    share = None if probability is None else float(probability.mean())
+    held_out = held_out_hit_rate(result.model_report)
+    if held_out is not None:
+        rate, low, high = held_out
+        return HitRate("held_out", rate, low, high, draw_share=share)
+    if probability is not None:
+        low, high = _share_range(probability)
+        return HitRate("calibrated", float(share), low, high)
+    return HitRate("expert_proxy", float(selected["expert_score"].mean()))
+
+
+def _share_range(probability: np.ndarray, z: float = 1.645) -> tuple[float, float]:
+    """90 % range of the share of successes among independent Bernoulli(p) outcomes."""
+    n = len(probability)
+    spread = z * float(np.sqrt(np.sum(probability * (1 - probability)))) / n
+    mean = float(probability.mean())
+    return max(0.0, mean - spread), min(1.0, mean + spread)
 
 
 def random_base_rate(

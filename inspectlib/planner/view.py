@@ -94,8 +94,9 @@ def summary_html(summary: PlannerSummary, language: str = "zh") -> str:
     hit = summary.hit_rate
     hit_text = ""
     if hit is not None:
-        key = "hit_learned" if hit.kind == "learned" else "hit_proxy"
-        hit_text = words[key].format(value=hit.value)
+        hit_text = words[f"hit_{hit.kind}"].format(value=hit.value, low=hit.low, high=hit.high)
+        if hit.draw_share is not None:
+            hit_text += words["hit_draw"].format(value=hit.draw_share)
         hit_text += (
             words["base"].format(rate=hit.base_rate, n=hit.base_n, years=esc(hit.base_years))
             if hit.base_rate is not None
