@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import inspectlib
 from inspectlib.draw import DrawResult, plan_draw
-from inspectlib.errors import Detail, InspectlibError, Message, render
+from inspectlib.errors import Detail, InspectlibError, Message, render, shorten
 from inspectlib.notices import notice_records
 from inspectlib.params import validate_params
 
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-AUDIT_FORMAT = "inspectlib-audit/1"
+AUDIT_FORMAT = "inspectlib-audit/2"
 MAX_LISTED = 20
 
 
@@ -325,8 +325,9 @@ def read_audit(path: str | Path) -> dict[str, Any]:
     Raises
     ------
     InputError
-        Naming the file when it is missing, unreadable, not JSON (e.g. truncated) or not an
-        inspectlib audit (no ``params`` and ``files`` records).
+        Naming the file when it is missing, unreadable, not JSON (e.g. truncated), not an
+        inspectlib audit (no ``params`` and ``files`` records) or of another format (written
+        by a version of inspectlib that recorded the draw differently).
     """
     from inspectlib.errors import InputError
 
@@ -352,6 +353,15 @@ def read_audit(path: str | Path) -> dict[str, Any]:
     )
     if not valid or not isinstance(recorded.get("params"), dict):
         raise InputError.single(path, Message("problems.audit.not_audit"))
+    found = recorded.get("format")
+    if found != AUDIT_FORMAT:  # format 1 worded warnings and reasons in the plan's language
+        said = Message(
+            "problems.audit.other_format",
+            found=shorten(found),
+            version=shorten(recorded.get("inspectlib_version", "?")),
+            wanted=AUDIT_FORMAT,
+        )
+        raise InputError.single(path, said)
     return recorded
 
 

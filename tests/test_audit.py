@@ -11,7 +11,7 @@ import pytest
 import inspectlib
 from inspectlib.audit import build_audit, verify_draw, write_audit
 from inspectlib.draw import plan_draw
-from inspectlib.errors import ParamsError
+from inspectlib.errors import InputError, ParamsError
 from tests.drawdata import csv_loader, make_findings, make_params, write_input_files
 
 
@@ -37,7 +37,7 @@ def case(tmp_path, synth_register, synth_roster):
 
 def test_audit_contents(case):
     audit, result, paths = case["audit"], case["result"], case["paths"]
-    assert audit["format"] == "inspectlib-audit/1"
+    assert audit["format"] == "inspectlib-audit/2"
     assert audit["inspectlib_version"] == inspectlib.__version__
     assert audit["seed"] == case["params"].seed and audit["campaign"] == "heat"
     assert audit["params"] == case["params"].model_dump(mode="json")
@@ -142,3 +142,14 @@ def test_verify_with_the_real_loader(tmp_path, synth_register, synth_roster):
         if d.startswith(f"register file {paths['register'].resolve()} changed")
     ]
     assert len(changed.differences) == 1
+
+
+def test_an_audit_of_another_format_is_refused_by_name(case, tmp_path):
+    audit = json.loads(case["path"].read_text(encoding="utf-8"))
+    old = tmp_path / "audit.json"
+    write_audit({**audit, "format": "inspectlib-audit/1", "inspectlib_version": "0.3.0"}, old)
+    with pytest.raises(InputError) as caught:
+        verify_draw(old, loader=csv_loader)
+    (line,) = [p.line("zh") for p in caught.value.problems]
+    assert "inspectlib-audit/1" in line and "0.3.0" in line and str(old) in line
+    assert "inspectlib-audit/2" in str(caught.value.problems[0])
