@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from tests.drawdata import FakeInputs, empty_findings, make_register, make_roster
+from tests.language_runs import PlanRun, en_heat_run, zh_heat_run
 from tests.postgres import postgres_url  # noqa: F401  (fixture: throwaway PostgreSQL)
 
 
@@ -68,3 +69,15 @@ def en_outputs(tmp_path_factory: pytest.TempPathFactory):
     from tests.results_languages import build_english
 
     return build_english(tmp_path_factory.mktemp("languages-en"))
+
+
+@pytest.fixture(scope="session")
+def zh_run(tmp_path_factory: pytest.TempPathFactory) -> PlanRun:
+    """A zh heat plan of the small demo world (every output, once per session)."""
+    return zh_heat_run(tmp_path_factory.mktemp("zh-run"))
+
+
+@pytest.fixture(scope="session")
+def en_run(tmp_path_factory: pytest.TempPathFactory) -> PlanRun:
+    """An en heat plan of the second region (every output, once per session)."""
+    return en_heat_run(tmp_path_factory.mktemp("en-run"))

@@ -19,20 +19,10 @@ from inspectlib.notices import Notice, notice_text
 from inspectlib.params import load_params
 from inspectlib.plan import make_plan, plan_table
 from tests.drawdata import make_params
-from tests.language_runs import HTML_OUTPUTS, PlanRun, en_heat_run, zh_heat_run
+from tests.language_runs import HTML_OUTPUTS, PlanRun
 
 COMMANDS = {"inspectlib verify-draw audit.json"}
 """Cells that are a command to type, not words (the audit sheet's "verify with")."""
-
-
-@pytest.fixture(scope="session")
-def zh_run(tmp_path_factory) -> PlanRun:
-    return zh_heat_run(tmp_path_factory.mktemp("zh-run"))
-
-
-@pytest.fixture(scope="session")
-def en_run(tmp_path_factory) -> PlanRun:
-    return en_heat_run(tmp_path_factory.mktemp("en-run"))
 
 
 def wrong_language(text: str, run: PlanRun) -> list[str]:

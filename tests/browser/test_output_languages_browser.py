@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from inspectlib.catalogue.languages import chinese_runs, english_sentences
-from tests.language_runs import PlanRun, en_heat_run, zh_heat_run
+from tests.language_runs import PlanRun
 
 MAPS = ("map.html", "map_public.html")
 
@@ -52,16 +52,6 @@ COLLECT = """() => {
     popups: texts,
   };
 }"""
-
-
-@pytest.fixture(scope="session")
-def zh_run(tmp_path_factory) -> PlanRun:
-    return zh_heat_run(tmp_path_factory.mktemp("zh-run"))
-
-
-@pytest.fixture(scope="session")
-def en_run(tmp_path_factory) -> PlanRun:
-    return en_heat_run(tmp_path_factory.mktemp("en-run"))
 
 
 def shown_text(open_map, html: str, name: str) -> dict[str, list[str]]:
