@@ -179,6 +179,11 @@ class AnnualSummary:
     synthetic: bool = False
     language: str = "zh"
 
+    @property
+    def report_title(self) -> str:
+        """The report's title (its HTML page's title)."""
+        return catalogue.text("annual.title", self.language, year=self.year)
+
 
 def annual_summary(params: AnnualParams) -> AnnualSummary:
     """Build the annual summary from the archived findings of ``params.year``."""

@@ -60,6 +60,11 @@ class CampaignReview:
         name = get_campaign(self.params.campaign).name(self.params.language)
         return self.words["title"].format(year=self.params.year, name=name)
 
+    @property
+    def report_title(self) -> str:
+        """The report's title (its HTML page's title)."""
+        return self.title
+
 
 EMPTY_DRAW = pd.DataFrame(
     {
