@@ -175,9 +175,9 @@ class Both:
     en: str
 
     @classmethod
-    def of(cls, say: Callable[[str], str]) -> Both:
-        """``say(language)`` in each language."""
-        return cls(zh=say("zh"), en=say("en"))
+    def of(cls, words_in: Callable[[str], str]) -> Both:
+        """``words_in(language)`` in each language."""
+        return cls(zh=words_in("zh"), en=words_in("en"))
 
     def render(self, language: str) -> str:
         return self.zh if language == "zh" else self.en
