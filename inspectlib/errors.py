@@ -166,9 +166,9 @@ class Both:
 
     Examples
     --------
-    >>> name = Both.of(lambda language: {"zh": "高温", "en": "heat"}[language])
-    >>> Message("errors.workdays.no_spring_festival", year=name).render("zh")
-    '节假日数据包中没有 高温 年的春节日期'
+    >>> police = Both("公安局", "public security")
+    >>> Message("teams.notices.rule_dropped", agency=police).render("en")
+    'team rule "every team includes a public security inspector" dropped: public security is not in params.agencies'
     """
 
     zh: str

@@ -154,6 +154,39 @@ def test_the_check_lets_messages_pass(source):
     assert list(written_errors({PACKAGE / "x.py": tree})) == []
 
 
+LOGGERS = {"log", "logger", "LOG", "_log", "logging", "warnings"}
+
+
+def written_problems(modules: dict[Path, ast.Module]) -> Iterator[str]:
+    """``file:line`` of every input problem (``problems.error(file, message, …)``,
+    ``InputError.single(file, message, …)``, ``Problem(severity, file, message, …)``) whose
+    message is written text."""
+    for path, tree in modules.items():
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            func, at = node.func, None
+            if isinstance(func, ast.Attribute) and func.attr in ("error", "warning", "single"):
+                if not (isinstance(func.value, ast.Name) and func.value.id in LOGGERS):
+                    at = 1
+            elif _name(func) == "Problem":
+                at = 2
+            if at is None:
+                continue
+            given = node.args[at] if len(node.args) > at else None
+            given = given or next((k.value for k in node.keywords if k.arg == "message"), None)
+            if given is not None and is_written_text(given):
+                yield f"{path.relative_to(PACKAGE.parent)}:{node.lineno}: {ast.unparse(given)[:80]}"
+
+
+def test_no_input_problem_is_written_words():
+    assert list(written_problems(MODULES)) == []
+    bad = ast.parse(
+        "problems.error(path, f'bad value {v}', row, column)\nlog.warning('fine %s', x)"
+    )
+    assert len(list(written_problems({PACKAGE / "x.py": bad}))) == 1
+
+
 def _message_calls() -> Iterator[tuple[str, str, set[str]]]:
     for path, tree in MODULES.items():
         for node in ast.walk(tree):
