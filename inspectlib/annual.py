@@ -45,7 +45,7 @@ with warnings.catch_warnings():
 
         year: int = Field(..., ge=2000, le=2100)
         store: str | None = None  # default: outputs/archive.sqlite beside the params file
-        register: Path
+        register: Path = Field(...)  # required: the parent class has a "register" attribute
         boundaries: Path
         coords: Literal["wgs84", "gcj02", "bd09"] = "wgs84"
         tiles: Literal["none", "osm", "gaode"] = "none"
@@ -178,6 +178,11 @@ class AnnualSummary:
     year: int = 0
     synthetic: bool = False
     language: str = "zh"
+
+    @property
+    def report_title(self) -> str:
+        """The report's title (its HTML page's title)."""
+        return catalogue.text("annual.title", self.language, year=self.year)
 
 
 def annual_summary(params: AnnualParams) -> AnnualSummary:

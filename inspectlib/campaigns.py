@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from inspectlib import catalogue
-from inspectlib.errors import ParamsError
+from inspectlib.errors import Message, ParamsError
 from inspectlib.workdays import default_window
 
 # Canonical short agency names and the spellings people use for them.
@@ -816,7 +816,9 @@ def get_campaign(campaign_id: str | Campaign) -> Campaign:
         return CAMPAIGNS[campaign_id]
     except (KeyError, TypeError):
         raise ParamsError(
-            f"unknown campaign {campaign_id!r}: must be one of {', '.join(CAMPAIGNS)}"
+            Message(
+                "params.unknown_campaign", value=repr(campaign_id), choices=", ".join(CAMPAIGNS)
+            )
         ) from None
 
 

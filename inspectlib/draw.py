@@ -47,7 +47,7 @@ import pyarrow.compute as pc
 
 from inspectlib import catalogue
 from inspectlib.campaigns import Campaign, eligible_mask, get_campaign
-from inspectlib.errors import PlanningError
+from inspectlib.errors import Both, Message, PlanningError
 from inspectlib.notices import Notice
 from inspectlib.risk import (
     BAD_RESULTS,
@@ -477,13 +477,18 @@ def draw_from_pool(
     weights = resolve_weights(campaign, params.weights)
     target = params.target_firms or campaign.default_target
     if len(pool.firms) < target:
-        where = f" in towns {', '.join(params.towns)}" if params.towns else ""
+        where = Message("errors.draw.in_towns", towns=list(params.towns)) if params.towns else ""
         raise PlanningError(
-            f"only {len(pool.firms)} firms are eligible for the {campaign.id} campaign{where} "
-            f"({campaign.eligibility.describe()}; {len(pool.excluded)} more were left out as "
-            f"inspected within {params.exclude_inspected_within_days} days with no violation), "
-            f"but target_firms is {target}: lower target_firms, widen towns, or lower "
-            "exclude_inspected_within_days"
+            Message(
+                "errors.draw.too_few_eligible",
+                eligible=len(pool.firms),
+                campaign=Both.of(campaign.name),
+                where=where,
+                rule=Both.of(campaign.eligibility.describe),
+                excluded=len(pool.excluded),
+                days=params.exclude_inspected_within_days,
+                target=target,
+            )
         )
     share = 1.0 if params.selection == "random" else params.random_share
     if params.selection != "random" and params.random_share < RANDOM_SHARE_RULE:

@@ -9,7 +9,7 @@ carrying all of them, so the CLI can print one line per problem and exit 1.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -89,7 +89,7 @@ class Message(str):
         from inspectlib import catalogue  # the catalogue imports this module
 
         try:
-            english = _fill(key, "en", values)
+            english = fill_words(key, "en", values)
         except (KeyError, IndexError):  # a template still waiting for a value
             english = catalogue.text(key, "en")
         said = super().__new__(cls, english)
@@ -101,10 +101,7 @@ class Message(str):
 
     def render(self, language: str) -> str:
         """The message in ``language`` (``"zh"`` or ``"en"``)."""
-        from inspectlib import catalogue  # the catalogue imports this module
-
-        filled = {name: _render_value(v, language) for name, v in self.values.items()}
-        return catalogue.text(self.key, language, **filled)
+        return fill_words(self.key, language, self.values)
 
     def with_values(self, **values: Any) -> Message:
         """A copy with more (or other) values filled in."""
@@ -121,7 +118,17 @@ def _message(key: str, values: dict[str, Any]) -> Message:
     return Message(key, **values)
 
 
-def _fill(key: str, language: str, values: Mapping[str, Any]) -> str:
+def fill_words(key: str, language: str, values: Mapping[str, Any]) -> str:
+    """The catalogue entry ``key`` in ``language`` with ``values`` filled in: the one way
+    words get their values (:class:`Message` and :class:`~inspectlib.notices.Notice` both
+    use it). A value with a ``render(language)`` method is rendered in that language; a list
+    or tuple is joined (``、`` in Chinese, ``, `` in English), its items rendered likewise.
+
+    Examples
+    --------
+    >>> fill_words("teams.notices.rule_dropped", "zh", {"agency": "住建局"})
+    '参数 agencies 中没有住建局，已不执行“每个检查组须有住建局人员”的规定'
+    """
     from inspectlib import catalogue
 
     filled = {name: _render_value(v, language) for name, v in values.items()}
@@ -152,16 +159,42 @@ class Detail:
         return self.text
 
 
-def _render_value(value: Any, language: str) -> Any:
+@dataclass(frozen=True)
+class Both:
+    """A value already said in each language (a campaign's name, a rule described), to fill
+    a :class:`Message`; plain text, so that errors carrying it cross process boundaries.
 
+    Examples
+    --------
+    >>> police = Both("公安局", "public security")
+    >>> Message("teams.notices.rule_dropped", agency=police).render("en")
+    'team rule "every team includes a public security inspector" dropped: public security is not in params.agencies'
+    """
+
+    zh: str
+    en: str
+
+    @classmethod
+    def of(cls, words_in: Callable[[str], str]) -> Both:
+        """``words_in(language)`` in each language."""
+        return cls(zh=words_in("zh"), en=words_in("en"))
+
+    def render(self, language: str) -> str:
+        return self.zh if language == "zh" else self.en
+
+    def __str__(self) -> str:
+        return self.en
+
+
+def _render_value(value: Any, language: str) -> Any:
+    """One value of an entry in ``language``: rendered if it can be, lists joined."""
     if callable(getattr(value, "render", None)):  # a Message, or text said in both languages
         return value.render(language)
-    if isinstance(value, list | tuple) and any(isinstance(v, Message) for v in value):
+    if isinstance(value, list | tuple):
         from inspectlib import catalogue
 
         joiner = catalogue.text("problems.line.list", language)
         return joiner.join(str(_render_value(v, language)) for v in value)
-
     return value
 
 
@@ -173,12 +206,18 @@ def render(text: str | Message, language: str) -> str:
 class InspectlibError(Exception):
     """Base class of every error inspectlib raises on purpose (bad input, bad params, ...).
 
-    Raised with a :class:`Message`, ``str()`` of the error is its English text and
-    :meth:`lines_in` renders it in either language.
+    Raised with a :class:`Message` (or a list of them, one per line), ``str()`` of the error
+    is its English text and :meth:`lines_in` renders it in either language.
     """
 
     def __init__(self, *args: object) -> None:
-        self.said: list[str | Message] = [a for a in args[:1] if isinstance(a, Message)]
+        first = args[0] if args else None
+        if isinstance(first, list | tuple) and first and all(isinstance(a, Message) for a in first):
+            # lines, each a Message (an error that lists what differs, one line each)
+            self.said: list[str | Message] = list(first)
+            super().__init__("\n".join(map(str, first)), *args[1:])
+            return
+        self.said = [a for a in args[:1] if isinstance(a, Message)]
         super().__init__(*(str(a) if isinstance(a, Message) else a for a in args))
 
     def lines_in(self, language: str) -> list[str]:

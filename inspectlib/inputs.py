@@ -301,7 +301,7 @@ def load_campaign_inputs(
     weather = attempt(load_weather, params.weather) if params.weather else None
     points = attempt(load_warning_points, params.warning_points) if params.warning_points else None
     if errors or problems.errors:
-        raise InputError(problems.items + errors)
+        raise InputError([*problems.items, *errors])
     files: dict[str, list[Path]] = {
         "register": [params.register],
         "boundaries": [params.boundaries],

@@ -22,9 +22,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from inspectlib import catalogue
+from inspectlib.errors import fill_words
 
-#: Between the items of a listed value, per language.
+#: Between the items of a listed value, per language (the catalogue's ``problems.line.list``,
+#: which :func:`~inspectlib.errors.fill_words` joins every list with).
 LIST_SEPARATOR = {"zh": "、", "en": ", "}
 
 
@@ -66,11 +67,7 @@ class Notice:
 
     def text(self, language: str) -> str:
         """The notice in ``language`` (``"zh"`` or ``"en"``)."""
-        sep = LIST_SEPARATOR.get(language, ", ")
-        shown = {
-            k: sep.join(map(str, v)) if isinstance(v, list) else v for k, v in self.values.items()
-        }
-        return catalogue.text(self.key, language, **shown)
+        return fill_words(self.key, language, self.values)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready record for the audit: ``code``, ``values`` and the English ``message``."""

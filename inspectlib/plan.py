@@ -78,6 +78,14 @@ class CampaignPlan:
         return f"{self.params.year} {name} · {span}"
 
     @property
+    def report_title(self) -> str:
+        """The report's title (its HTML page's title): year, campaign, 计划 / plan."""
+        name = self.draw.campaign.name(self.params.language)
+        return catalogue.text(
+            "report.document_title", self.params.language, year=self.params.year, name=name
+        )
+
+    @property
     def table(self) -> pd.DataFrame:
         """``plan.csv``: every selected firm in draw order with its team, day and stop, the
         reasons and heat rules in the plan's language."""

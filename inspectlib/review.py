@@ -15,7 +15,7 @@ import pandas as pd
 from inspectlib import catalogue, exports, maps, results
 from inspectlib.archive import Archive, open_archive
 from inspectlib.campaigns import get_campaign
-from inspectlib.errors import PlanningError
+from inspectlib.errors import Both, Message, PlanningError
 from inspectlib.geo import read_boundaries
 from inspectlib.params import CampaignParams
 from inspectlib.register import load_register
@@ -59,6 +59,11 @@ class CampaignReview:
         """Campaign, year, 'results'."""
         name = get_campaign(self.params.campaign).name(self.params.language)
         return self.words["title"].format(year=self.params.year, name=name)
+
+    @property
+    def report_title(self) -> str:
+        """The report's title (its HTML page's title)."""
+        return self.title
 
 
 EMPTY_DRAW = pd.DataFrame(
@@ -112,7 +117,7 @@ def load_review(params: CampaignParams) -> CampaignReview:
         finding of this campaign and year.
     """
     if not params.store:
-        raise PlanningError("the results report needs `store` (the archive) in the params")
+        raise PlanningError(Message("errors.review.no_store"))
     first = params.year - results.POOLED_YEARS + 1
     with open_archive(params.store) as archive:
         official, recorded = official_draw(archive, params)
@@ -124,9 +129,12 @@ def load_review(params: CampaignParams) -> CampaignReview:
     this_year = history["inspection_date"].dt.year == params.year
     if official is None and not this_year.any():
         raise PlanningError(
-            f"{params.campaign} {params.year}: the archive {params.store} holds no official "
-            "draw and no findings; adopt a plan (`inspectlib adopt RUN_DIR`) or record "
-            "findings (`inspectlib record`) first"
+            Message(
+                "errors.review.nothing_archived",
+                campaign=Both.of(get_campaign(params.campaign).name),
+                year=params.year,
+                store=params.store,
+            )
         )
     boundaries = read_boundaries(params.boundaries)
     needed = set(draw["firm_id"]) | set(history["firm_id"])  # not the whole register
@@ -146,11 +154,11 @@ def _check_official(audit_path: Path) -> None:
     differences = archive_differences(audit_path, read_run_audit(audit_path.parent))
     if differences:
         raise PlanningError(
-            "\n".join(
-                [f"the official draw no longer matches its run {audit_path.parent}:"]
-                + [f"  {line}" for line in differences]
-                + [f"check it with: inspectlib verify-draw {audit_path}"]
-            )
+            [
+                Message("errors.review.draw_changed", run=audit_path.parent),
+                *(Message("errors.review.difference", text=line) for line in differences),
+                Message("errors.review.check_with", command=f"inspectlib verify-draw {audit_path}"),
+            ]
         )
 
 

@@ -28,7 +28,7 @@ import pyarrow.compute as pc
 
 from inspectlib import catalogue
 from inspectlib.campaigns import Campaign, get_campaign
-from inspectlib.errors import ParamsError
+from inspectlib.errors import Message, ParamsError
 from inspectlib.industry import code_digits, section_of
 
 FACTORS: tuple[str, ...] = (
@@ -111,10 +111,10 @@ def resolve_weights(
     for name, value in (overrides or {}).items():
         if name not in FACTORS:
             raise ParamsError(
-                f"weights: unknown risk factor {name!r}; valid factors are {', '.join(FACTORS)}"
+                Message("errors.risk.unknown_factor", name=repr(name), factors=list(FACTORS))
             )
         if not np.isfinite(value) or value < 0:
-            raise ParamsError(f"weights: {name} must be a number ≥ 0 (got {value!r})")
+            raise ParamsError(Message("errors.risk.negative_weight", name=name, value=repr(value)))
         weights[name] = float(value)
     return weights
 

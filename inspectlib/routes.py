@@ -40,7 +40,7 @@ import numpy.typing as npt
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 from pyproj import Transformer
 
-from inspectlib.errors import PlanningError
+from inspectlib.errors import Message, PlanningError
 from inspectlib.geo import metre_crs
 
 __all__ = [
@@ -299,9 +299,7 @@ def plan_routes(
     if n == 0:
         return RouteResult(tuple(() for _ in range(k)), (0,) * k, 0, 0, "", "", True, 0.0)
     if sum(capacities) < n:
-        raise PlanningError(
-            f"{n} firms do not fit on {k} days with {sum(capacities)} visits in total"
-        )
+        raise PlanningError(Message("errors.routes.no_fit", n=n, k=k, visits=sum(capacities)))
     dist = distance_matrix_m(pts, office_m)
     costs = [int(c) for c in day_cost_m] if day_cost_m is not None else [0] * k
     matrices = [dist.tolist()]
@@ -358,8 +356,7 @@ def plan_routes(
             best = (key, result)
     if best is None:
         raise PlanningError(
-            f"the routing solver found no plan for {n} firms on {k} days with the starts "
-            f"{', '.join(strategies)} (last status {status})"
+            Message("errors.routes.no_solution", n=n, k=k, starts=list(strategies), status=status)
         )
     elapsed = time.perf_counter() - started
     return replace(best[1], optimum_reached=all_optimal, solve_s=elapsed)

@@ -238,17 +238,20 @@ def execute_notebook(
             time.sleep(wait)
 
 
-def export_report(notebook: Path, html_path: Path) -> Path:
+def export_report(notebook: Path, html_path: Path, title: str | None = None) -> Path:
     """Export an executed notebook to self-contained HTML without code cells.
 
     Images are embedded, input cells, prompts and stderr are left out, and nbconvert's CDN
     references (require.js, MathJax) are removed; the result is checked for any remaining
-    network reference.
+    network reference. ``title`` is the page's title (the report's title in its language;
+    nbconvert would say "Notebook").
     """
     import nbformat
     from nbconvert import HTMLExporter
 
     nb = nbformat.read(notebook, as_version=4)
+    if title:  # nbconvert's lab template escapes it
+        nb.metadata["title"] = title
     # notes for whoever opens the notebook itself (how to run it) stay out of the report
     nb.cells = [c for c in nb.cells if NOTEBOOK_ONLY not in c.get("metadata", {}).get("tags", [])]
     for cell in nb.cells:  # log noise (stderr) stays in report.ipynb, not in the report
@@ -395,7 +398,8 @@ def run_job(
     try:
         if notebook.error is not None:
             raise notebook.error
-        export_report(run_dir / "report.ipynb", run_dir / "report.html")
+        title = getattr(computed, "report_title", None)  # the plan, review or year summary
+        export_report(run_dir / "report.ipynb", run_dir / "report.html", title=title)
         _check_outputs(run_dir)
     except RunError as exc:
         failed = rundirs.mark_failed(run_dir)

@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from inspectlib.errors import InspectlibError
+from inspectlib.errors import Detail, InspectlibError, Message
 
 RUNNING = ".running-"
 """Prefix of a run folder in progress (hidden until promoted)."""
@@ -52,7 +52,7 @@ def new_run_dir(base: str | Path, prefix: str = RUNNING) -> Path:
         base.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InspectlibError(
-            f"output_dir {base}: cannot make a folder there ({exc.strerror or exc})"
+            Message("errors.rundirs.no_folder", base=base, reason=_reason(exc))
         ) from None
     while True:
         path = base / f"{prefix}{_stamp()}"
@@ -63,8 +63,13 @@ def new_run_dir(base: str | Path, prefix: str = RUNNING) -> Path:
             continue
         except OSError as exc:
             raise InspectlibError(
-                f"output_dir {base}: cannot make a run folder there ({exc.strerror or exc})"
+                Message("errors.rundirs.no_run_folder", base=base, reason=_reason(exc))
             ) from None
+
+
+def _reason(exc: OSError) -> Message:
+    """Why the system refused (its own words, shown in English lines only)."""
+    return Message("errors.rundirs.reason", detail=Detail(exc.strerror or exc))
 
 
 def promote(run_dir: Path) -> Path:
@@ -166,10 +171,13 @@ def take_over(
     deadline = time.monotonic() + wait_s
     while (folder / COMPUTING).exists() and not path.exists() and not failed.exists():
         if time.monotonic() > deadline:
-            raise InspectlibError(f"{folder}: the command handed nothing over in {wait_s:.0f} s")
+            raise InspectlibError(
+                Message("errors.rundirs.no_handover", folder=folder, seconds=wait_s)
+            )
         time.sleep(0.05)
     if failed.exists():
-        raise InspectlibError(f"the command stopped: {failed.read_text(encoding='utf-8')}")
+        said = Detail(failed.read_text(encoding="utf-8"))
+        raise InspectlibError(Message("errors.rundirs.stopped", detail=said))
     if not path.is_file():
         return None
     with path.open("rb") as fh:

@@ -32,7 +32,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from inspectlib.errors import PlanningError
+from inspectlib.errors import Message, PlanningError
 
 RISK_FLOOR = 0.05
 """Added to every risk score before risk-weighted sampling, so every eligible firm can be drawn."""
@@ -234,9 +234,13 @@ def draw_firms(
         need = np.maximum(np.minimum(town_minimum, size) - taken, 0)
         if need.sum() > rest:
             raise PlanningError(
-                f"town_minimum {town_minimum} needs {int(need.sum() + taken.sum())} firms over "
-                f"{len(uniques)} towns but target_firms is {target}: lower town_minimum or "
-                "raise target_firms"
+                Message(
+                    "errors.sampling.town_minimum",
+                    town_minimum=town_minimum,
+                    need=int(need.sum() + taken.sum()),
+                    towns=len(uniques),
+                    target=target,
+                )
             )
         second = _top_per_group(key, free, codes, need)
         free[second] = False

@@ -37,7 +37,7 @@ import pandas as pd
 
 from inspectlib import catalogue
 from inspectlib.campaigns import get_campaign
-from inspectlib.errors import PlanningError
+from inspectlib.errors import Message, PlanningError
 from inspectlib.notices import Notice
 from inspectlib.routes import (
     DEFAULT_STRATEGIES,
@@ -225,12 +225,22 @@ def _capacity_error(
     need_teams = math.ceil(n / max(n_workdays * cap, 1))
     need_days = math.ceil(n / max(n_teams * cap, 1))
     return PlanningError(
-        f"{campaign_id}: only {fits} of the {n} drawn firms fit in the window "
-        f"{window.start}…{window.end} ({n_workdays} workdays): {n_teams} teams have "
-        f"{team_days} team-days (members' availability counted) × {cap} firms_per_team_day "
-        f"= {team_days * cap} visits. Change one of: more teams (at least {need_teams} with "
-        f"every member available throughout), firms_per_team_day ≥ {need_cap}, a longer "
-        f"window (at least {need_days} workdays with these teams), or target_firms ≤ {fits}."
+        Message(
+            "errors.schedule.does_not_fit",
+            campaign=campaign_id,
+            fits=fits,
+            n=n,
+            start=window.start,
+            end=window.end,
+            workdays=n_workdays,
+            teams=n_teams,
+            team_days=team_days,
+            cap=cap,
+            visits=team_days * cap,
+            need_teams=need_teams,
+            need_cap=need_cap,
+            need_days=need_days,
+        )
     )
 
 
@@ -250,14 +260,15 @@ def _usable_firms(
     """Firms with a known team and a location, in draw order; the others with the reason."""
     if selected["firm_id"].duplicated().any():
         dup = selected.loc[selected["firm_id"].duplicated(), "firm_id"].iloc[0]
-        raise PlanningError(f"firm {dup!r} appears twice in the draw")
+        raise PlanningError(Message("errors.schedule.firm_twice", firm=repr(dup)))
     firms = selected.reset_index(drop=True).copy()
     if "draw_order" not in firms:
         firms["draw_order"] = np.arange(1, len(firms) + 1)
     firms["firm_id"] = firms["firm_id"].astype(str)
     ids, teams = assignments["firm_id"].astype(str), assignments["team"].astype(str)
     if ids.duplicated().any():
-        raise PlanningError(f"firm {ids[ids.duplicated()].iloc[0]!r} has two team assignments")
+        twice = ids[ids.duplicated()].iloc[0]
+        raise PlanningError(Message("errors.schedule.two_teams", firm=repr(twice)))
     firms["team"] = firms["firm_id"].map(dict(zip(ids, teams, strict=True)))
     firms["hot_firm"] = hot_firm_mask(firms)
     no_team = firms["team"].isna()
@@ -357,7 +368,7 @@ def plan_schedule(
     """
     cap = int(firms_per_team_day)
     if cap < 1:
-        raise PlanningError(f"firms_per_team_day must be at least 1 (got {firms_per_team_day})")
+        raise PlanningError(Message("errors.schedule.firms_per_team_day", value=firms_per_team_day))
     members = _members(teams)
     firms, unscheduled = _usable_firms(selected, assignments, list(members))
     days_of, warnings = team_workdays(teams, roster, window.workdays)

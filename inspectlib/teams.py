@@ -46,8 +46,8 @@ import numpy as np
 import pandas as pd
 
 from inspectlib import catalogue
-from inspectlib.campaigns import Campaign, canonical_agency
-from inspectlib.errors import PlanningError
+from inspectlib.campaigns import Campaign, agency_name, canonical_agency
+from inspectlib.errors import Both, Message, PlanningError
 from inspectlib.notices import Notice
 from inspectlib.register import normalize_firm_ids
 
@@ -154,7 +154,7 @@ def team_count(
     team_size: int,
     requested: int | None,
     n_firms: int,
-    unavailable: str = "",
+    unavailable: str | Message = "",
     min_officers: int = 0,
 ) -> int:
     """Number of teams to draw (see module docstring).
@@ -170,55 +170,61 @@ def team_count(
     """
     if len(rules) > team_size:
         raise PlanningError(
-            f"team_size {team_size} cannot hold one inspector of each of the "
-            f"{len(rules)} agencies every team needs ({', '.join(rules)})"
+            Message(
+                "errors.teams.agencies_exceed",
+                team_size=team_size,
+                n=len(rules),
+                agencies=[_agency(a) for a in rules],
+            )
         )
-    limits = []
+    limits: list[tuple[int, Message]] = []
     if min_officers > 0:
         officer = pool["officer"].to_numpy(dtype=bool)
         without = [a for a in rules if not (officer & (pool["agency"] == a).to_numpy()).any()]
         if min_officers + len(without) > team_size:
-            extra = f" and a {', a '.join(without)} member (none holds one)" if without else ""
+            extra = (
+                Message("errors.teams.without_credential", agencies=[_agency(a) for a in without])
+                if without
+                else ""
+            )
             raise PlanningError(
-                f"team_size {team_size} cannot hold {min_officers} members with a "
-                f"law-enforcement credential (min_officers){extra}: raise team_size to "
-                f"{min_officers + len(without)} or lower min_officers"
+                Message(
+                    "errors.teams.credentials_exceed",
+                    team_size=team_size,
+                    min_officers=min_officers,
+                    without=extra,
+                    needed=min_officers + len(without),
+                )
             )
         have = int(officer.sum())
         limits.append(
             (
                 have // min_officers,
-                f"every team needs {min_officers} members with a law-enforcement credential "
-                f"(min_officers) and only {have} available inspectors hold one",
+                Message("errors.teams.short_credentials", min_officers=min_officers, have=have),
             )
         )
     limits += [
         (
             len(pool) // team_size,
-            f"the pool has {len(pool)} available inspectors for teams of {team_size}",
+            Message("errors.teams.short_pool", n=len(pool), team_size=team_size),
         )
     ]
     for agency in rules:
         have = int((pool["agency"] == agency).sum())
         limits.append(
-            (
-                have,
-                f"the rule 'every team includes a {agency} inspector' needs one "
-                f"{agency} inspector per team and only {have} are available",
-            )
+            (have, Message("errors.teams.short_agency", agency=_agency(agency), have=have))
         )
     feasible = min(n for n, _ in limits)
     want = requested if requested is not None else min(feasible, MAX_AUTO_TEAMS, n_firms)
     if want < 1 or want > feasible:
         short = next(text for n, text in limits if n < max(want, 1))
         asked = (
-            f"params.teams asks for {want} teams"
+            Message("errors.teams.asked", want=want)
             if requested is not None
-            else "no team can be formed"
+            else Message("errors.teams.none_formed")
         )
         raise PlanningError(
-            f"{asked}, but {short}{unavailable}: add inspectors to the roster, "
-            "widen params.agencies or lower teams/team_size"
+            Message("errors.teams.cannot_form", asked=asked, short=short, elsewhere=unavailable)
         )
     return want
 
@@ -502,7 +508,7 @@ def draw_inspectors(
         warnings.append(Notice("teams.no_credentials", {"n": officers}))
         officers = 0
     away = len(roster) - len(pool)
-    note = f" ({away} roster entries are of other agencies or unavailable)" if away else ""
+    note = Message("errors.teams.elsewhere", away=away) if away else ""
     count = team_count(
         pool,
         rules,
@@ -546,18 +552,32 @@ def draw_inspectors(
         redraws += _stuck_log(attempt, stuck)
     if not len(stuck):
         raise PlanningError(
-            f"no draw of {count} teams in {MAX_ATTEMPTS} attempts gave every team "
-            f"{officers} members with a law-enforcement credential (min_officers): add "
-            "credential holders to the roster, or lower teams or min_officers"
+            Message(
+                "errors.teams.credentials_never",
+                count=count,
+                attempts=MAX_ATTEMPTS,
+                officers=officers,
+            )
         )
-    listed = ", ".join(f"{r.firm_id} ({r.town})" for r in stuck.head(20).itertuples())
-    more_n = f" and {len(stuck) - 20} more" if len(stuck) > 20 else ""
+    listed = [
+        Message("errors.teams.stuck_firm", firm=r.firm_id, town=r.town)
+        for r in stuck.head(20).itertuples()
+    ]
+    more_n = Message("errors.teams.more_firms", n=len(stuck) - 20) if len(stuck) > 20 else ""
     raise PlanningError(
-        f"{len(stuck)} firms cannot be given to any team without breaking the "
-        "conflict-of-interest rules (no inspector inspects firms in their own home town, nor "
-        f"the firms listed as their conflicts) or rotation, in {MAX_ATTEMPTS} team draws: {listed}{more_n}. Add inspectors from other "
-        "towns to the roster, or change team_size or teams."
+        Message(
+            "errors.teams.conflicts_stuck",
+            n=len(stuck),
+            attempts=MAX_ATTEMPTS,
+            firms=listed,
+            more=more_n,
+        )
     )
+
+
+def _agency(agency: str) -> Both:
+    """An agency's name in both languages (for an error's words)."""
+    return Both.of(lambda language: agency_name(agency, language))
 
 
 def _has_credentials(roster: pd.DataFrame) -> bool:

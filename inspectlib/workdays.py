@@ -261,7 +261,7 @@ def spring_festival(year: int) -> dt.date:
     """
     days = [d for d in _holidays_calendar(year).get_named("Spring Festival") if d.year == year]
     if not days:  # pragma: no cover - holidays always has the festival for 1950-2100
-        raise PlanningError(f"the holidays package has no Spring Festival for {year}")
+        raise PlanningError(Message("errors.workdays.no_spring_festival", year=year))
     return min(days)
 
 

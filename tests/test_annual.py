@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pandas as pd
+import pytest
 
 from inspectlib.annual import AnnualSummary, annual_table, paragraph, planned_windows, show
 
@@ -78,3 +79,16 @@ def test_english_summary_holds_english_words_only():
     )
     html = str(show(AnnualSummary(table, text, "<p>map</p>", year=2027, language="en")))
     assert "firms inspected" in html and "检查" not in html and "合计" not in html
+
+
+def test_annual_params_without_register_are_refused():
+    """``register`` shadows an attribute of pydantic's base class: it must still be required
+    (it once validated to that attribute, a method)."""
+    from inspectlib.annual import validate_annual
+    from inspectlib.errors import ParamsError
+
+    raw = {"year": 2027, "boundaries": "towns.geojson"}
+    with pytest.raises(ParamsError) as info:
+        validate_annual(raw, source="annual.yaml", base=None)
+    assert info.value.lines == ["annual.yaml: register: required key is missing"]
+    assert info.value.lines_in("zh") == ["annual.yaml：register：缺少必填参数"]

@@ -165,8 +165,8 @@ def test_frequency_cap_with_the_new_complaints_exception(synth_register, synth_r
 def test_too_few_eligible_firms_is_a_planning_error(synth_inputs):
     with pytest.raises(
         PlanningError,
-        match=r"only \d+ firms are eligible for the heat "
-        r"campaign.*target_firms is 2000.*lower "
+        match=r"only \d+ firms are eligible for the Summer heat protection "
+        r"inspection.*target_firms is 2000.*lower "
         r"target_firms",
     ):
         run(synth_inputs, campaign="heat", target_firms=2000)

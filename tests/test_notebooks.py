@@ -162,6 +162,7 @@ def test_report_without_an_archived_plan_stops_before_the_kernel(small_world, ca
 
     err = capsys.readouterr().err
     assert code == 1
-    assert "heat 2031: the archive" in err and "holds no official draw and no findings" in err
+    assert "Summer heat protection inspection 2031: the archive" in err
+    assert "holds no official draw and no findings" in err
     assert "Traceback" not in err
     assert (set(results.glob("*")) if results.exists() else set()) == before

@@ -272,8 +272,8 @@ def test_impossible_target_gives_a_message_not_an_exception(session):
     summary = session.summarize(choices)
     assert (
         summary.draw is None
-        and "only" in summary.error
-        and "target_firms is 5000" in (summary.error)
+        and "只有" in summary.error  # in the planner's language (zh)
+        and "target_firms 为 5000" in (summary.error)
     )
     assert 'data-error="1"' in summary_html(summary, "en")
 
@@ -532,7 +532,7 @@ def test_impossible_target_keeps_the_map_and_says_why(planner, clock):
     assert 'data-error="1"' in planner.summary_w.value and planner.map_renders == maps
     assert "<iframe" in planner.map_w.value
     assert planner.export() is None
-    assert f"target_firms is {too_many}" in planner.export_out.value
+    assert f"target_firms 为 {too_many}" in planner.export_out.value
     planner.towns_w.value = ()
     planner.target_w.value = 125
     clock.advance(1)

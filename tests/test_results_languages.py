@@ -97,6 +97,33 @@ def test_english_reports_say_what_they_are(outputs):
     assert "人社局" not in annual  # partner agencies are named in English, not as data
 
 
+TITLES = {
+    "zh": (
+        "2027 年企业工资专项检查计划",
+        "2027 企业工资专项检查 · 检查结果",
+        "2027 年度专项检查工作总结",
+    ),
+    "en": (
+        "2027 Illegal employment inspection plan",
+        "2027 Illegal employment inspection · results",
+        "2027 special inspection campaigns: the year in summary",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_report_page_carries_its_title_in_its_language(outputs, language):
+    """Not nbconvert's "Notebook": the title a browser tab, a bookmark and a printed page's
+    header show."""
+    import re
+
+    out = outputs[language]
+    folders = (out.plan_dir, out.report_dir, out.annual_dir)
+    for folder, title in zip(folders, TITLES[language], strict=True):
+        page = (folder / "report.html").read_text(encoding="utf-8")
+        assert re.findall(r"<title>(.*?)</title>", page) == [title], folder
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_results_spreadsheet_and_public_list_follow_the_language(outputs, language):
     out = outputs[language]

@@ -52,18 +52,18 @@ def test_roster_too_short_for_the_agency_rule(synth_inputs):
     with pytest.raises(
         PlanningError,
         match="params.teams asks for 5 teams, but the rule "
-        "'every team includes a 公安局 inspector' needs one "
-        "公安局 inspector per team and only 4 are "
+        "'every team includes a public security inspector' needs one "
+        "public security inspector per team and only 4 are "
         "available",
     ):
         run(synth_inputs, campaign="illegal_employment", teams=5)
     no_police = synth_inputs.roster[synth_inputs.roster["agency"] != "公安局"]
     inputs = FakeInputs(synth_inputs.register, no_police, empty_findings())
-    with pytest.raises(PlanningError, match="no team can be formed.*公安局"):
+    with pytest.raises(PlanningError, match="no team can be formed.*public security"):
         run(inputs, campaign="illegal_employment")
     one_union = synth_inputs.roster.drop(index=[13, 14, 15])
     inputs = FakeInputs(synth_inputs.register, one_union, empty_findings())
-    with pytest.raises(PlanningError, match="总工会 inspector per team and only 1"):
+    with pytest.raises(PlanningError, match="trade union federation inspector per team and only 1"):
         run(inputs, campaign="service_sector", teams=2)
 
 

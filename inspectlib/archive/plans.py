@@ -52,7 +52,7 @@ def _day(text: str | None) -> dt.date | None:
 def _require(frame: pd.DataFrame, columns: tuple[str, ...], what: str) -> None:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise ArchiveError(f"record_plan: the {what} lacks column(s) {', '.join(missing)}")
+        raise ArchiveError(Message("errors.archive.lacks_columns", what=what, columns=missing))
 
 
 def _members(values: pd.Series) -> pd.Series:

@@ -15,7 +15,7 @@ from inspectlib.demo.history import build_findings
 from inspectlib.demo.people import add_conflicts, build_roster
 from inspectlib.demo.weather import build_weather
 from inspectlib.demo.world import CAMPAIGNS, build_firms, build_towns, build_warning_points
-from inspectlib.errors import ParamsError
+from inspectlib.errors import Message, ParamsError
 
 log = logging.getLogger(__name__)
 
@@ -215,10 +215,10 @@ def build_demo_region(
     """
     if not MIN_FIRMS <= n_firms <= MAX_FIRMS:
         raise ParamsError(
-            f"n_firms must be between {MIN_FIRMS:,} and {MAX_FIRMS:,}, not {n_firms!r}"
+            Message("errors.demo.n_firms", low=MIN_FIRMS, high=MAX_FIRMS, value=repr(n_firms))
         )
     if not 2000 <= plan_year <= 2100:
-        raise ParamsError(f"plan_year must be between 2000 and 2100, not {plan_year!r}")
+        raise ParamsError(Message("errors.demo.plan_year", value=repr(plan_year)))
     started = time.perf_counter()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

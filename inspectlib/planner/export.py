@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from inspectlib.errors import InspectlibError, ParamsError
+from inspectlib.errors import InspectlibError, Message, ParamsError
 from inspectlib.params import PATH_FIELDS, read_params_file, validate_params
 
 if TYPE_CHECKING:
@@ -50,13 +50,13 @@ def locate_params_file(
     path = Path(params_file)
     if path.is_absolute():
         if not path.is_file():
-            raise ParamsError(f"{path}: params file not found")
+            raise ParamsError(Message("errors.planner.params_not_found", path=path))
         return path, None
     here = Path(start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         if (folder / path).is_file():
             return (folder / path).resolve(), folder
-    raise ParamsError(f"{path}: params file not found in {here} or any folder above it")
+    raise ParamsError(Message("errors.planner.params_not_found_above", path=path, here=here))
 
 
 @dataclass(frozen=True)
@@ -123,7 +123,7 @@ def export_params(
         except FileExistsError:
             continue
     else:  # pragma: no cover - a thousand exports in one second
-        raise InspectlibError(f"{folder}: cannot find a free file name for {stem}")
+        raise InspectlibError(Message("errors.planner.no_free_name", folder=folder, stem=stem))
     try:
         loaded = validate_params(read_params_file(path), source=str(path), base=folder)
     except ParamsError:
@@ -131,9 +131,7 @@ def export_params(
         raise
     if loaded != expected:
         path.unlink()
-        raise InspectlibError(
-            f"{path.name}: the written params would not reproduce the planner's choices"
-        )
+        raise InspectlibError(Message("errors.planner.not_reproduced", file=path.name))
     if session.root is not None and path.is_relative_to(session.root):
         cwd, shown = session.root, path.relative_to(session.root).as_posix()
     else:

@@ -37,7 +37,7 @@ from inspectlib.draw import (
     prepare_inputs,
     prepare_pool,
 )
-from inspectlib.errors import ParamsError, PlanningError
+from inspectlib.errors import Message, ParamsError, PlanningError
 from inspectlib.inputs import CampaignInputs, load_campaign_inputs
 from inspectlib.params import CampaignParams, read_params_file, validate_params
 from inspectlib.planner.export import ExportedParams, export_params, locate_params_file
@@ -401,7 +401,8 @@ class PlannerSession:
         try:
             result = self.draw(choices)
         except (PlanningError, ParamsError) as exc:
-            return PlannerSummary(choices, None, str(exc), seconds=time.perf_counter() - started)
+            said = exc.render(self.params.language)  # shown by the planner in its language
+            return PlannerSummary(choices, None, said, seconds=time.perf_counter() - started)
         lang = self.params.language
         return PlannerSummary(
             choices,
@@ -441,7 +442,9 @@ class PlannerSession:
         from inspectlib.plan import resolve_office
 
         if summary.draw is None:
-            raise PlanningError(summary.error or "no draw")
+            raise PlanningError(
+                Message("errors.planner.no_map", reason=summary.error or summary.choices.campaign)
+            )
         result = summary.draw
         params = self.params_for(summary.choices)
         lang = params.language

@@ -19,7 +19,7 @@ from typing import Any
 import ipywidgets as w
 
 from inspectlib.campaigns import CAMPAIGNS
-from inspectlib.errors import InspectlibError, ParamsError
+from inspectlib.errors import InspectlibError, Message, ParamsError
 from inspectlib.planner.debounce import Debouncer, Scheduler
 from inspectlib.planner.export import ExportedParams
 from inspectlib.planner.state import SELECTIONS, WEIGHT_DECIMALS, PlannerChoices, PlannerSession
@@ -278,14 +278,13 @@ class Planner:
         ParamsError
             When the seed is not a whole number ≥ 0.
         """
-        words = planner_words(self.language)
         text = self.seed_w.value.strip()
         try:
             seed = int(text)
         except ValueError:
-            raise ParamsError(words["seed_not_whole"].format(text=repr(text))) from None
+            raise ParamsError(Message("planner.seed_not_whole", text=repr(text))) from None
         if seed < 0:
-            raise ParamsError(words["seed_negative"].format(seed=seed))
+            raise ParamsError(Message("planner.seed_negative", seed=seed))
         return PlannerChoices(
             campaign=self.campaign_w.value,
             towns=tuple(self.towns_w.value),
@@ -344,7 +343,9 @@ class Planner:
         try:
             choices = self.read_choices()
         except ParamsError as exc:
-            self.status_w.value = f'<span style="color:#a40000">{esc(exc)}</span>'
+            self.status_w.value = (
+                f'<span style="color:#a40000">{esc(exc.render(self.language))}</span>'
+            )
             return None
         summary = self.session.summarize(choices)
         self.summary = summary
