@@ -50,7 +50,7 @@ def report_html(region) -> str:
     return (latest(region.root / "out" / "wage" / "results") / "report.html").read_text("utf-8")
 
 
-def test_a_report_without_an_adopted_draw_summarises_the_findings(region, capsys):
+def a_report_without_an_adopted_draw_summarises_the_findings(region, capsys):
     official = latest(region.root / "out" / "wage")
     record_violations(region, official)
     html = report_html(region)
@@ -59,7 +59,7 @@ def test_a_report_without_an_adopted_draw_summarises_the_findings(region, capsys
     assert "违法率只依据标明为随机抽取的检查估计" in html
 
 
-def test_adopt_makes_the_run_official_and_the_report_says_so(region, capsys):
+def adopt_makes_the_run_official_and_the_report_says_so(region, capsys):
     official = latest(region.root / "out" / "wage")
     assert main(["adopt", str(region.root / "out" / "wage" / "latest")]) == 0
     out = capsys.readouterr().out
@@ -75,7 +75,7 @@ def test_adopt_makes_the_run_official_and_the_report_says_so(region, capsys):
     assert "计划检查 30 家" in html
 
 
-def test_a_what_if_plan_is_a_draft_and_changes_no_report(region, capsys):
+def a_what_if_plan_is_a_draft_and_changes_no_report(region, capsys):
     """Defect 1: `plan --set target_firms=50` after the results are known used to become the
     draw of record."""
     official = latest(region.root / "out" / "wage")
@@ -97,7 +97,7 @@ def test_a_what_if_plan_is_a_draft_and_changes_no_report(region, capsys):
         assert len(archive.adoptions("wage", 2027)) == 2
 
 
-def test_adopt_refuses_a_run_whose_audit_was_replaced(region, tmp_path, capsys):
+def adopt_refuses_a_run_whose_audit_was_replaced(region, tmp_path, capsys):
     run = latest(region.root / "out" / "wage")
     audit = json.loads((run / "audit.json").read_text(encoding="utf-8"))
     audit["seed"] = audit["seed"] + 1
@@ -116,7 +116,7 @@ def verify(audit: Path, capsys) -> tuple[int, str]:
     return code, capsys.readouterr().out
 
 
-def test_tampering_is_caught_by_verify_draw_and_the_report(region, tmp_path, capsys):
+def tampering_is_caught_by_verify_draw_and_the_report(region, capsys):
     """Defect 3: each tampering gives MISMATCH naming what changed."""
     import shutil
 
@@ -167,7 +167,7 @@ def test_tampering_is_caught_by_verify_draw_and_the_report(region, tmp_path, cap
     code, out = verify(official / "audit.json", capsys)
     assert code == 1 and "archived draw position 2" in out
     assert main(["report", str(region.params["wage"])]) == 1
-    assert "the official draw no longer matches its run" in capsys.readouterr().err
+    assert "正式抽取结果与其运行文件夹" in capsys.readouterr().err  # params: language zh
 
     # the archived plan deleted
     with engine.begin() as conn:
@@ -177,3 +177,13 @@ def test_tampering_is_caught_by_verify_draw_and_the_report(region, tmp_path, cap
     engine.dispose()
     code, out = verify(official / "audit.json", capsys)
     assert code == 1 and "holds no plan for this run folder" in out
+
+
+def test_the_official_draw_story(region, tmp_path, capsys):
+    """One bureau's year, in order on one archive (each step builds on the one before, so
+    they are one test: parallel workers never split the story)."""
+    a_report_without_an_adopted_draw_summarises_the_findings(region, capsys)
+    adopt_makes_the_run_official_and_the_report_says_so(region, capsys)
+    a_what_if_plan_is_a_draft_and_changes_no_report(region, capsys)
+    adopt_refuses_a_run_whose_audit_was_replaced(region, tmp_path, capsys)
+    tampering_is_caught_by_verify_draw_and_the_report(region, capsys)
