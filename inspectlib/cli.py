@@ -21,7 +21,7 @@ from pathlib import Path
 
 from inspectlib import __version__, catalogue
 from inspectlib.catalogue import LANGUAGES
-from inspectlib.errors import Detail, InputError, InspectlibError, Problems
+from inspectlib.errors import Detail, InputError, InspectlibError, Problem, Problems
 from inspectlib.schema import KINDS
 from inspectlib.speech import choose_language, say
 
@@ -459,19 +459,64 @@ def command_language(args: argparse.Namespace) -> str:
     return choose_language(getattr(args, "lang", None), params, overrides)
 
 
+class SpokenLog(logging.Formatter):
+    """Log lines in the command's language: notices, messages and input problems logged as
+    arguments are worded in it (``提示：…`` or ``warning: …``).
+
+    Examples
+    --------
+    >>> from inspectlib.notices import Notice
+    >>> note = Notice("schedule.unmatched", {"team": "T01", "n": 2})
+    >>> record = logging.LogRecord("x", logging.WARNING, "", 0, "%s", (note,), None)
+    >>> SpokenLog("zh").format(record)
+    '提示：T01 组：2 次检查未能安排在相应的高温/非高温日（该类日期不足）'
+    """
+
+    def __init__(self, language: str) -> None:
+        super().__init__()
+        self.language = language
+
+    def format(self, record: logging.LogRecord) -> str:
+        args = record.args if isinstance(record.args, tuple) else ()
+        problems = [a for a in args if isinstance(a, Problem)]
+        if problems:  # an input problem names its own severity, file, row and column
+            return problems[0].line(self.language)
+        said = tuple(_worded(a, self.language) for a in args)
+        message = str(record.msg) % said if said else record.getMessage()
+        levels = catalogue.words("cli", self.language)["log"]["levels"]
+        level = levels.get(record.levelname.lower(), record.levelname)
+        line = catalogue.text("cli.log.line", self.language, level=level, message=message)
+        if record.exc_info:
+            line += "\n" + self.formatException(record.exc_info)
+        return line
+
+
+def _worded(value: object, language: str) -> object:
+    """A notice (``text``) or message (``render``) in ``language``; anything else as it is."""
+    for method in ("render", "text"):
+        word = getattr(value, method, None)
+        if callable(word):
+            return word(language)
+    return value
+
+
+def speak_logs(language: str, verbose: bool = False) -> None:
+    """Send log lines to stderr in ``language`` (warnings and errors; info with ``-v``)."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(SpokenLog(language))
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, handlers=[handler])
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     argv = sys.argv[1:] if argv is None else argv
     lang = _help_language(argv)
     with argparse_speaks(lang):
         args = build_parser(lang).parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
     func: Callable[[argparse.Namespace], int] = args.func
     try:
         lang = args.language = command_language(args)
+        speak_logs(lang, verbose=args.verbose)
         return func(args)
     except InputError as exc:
         for line in exc.lines_in(lang)[:200]:

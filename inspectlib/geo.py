@@ -395,7 +395,7 @@ def _in_wgs84(boundaries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     if boundaries.crs is None:
         return boundaries.set_crs(WGS84)
     if not boundaries.crs.equals(CRS.from_user_input(WGS84)):
-        logger.warning("boundaries are in %s; reprojecting to EPSG:4326", boundaries.crs)
+        logger.warning("%s", Message("problems.log.reprojected", crs=str(boundaries.crs)))
         return boundaries.to_crs(WGS84)
     return boundaries
 

@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from inspectlib import rundirs
-from inspectlib.errors import InputError, InspectlibError, Message, Problem, RunError
+from inspectlib.errors import Detail, InputError, InspectlibError, Message, Problem, RunError
 from inspectlib.htmlcheck import external_references, strip_external_assets
 
 log = logging.getLogger(__name__)
@@ -234,7 +234,7 @@ def execute_notebook(
                     kept=str(output) if output.exists() else None,
                 ) from None
             wait = attempt * 2 + random.random() * 2
-            log.warning("kernel failed to start (%s); retrying in %.1f s", exc, wait)
+            log.warning("%s", Message("cli.log.kernel_retry", reason=Detail(exc), wait=wait))
             time.sleep(wait)
 
 

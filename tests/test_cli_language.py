@@ -276,3 +276,44 @@ def test_usage_errors_and_help_in_chinese(capsys, monkeypatch):
     with pytest.raises(SystemExit):
         main(["validate", "x.csv"])
     assert "the following arguments are required: --kind" in capsys.readouterr().err
+
+
+def test_a_zh_plan_logs_its_warnings_in_chinese(tmp_path):
+    """What a planner sees in the terminal while a zh plan runs: the calendar, schedule and
+    team warnings are worded in Chinese (a real process: no test logging in between)."""
+    import os
+    import subprocess
+    import sys
+
+    region = build_second_region(tmp_path, n_firms=120)
+    env = {**os.environ, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
+    done = subprocess.run(
+        [sys.executable, "-c", "import sys; from inspectlib.cli import main; sys.exit(main())"]
+        + ["plan", str(region.params["wage"]), "--lang", "zh", "--set", "target_firms=30"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    logged = [line for line in done.stderr.splitlines() if line.startswith(("提示：", "warning"))]
+    assert logged and all(line.startswith("提示：") for line in logged), done.stderr
+    for line in logged:
+        assert english_sentences(line.replace(str(region.root), "")) == [], line
+
+
+def test_log_lines_in_english_name_their_level():
+    import logging
+
+    from inspectlib.cli import SpokenLog
+
+    said = Message("maps.log.no_coordinates", n=3)
+    record = logging.LogRecord("x", logging.WARNING, "", 0, "%s", (said,), None)
+    assert (
+        SpokenLog("en").format(record)
+        == "warning: 3 selected firms have no coordinates and are not drawn"
+    )
+    assert SpokenLog("zh").format(record) == "提示：有 3 家抽中企业没有坐标，未在地图上标出"
+    problem = Problem("warning", "r.csv", Message("inputs.warnings.lonlat_swapped"), 7, "lon")
+    record = logging.LogRecord("x", logging.WARNING, "", 0, "%s", (problem,), None)
+    assert SpokenLog("zh").format(record) == problem.line("zh")

@@ -10,6 +10,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from inspectlib.errors import Message
 from inspectlib.maps import layers as L
 from inspectlib.maps.controls import FirmSearch, Legend
 from inspectlib.maps.document import (
@@ -323,11 +324,11 @@ def campaign_map(
     coverage = town_coverage(plan, eligible, towns["town"].tolist())
     outside = sorted(set(coverage["town"]) - set(towns["town"]))
     if outside:
-        logger.warning("towns without a boundary polygon (not drawn as areas): %s", outside)
+        logger.warning("%s", Message("maps.log.towns_without_boundary", towns=outside))
 
     px, py, pok = L.lonlat(plan, shift)
     if not pok.all():
-        logger.warning("%d selected firms have no coordinates and are not drawn", int((~pok).sum()))
+        logger.warning("%s", Message("maps.log.no_coordinates", n=int((~pok).sum())))
     shown = plan.loc[pok]
     ex = ey = np.array([])
     if not public:
