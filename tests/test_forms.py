@@ -254,6 +254,9 @@ def test_routes_one_section_per_team_day_with_visits_in_order(heat_plan, heat_fo
     text = all_text(path)
     assert "08:30" in text and "25 公里" in text and "60 分钟" in text
     assert "当日高温规则" in text or heat_plan.inputs.weather is None
+    day_km = [p for p in document.paragraphs if p.text.startswith("当日路线约")]
+    assert len(day_km) == len(team_days)  # set apart from the table above it
+    assert all(p.paragraph_format.space_before == docx.shared.Pt(6) for p in day_km)
 
 
 def test_routes_show_credential_numbers_when_the_roster_has_them(wage_plan, tmp_path):

@@ -88,8 +88,10 @@ def text(
     size: float | None = None,
     center: bool = False,
     page_break_before: bool = False,
+    space_before: float = 0.0,
 ) -> Paragraph:
-    """A paragraph of plain text (``value`` passed through :func:`plain`)."""
+    """A paragraph of plain text (``value`` passed through :func:`plain`), ``space_before``
+    points below what comes before it (a table, say)."""
     paragraph = document.add_paragraph()
     run = paragraph.add_run(plain(value))
     run.bold = bold
@@ -99,6 +101,8 @@ def text(
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     if page_break_before:
         paragraph.paragraph_format.page_break_before = True
+    if space_before:
+        paragraph.paragraph_format.space_before = Pt(space_before)
     return paragraph
 
 

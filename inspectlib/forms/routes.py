@@ -111,7 +111,7 @@ def routes_document(plan: CampaignPlan) -> Document:
         _docx.table(document, w["visit_columns"].split("|"), rows, (12, 50, 24, 48, 20, 20))
         km = days.get((date, team))
         if km is not None and not pd.isna(km):
-            _docx.text(document, w["route_km"].format(km=float(km)))
+            _docx.text(document, w["route_km"].format(km=float(km)), space_before=6)
         rule_column = "heat_rule" if language == "zh" else "heat_rule_en"
         rule = _docx.plain(day[rule_column].iloc[0]) if rule_column in day else ""
         if plan.params.campaign == "heat" and rule:
