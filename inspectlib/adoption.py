@@ -9,15 +9,14 @@ draw, and ``verify-draw`` checks the audit file against that digest.
 from __future__ import annotations
 
 import getpass
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from inspectlib.archive import Adoption, audit_sha256, open_archive
-from inspectlib.audit import sha256_file
-from inspectlib.errors import Detail, InspectlibError, Message
+from inspectlib.audit import read_audit, sha256_file
+from inspectlib.errors import InspectlibError, Message
 from inspectlib.params import validate_params
 from inspectlib.rundirs import is_published_run
 
@@ -33,24 +32,9 @@ class AdoptedRun:
 
 
 def read_run_audit(run_dir: Path) -> dict:
-    """The ``audit.json`` of a run folder, with a clear error when it is missing or broken."""
-    path = run_dir / "audit.json"
-    try:
-        audit = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        said = (
-            Message("problems.audit.run_missing")
-            if isinstance(exc, FileNotFoundError)
-            else Message("problems.audit.unreadable", reason=Detail(exc.strerror))
-        )
-        raise InspectlibError(Message("cli.adopt.at", where=path, text=said)) from None
-    except ValueError as exc:
-        said = Message("problems.audit.not_json", reason=Detail(exc))
-        raise InspectlibError(Message("cli.adopt.at", where=path, text=said)) from None
-    if not isinstance(audit, dict) or "params" not in audit or "selected" not in audit:
-        said = Message("problems.audit.not_audit")
-        raise InspectlibError(Message("cli.adopt.at", where=path, text=said))
-    return audit
+    """The ``audit.json`` of a run folder (:func:`~inspectlib.audit.read_audit`), with a clear
+    error when it is missing, broken or of another format."""
+    return read_audit(run_dir / "audit.json", missing="problems.audit.run_missing")
 
 
 def _draw_of(audit: dict) -> list[tuple]:

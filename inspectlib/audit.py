@@ -319,8 +319,9 @@ def _redo_draw(
     return build_audit(params, inputs, plan_draw(params, inputs))
 
 
-def read_audit(path: str | Path) -> dict[str, Any]:
-    """Read an ``audit.json`` written by :func:`write_audit`.
+def read_audit(path: str | Path, missing: str = "problems.audit.missing") -> dict[str, Any]:
+    """Read an ``audit.json`` written by :func:`write_audit`; ``missing`` is the catalogue
+    key that says the file is not there (a run folder says it in its own words).
 
     Raises
     ------
@@ -336,7 +337,7 @@ def read_audit(path: str | Path) -> dict[str, Any]:
         recorded = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         said = (
-            Message("problems.audit.missing")
+            Message(missing)
             if isinstance(exc, FileNotFoundError)
             else Message("problems.audit.unreadable", reason=Detail(exc.strerror))
         )
@@ -351,7 +352,8 @@ def read_audit(path: str | Path) -> dict[str, Any]:
         and all(isinstance(e, dict) and {"path", "sha256"} <= e.keys() for e in entries)
         for entries in files.values()
     )
-    if not valid or not isinstance(recorded.get("params"), dict):
+    draw = recorded.get("selected") if isinstance(recorded, dict) else None
+    if not valid or not isinstance(recorded.get("params"), dict) or not isinstance(draw, list):
         raise InputError.single(path, Message("problems.audit.not_audit"))
     found = recorded.get("format")
     if found != AUDIT_FORMAT:  # format 1 worded warnings and reasons in the plan's language

@@ -14,12 +14,18 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from inspectlib.errors import InputError, Message, Problems, quoted_list, shorten
+from inspectlib.errors import InputError, Message, Problems, quoted_list
 from inspectlib.geo import read_boundaries
 from inspectlib.params import CampaignParams
 from inspectlib.register import load_register, normalize_firm_ids, report_credit_codes
 from inspectlib.schema import FINDINGS, FINDINGS_KEY, ROSTER, WARNING_POINTS, WEATHER
-from inspectlib.tables import MAX_SHOWN, Table, empty_column, read_table, report_rows
+from inspectlib.tables import (
+    Table,
+    empty_column,
+    read_table,
+    report_duplicate_ids,
+    report_rows,
+)
 
 log = logging.getLogger(__name__)
 
@@ -74,21 +80,7 @@ def load_roster(path: str | Path, problems: Problems | None = None) -> pd.DataFr
     table = read_table(path, ROSTER, problems)
     roster, headers = table.frame, table.headers
     _require_filled(table, ("inspector_id", "name", "agency"), path, problems)
-    dup = roster["inspector_id"].duplicated(keep=False) & (roster["inspector_id"] != "")
-    for code, rows in roster.loc[dup].groupby("inspector_id")["source_row"]:
-        listed = ", ".join(map(str, rows.tolist()[:20]))
-        problems.error(
-            path,
-            Message(
-                "problems.duplicate_id",
-                name="inspector_id",
-                id=repr(shorten(code, MAX_SHOWN)),
-                times=len(rows),
-                rows=listed,
-            ),
-            int(rows.iloc[0]),
-            headers.get("inspector_id"),
-        )
+    report_duplicate_ids(roster, "inspector_id", path, headers.get("inspector_id"), problems)
     backwards = roster["available_to"] < roster["available_from"]
     if backwards.any():
         report_rows(

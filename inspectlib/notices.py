@@ -24,10 +24,6 @@ from typing import Any
 
 from inspectlib.errors import fill_words
 
-#: Between the items of a listed value, per language (the catalogue's ``problems.line.list``,
-#: which :func:`~inspectlib.errors.fill_words` joins every list with).
-LIST_SEPARATOR = {"zh": "、", "en": ", "}
-
 
 def _plain(value: Any) -> Any:
     """A JSON-ready value: dates as ISO strings, sequences as lists of plain values."""

@@ -24,7 +24,7 @@ from inspectlib.errors import Message, Problems, quoted_list, shorten
 from inspectlib.geo import assign_towns, town_centroids
 from inspectlib.industry import code_digits, section_of
 from inspectlib.schema import REGISTER
-from inspectlib.tables import MAX_SHOWN, read_table, report_rows
+from inspectlib.tables import MAX_SHOWN, read_table, report_duplicate_ids, report_rows
 
 log = logging.getLogger(__name__)
 
@@ -200,21 +200,7 @@ def _check_ids(firms: pd.DataFrame, path: str | Path, column: str, problems: Pro
             Message("problems.empty", name="firm_id"),
         )
     report_credit_codes(firms, path, column, problems)
-    dup = firms["firm_id"].duplicated(keep=False) & ~empty
-    for code, rows in firms.loc[dup].groupby("firm_id", sort=True)["source_row"]:
-        listed = ", ".join(str(r) for r in rows.tolist()[:20])
-        problems.error(
-            path,
-            Message(
-                "problems.duplicate_id",
-                name="firm_id",
-                id=repr(shorten(code, MAX_SHOWN)),
-                times=len(rows),
-                rows=listed,
-            ),
-            int(rows.iloc[0]),
-            column,
-        )
+    report_duplicate_ids(firms, "firm_id", path, column, problems)
 
 
 def _convert_coordinates(

@@ -37,6 +37,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from inspectlib.history_features import CATEGORY_COLUMNS, HISTORY_COLUMNS, REGISTER_COLUMNS
 
@@ -87,6 +88,12 @@ def _logit(p: np.ndarray) -> np.ndarray:
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.asarray(x, dtype=float)))
+
+
+ONE_THREAD = threadpool_limits.wrap(limits=1)
+"""Fit and predict on one OpenMP/BLAS thread: on a busy machine the histogram booster slows
+down many times over with oversubscribed threads, and a single thread keeps the sums in one
+order (deterministic fits)."""
 
 
 @dataclass(frozen=True)
@@ -160,12 +167,9 @@ class LearnerFit:
     team_offset: float
     boosting: Any = None  # (ColumnTransformer, HistGradientBoostingClassifier, empty columns)
 
+    @ONE_THREAD
     def raw(self, features: pd.DataFrame) -> np.ndarray:
         """Uncalibrated probability for the planned campaign, drawn at random, average team."""
-        with _one_thread():
-            return self._raw(features)
-
-    def _raw(self, features: pd.DataFrame) -> np.ndarray:
         n = len(features)
         if n == 0:
             return np.zeros(0)
@@ -268,15 +272,7 @@ def _logistic(frame: pd.DataFrame, y: np.ndarray, w: np.ndarray) -> tuple[Any, A
     return ct, model, offset, team_part - offset
 
 
-def _one_thread() -> Any:
-    """One OpenMP/BLAS thread while fitting and predicting: on a busy machine the
-    histogram booster slows down many times over with oversubscribed threads, and a single
-    thread keeps the sums in one order (deterministic fits)."""
-    from threadpoolctl import threadpool_limits
-
-    return threadpool_limits(limits=1)
-
-
+@ONE_THREAD
 def fit_learner(
     kind: str,
     features: pd.DataFrame,
@@ -292,24 +288,8 @@ def fit_learner(
     ``features`` from :func:`inspectlib.history_features.feature_rows` (with ``campaign``),
     ``team`` the team of each finding, ``flags`` from :func:`stratum_flags`; ``logistic``:
     the logistic fit of the same rows when there is one already (the booster reads its team
-    effects).
+    effects). Fitted on one thread (:data:`ONE_THREAD`).
     """
-    with _one_thread():
-        return _fit_learner(
-            kind, features, y, campaign=campaign, team=team, flags=flags, logistic=logistic
-        )
-
-
-def _fit_learner(
-    kind: str,
-    features: pd.DataFrame,
-    y: np.ndarray,
-    *,
-    campaign: str,
-    team: np.ndarray,
-    flags: np.ndarray,
-    logistic: LearnerFit | None = None,
-) -> LearnerFit:
     frame = _frame(features, team, flags, campaign)
     w = np.where(frame["campaign"].to_numpy() == campaign, 1.0, OTHER_CAMPAIGN_WEIGHT)
     if logistic is None:

@@ -117,42 +117,31 @@ class ModelReport:
         return self.summary()
 
 
-def expert_reason(verdict: Choice) -> Message:
-    """Why the expert score ranks the draw: no learned model beat it beyond chance."""
-    best = max(CANDIDATES, key=lambda c: (verdict.auc_gains[c], c))
-    return Message(
-        "risk.reasons.expert",
-        best=Message(f"risk.report.{best}"),
-        auc=verdict.auc_gains[best],
-        auc_low=verdict.auc_lows[best],
-        hits=verdict.gains[best],
-        k=verdict.k_total,
-    )
-
-
-def blend_reason(verdict: Choice, candidate: str) -> Message:
-    """Why the expert score and ``candidate`` are averaged."""
-    return Message(
-        "risk.reasons.blend",
+def _evidence(verdict: Choice, candidate: str) -> dict[str, Any]:
+    """What the held-out years said of ``candidate`` against the expert score."""
+    return dict(
         name=Message(f"risk.report.{candidate}"),
         auc=verdict.auc_gains[candidate],
         auc_low=verdict.auc_lows[candidate],
         hits=verdict.gains[candidate],
         k=verdict.k_total,
-        floor=verdict.auc_floors[candidate],
     )
+
+
+def expert_reason(verdict: Choice) -> Message:
+    """Why the expert score ranks the draw: no learned model beat it beyond chance."""
+    best = max(CANDIDATES, key=lambda c: (verdict.auc_gains[c], c))
+    return Message("risk.reasons.expert", **_evidence(verdict, best))
+
+
+def blend_reason(verdict: Choice, candidate: str) -> Message:
+    """Why the expert score and ``candidate`` are averaged."""
+    floor = verdict.auc_floors[candidate]
+    return Message("risk.reasons.blend", floor=floor, **_evidence(verdict, candidate))
 
 
 def learned_reason(verdict: Choice, chosen: str, *, forced: bool) -> Message:
     """Why the learned ``chosen`` model ranks the draw (``forced``: by params, unproven)."""
-    said = Message(
-        "risk.reasons.learned",
-        name=Message(f"risk.report.{chosen}"),
-        auc=verdict.auc_gains[chosen],
-        auc_low=verdict.auc_lows[chosen],
-        gain=verdict.gains[chosen],
-        low=verdict.lows[chosen],
-        high=verdict.highs[chosen],
-        k=verdict.k_total,
-    )
+    low, high = verdict.lows[chosen], verdict.highs[chosen]
+    said = Message("risk.reasons.learned", low=low, high=high, **_evidence(verdict, chosen))
     return Message("risk.reasons.forced", reason=said) if forced else said

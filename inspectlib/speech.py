@@ -26,9 +26,6 @@ from inspectlib.errors import InspectlibError
 LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
 """The POSIX locale variables that name the language of messages, strongest first."""
 
-PARAMS_DEFAULT_LANGUAGE: Language = "zh"
-"""The language of a params file that names none (``CampaignParams.language``'s default)."""
-
 
 def locale_language(environ: Mapping[str, str]) -> Language | None:
     """The language of the locale, or None when no locale variable is set.
@@ -55,10 +52,12 @@ def params_language(
     """The language the outputs of these params files are written in, if they agree.
 
     ``overrides`` (``--set`` values) win over the files. A file without ``language`` means
-    :data:`PARAMS_DEFAULT_LANGUAGE`. None when there is no file, a file cannot be read
+    the params model's default. None when there is no file, a file cannot be read
     (its problems are reported by the command itself) or the files disagree.
     """
-    from inspectlib.params import read_params_file
+    from inspectlib.params import CampaignParams, read_params_file
+
+    default = CampaignParams.model_fields["language"].default
 
     found: set[str] = set()
     for path in params_files:
@@ -69,7 +68,7 @@ def params_language(
             raw = read_params_file(path)
         except InspectlibError:
             return None
-        found.add(str(raw.get("language", PARAMS_DEFAULT_LANGUAGE)))
+        found.add(str(raw.get("language", default)))
     if len(found) != 1:
         return None
     (language,) = found

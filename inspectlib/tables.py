@@ -331,6 +331,24 @@ def report_rows(
         problems.items.append(Problem(severity, str(file), summary, None, column, code, more))
 
 
+def report_duplicate_ids(
+    frame: pd.DataFrame, key: str, file: str | Path, column: str | None, problems: Problems
+) -> None:
+    """One error per id that ``frame[key]`` holds on more than one row (blank ids aside),
+    naming how often and on which rows (the first 20), at the first of them."""
+    ids = frame[key]
+    twice = ids.duplicated(keep=False) & (ids != "")
+    for code, rows in frame.loc[twice].groupby(key, sort=True)["source_row"]:
+        said = Message(
+            "problems.duplicate_id",
+            name=key,
+            id=repr(shorten(code, MAX_SHOWN)),
+            times=len(rows),
+            rows=", ".join(map(str, rows.tolist()[:20])),
+        )
+        problems.error(file, said, int(rows.iloc[0]), column)
+
+
 def _with_value(message: str | Message, value: str) -> str | Message:
     """``message`` with one row's quoted cell value filled in as ``{value}``."""
     if isinstance(message, Message):

@@ -20,6 +20,7 @@ from inspectlib.run import RunResult
 from inspectlib.speech import choose_language, locale_language, params_language
 from tests.helpers import register_rows, write_csv
 from tests.second_region import build_second_region
+from tests.source_scan import docstrings_and_logs
 
 PACKAGE = Path(__file__).parents[1] / "inspectlib"
 ZH_LOCALE = {"LANG": "zh_CN.UTF-8"}
@@ -216,7 +217,7 @@ def test_no_english_sentence_left_in_the_cli_modules():
     offending = []
     for name in modules:
         tree = ast.parse((PACKAGE / name).read_text(encoding="utf-8"))
-        skip = _docstrings_and_logs(tree)
+        skip = docstrings_and_logs(tree)
         for node in ast.walk(tree):
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
                 if id(node) in skip or re.fullmatch(r"[\w.:/ -]*", node.value):
@@ -224,23 +225,6 @@ def test_no_english_sentence_left_in_the_cli_modules():
                 if chinese_runs(node.value) or english_sentences(node.value):
                     offending.append(f"{name}:{node.lineno}: {node.value[:60]!r}")
     assert offending == []
-
-
-def _docstrings_and_logs(tree: ast.AST) -> set[int]:
-    skip = set()
-    for node in ast.walk(tree):
-        body = getattr(node, "body", None)
-        if isinstance(body, list):
-            for item in body:
-                if isinstance(item, ast.Expr) and isinstance(item.value, ast.Constant):
-                    skip.add(id(item.value))  # docstrings (of modules, classes, attributes)
-        if isinstance(node, ast.Call):
-            func = node.func
-            owner = getattr(getattr(func, "value", None), "id", "")
-            raised = isinstance(func, ast.Name) and func.id in ("ValueError", "TypeError")
-            if owner in ("log", "logger", "logging") or raised:
-                skip.update(id(n) for n in ast.walk(node))  # for developers
-    return skip
 
 
 def test_demo_progress_lines_in_chinese():

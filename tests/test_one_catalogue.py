@@ -3,7 +3,7 @@
 Every Chinese string literal in ``inspectlib/`` must live in ``inspectlib/catalogue/*.yaml``,
 except in the modules that hold input formats and data (Chinese headers and values users type,
 legal citations, the national industry standard's names, the synthetic demo's vocabulary).
-Docstrings are documentation, not output, and are not counted.
+Docstrings and developers' messages (log calls, ValueError) are not counted.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 import inspectlib
+from tests.source_scan import docstrings_and_logs
 
 PACKAGE = Path(inspectlib.__file__).parent
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
@@ -27,21 +28,11 @@ DATA_MODULES = {
 }
 
 
-def _docstrings(tree: ast.AST) -> set[int]:
-    found = set()
-    for node in ast.walk(tree):
-        body = getattr(node, "body", None)
-        if isinstance(body, list) and body and isinstance(body[0], ast.Expr):
-            value = body[0].value
-            if isinstance(value, ast.Constant) and isinstance(value.value, str):
-                found.add(id(value))
-    return found
-
-
 def chinese_literals(path: Path) -> list[str]:
-    """``line: text`` of every Chinese string literal in ``path`` (docstrings aside)."""
+    """``line: text`` of every Chinese string literal in ``path`` (documentation and
+    developers' messages aside)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    docs = _docstrings(tree)
+    docs = docstrings_and_logs(tree)
     return [
         f"{node.lineno}: {node.value[:40]!r}"
         for node in ast.walk(tree)
