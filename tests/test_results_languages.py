@@ -223,3 +223,21 @@ def test_the_scan_catches_a_sentence_in_the_wrong_language(outputs, tmp_path):
     planted_docx = tmp_path / "planted-notices.docx"
     notice.save(str(planted_docx))
     assert foreign_text(docx_text(planted_docx), "en", en.data) == ["检查机关（盖章）"]
+
+
+def test_planner_hit_rate_on_a_region_with_little_history(outputs):
+    """The second region has only the results recorded by these tests: too little to calibrate
+    a score, so its planner claims no hit rate; it shows the expert score as a proxy labelled
+    as not a probability, in the planner's language."""
+    from inspectlib.planner.state import PlannerSession
+    from inspectlib.planner.view import summary_html
+
+    session = PlannerSession.from_params_file(outputs["en"].params_file)
+    assert len(session.findings) < 50
+    summary = session.summarize(session.initial_choices())
+    hit = summary.hit_rate
+    assert hit.kind == "expert_proxy" and hit.low is None and summary.draw.expected is None
+    assert hit.value == pytest.approx(summary.selected["expert_score"].mean())
+    html = summary_html(summary, "en")
+    assert "not a probability" in html and 'data-hit-kind="expert_proxy"' in html
+    assert foreign_text(visible_text(html), "en", outputs["en"].data) == []

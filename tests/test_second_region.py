@@ -152,3 +152,17 @@ def test_field_outputs_are_chinese_and_printable(planned, region):
     html = (run / "report.html").read_text(encoding="utf-8")
     assert "Campaign plan" not in html and 'class="inspectlib-print-map"' in html
     assert "石岗镇" in html.split('class="inspectlib-print-map"')[1][:200_000]
+
+
+def test_chinese_plan_reports_hold_no_english_sentence(planned, region):
+    """Minimal params write Chinese outputs: every plan report of the region reads as Chinese
+    (the calendar, team and schedule notes included), whatever the region's towns."""
+    from inspectlib.catalogue.languages import english_sentences
+    from inspectlib.htmlcheck import visible_text
+
+    for campaign in CAMPAIGNS:
+        run = latest(region.root / "out" / campaign)
+        for name in ("report.html", "map_public.html"):
+            text = visible_text((run / name).read_text(encoding="utf-8"))
+            assert english_sentences(text) == [], (campaign, name)
+        assert "专项检查计划" in visible_text((run / "report.html").read_text(encoding="utf-8"))
