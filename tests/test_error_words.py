@@ -24,7 +24,7 @@ from inspectlib.errors import (
     PlanningError,
     fill_words,
 )
-from inspectlib.notices import LIST_SEPARATOR, Notice
+from inspectlib.notices import Notice
 from tests.second_region import build_second_region
 
 PACKAGE = Path(__file__).parents[1] / "inspectlib"
@@ -314,8 +314,7 @@ def test_notices_and_messages_fill_words_the_same_way():
         filled = fill_words("teams.notices.roster_duplicates", language, values)
         assert notice.text(language) == filled
         assert Message("teams.notices.roster_duplicates", **values).render(language) == filled
-        assert LIST_SEPARATOR[language].join(values["ids"]) in filled
-        assert LIST_SEPARATOR[language] == catalogue.text("problems.line.list", language)
+        assert catalogue.text("problems.line.list", language).join(values["ids"]) in filled
     assert notice.as_dict() == {
         "code": "teams.roster_duplicates",
         "values": {"ids": ["A1", "B2"]},

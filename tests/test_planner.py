@@ -27,8 +27,7 @@ from inspectlib.planner import (
     find_params_file,
 )
 from inspectlib.planner.export import rebase_paths
-from inspectlib.planner.summary import expected_hit_rate as planner_expected_hit_rate
-from inspectlib.planner.summary import random_base_rate
+from inspectlib.planner.summary import hit_rate_of, random_base_rate
 from inspectlib.planner.view import html_table, summary_html
 from inspectlib.risk_model import ModelReport, expected_hit_rate, fit_risk_model
 from tests.planner_demo import ROOT, copy_params, ensure_demo_inputs
@@ -247,7 +246,7 @@ def test_expert_proxy_is_labelled_as_not_a_probability(session):
     uncalibrated = dataclasses.replace(
         summary.draw, expected=None, model_report=ModelReport("expert", "no history")
     )
-    hit = planner_expected_hit_rate(uncalibrated)
+    hit = hit_rate_of(uncalibrated)
     assert hit.kind == "expert_proxy" and hit.low is None
     assert hit.value == pytest.approx(summary.selected["expert_score"].mean())
     shown = dataclasses.replace(summary, draw=uncalibrated, hit_rate=hit)

@@ -47,7 +47,7 @@ from inspectlib.planner.summary import (
     counts_by_industry,
     counts_by_town,
     draw_fingerprint,
-    expected_hit_rate,
+    hit_rate_of,
     random_base_rate,
 )
 from inspectlib.risk import FACTORS, resolve_weights
@@ -420,7 +420,7 @@ class PlannerSession:
     def hit_rate(self, result: DrawResult) -> HitRate:
         """Expected hit rate of a draw (see :class:`HitRate`)."""
         rate, n, years = random_base_rate(self.findings, result.campaign.id, result.window[0])
-        return replace(expected_hit_rate(result), base_rate=rate, base_n=n, base_years=years)
+        return replace(hit_rate_of(result), base_rate=rate, base_n=n, base_years=years)
 
     # -- map and export -----------------------------------------------------------------
 

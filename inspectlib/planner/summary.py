@@ -14,8 +14,7 @@ import pandas as pd
 from inspectlib.draw import DrawResult
 from inspectlib.industry import section_name
 from inspectlib.risk import BAD_RESULTS
-from inspectlib.risk_model import LABELLED_RESULTS
-from inspectlib.risk_model import expected_hit_rate as held_out_hit_rate
+from inspectlib.risk_model import LABELLED_RESULTS, expected_hit_rate
 
 if TYPE_CHECKING:
     from inspectlib.planner.state import PlannerChoices
@@ -140,7 +139,7 @@ def counts_by_industry(result: DrawResult, language: str = "zh") -> pd.DataFrame
     return by.sort_values(["selected", "section"], ascending=[False, True], ignore_index=True)
 
 
-def expected_hit_rate(result: DrawResult) -> HitRate:
+def hit_rate_of(result: DrawResult) -> HitRate:
     """Expected share of a draw's firms with a violation, as honestly as the history allows.
 
     First the scorer's held-out precision (:func:`inspectlib.risk_model.expected_hit_rate`);
@@ -160,7 +159,7 @@ def expected_hit_rate(result: DrawResult) -> HitRate:
     if result.expected is not None and len(selected):
         probability = result.model_report.probability(selected["risk_score"].to_numpy(float))
     share = None if probability is None else float(probability.mean())
-    held_out = held_out_hit_rate(result.model_report)
+    held_out = expected_hit_rate(result.model_report)
     if held_out is not None:
         rate, low, high = held_out
         return HitRate("held_out", rate, low, high, draw_share=share)
